@@ -1,0 +1,281 @@
+"""Actor annotator: ACLED-style canonical actor names and inter codes.
+
+Named actors come from an alias dictionary (``data/actors.yaml``); unnamed ones
+("unidentified gunmen", "Turkish warplanes", "civilians") from generic patterns whose
+actor name takes the country of the article (``Doc.country_hint``).
+
+The module also holds two small helpers the other stage-4 annotators share:
+``load_data`` (a packaged YAML file plus user files) and ``phrase_pattern`` (a
+trie-shaped regex for a list of phrases, much faster than a flat alternation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from frontlines.records import Doc, Span
+
+# A generic partisan actor ("terrorists") is re-coded as a named actor when the name
+# follows within this many characters ("terrorists of Jabhat al-Nusra"); 40 covers
+# "terrorists belonging to the so-called" in the FA-KES texts.
+NAMED_NEARBY_CHARS = 40
+# Aliases this short, written in capitals ("IS", "SAA", "HTS"), match case-sensitively:
+# lower-cased they are ordinary words ("is") or too ambiguous.
+SHORT_ACRONYM_LEN = 5
+
+
+def load_data(name: str, extra_files: Iterable[str | Path] = ()) -> list[dict[str, Any]]:
+    """The packaged data file ``name`` followed by user files, each parsed as YAML."""
+    docs = [yaml.safe_load(resources.files("frontlines").joinpath("data", name).read_text("utf-8"))]
+    for path in extra_files:
+        docs.append(yaml.safe_load(Path(path).read_text("utf-8")))
+    return [d or {} for d in docs]
+
+
+def _norm(text: str) -> str:
+    """Lower-case key for an alias: hyphens, apostrophes and spaces collapse to a space."""
+    return " ".join(re.split(r"[\s\-\u2010-\u2015'\u2019]+", text.lower())).strip()
+
+
+_SEP = "\x00"  # a word separator inside the trie (matches spaces or hyphens)
+
+
+def phrase_pattern(phrases: Iterable[str], sep: str = r"[\s\-\u2010-\u2015]+") -> str:
+    """Regex source matching any phrase (longest first), words joined by ``sep``.
+
+    Phrases are split on spaces and hyphens so "al-Nusra" also matches "al Nusra".
+    The result has no word boundaries; callers add them.
+    """
+    trie: dict[str, Any] = {}
+    for phrase in phrases:
+        words = [w for w in re.split(r"[\s\-\u2010-\u2015]+", phrase.strip()) if w]
+        if not words:
+            continue
+        node = trie
+        for ch in _SEP.join(words):
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def emit(node: dict[str, Any]) -> str:
+        end = "" in node
+        alts = []
+        for ch in sorted(k for k in node if k):
+            head = sep if ch == _SEP else re.escape(ch)
+            alts.append(head + emit(node[ch]))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if end:
+            return "(?:" + body + ")?"
+        return body
+
+    return emit(trie)
+
+
+def _bounded(src: str) -> str:
+    return r"(?<![\w\-])(?:" + src + r")(?![\w])"
+
+
+class ActorAnnotator:
+    """Finds actor mentions; ``annotate(doc)`` returns ACTOR spans (no overlaps)."""
+
+    def __init__(self, extra_files: Iterable[str | Path] = ()) -> None:
+        data = load_data("actors.yaml", extra_files)
+        self.country_names: dict[str, str] = {}
+        self.nationalities: dict[str, str] = {}
+        self.entries: list[dict[str, Any]] = []
+        self.generics: list[dict[str, Any]] = []
+        mil_nouns: list[str] = []
+        role_nouns: list[str] = []
+        air_words: set[str] = set()
+        partisan_words: set[str] = set()
+        for d in data:
+            self.country_names.update(d.get("country_names") or {})
+            self.nationalities.update({_norm(k): v for k, v in (d.get("nationalities") or {}).items()})
+            self.entries.extend(d.get("actors") or [])
+            self.generics.extend(d.get("generic") or [])
+            mil_nouns.extend(d.get("military_nouns") or [])
+            role_nouns.extend(d.get("role_nouns") or [])
+            air_words.update(_norm(w) for w in d.get("air_words") or [])
+            partisan_words.update(_norm(w) for w in d.get("partisan_words") or [])
+        self.air_words = air_words
+        self.partisan_words = partisan_words
+        self._air_re = re.compile(_bounded(phrase_pattern(air_words)), re.I) if air_words else None
+        self._partisan_re = (
+            re.compile(_bounded(phrase_pattern(partisan_words)), re.I) if partisan_words else None
+        )
+
+        # alias -> entry; a later file overrides an earlier alias (user files win)
+        self._ci: dict[str, dict[str, Any]] = {}
+        self._cs: dict[str, dict[str, Any]] = {}
+        self._military: dict[str, dict[str, Any]] = {}  # iso3 -> the state military entry
+        for e in self.entries:
+            if e.get("military"):
+                self._military[e["country"]] = e
+            for alias in e.get("aliases") or []:
+                alias = str(alias)
+                if alias.isupper() and len(alias) <= SHORT_ACRONYM_LEN:
+                    self._cs[alias] = e
+                else:
+                    self._ci[_norm(alias)] = e
+        self._generic_by_key: dict[str, dict[str, Any]] = {}
+        for g in self.generics:
+            for phrase in g.get("phrases") or []:
+                self._generic_by_key[_norm(phrase)] = g
+
+        roles = phrase_pattern(role_nouns) if role_nouns else None
+        suffix = rf"(?:[\s\-]+(?:{roles}))?" if roles else ""
+        self._named_ci = re.compile(
+            r"(?<![\w\-])(?P<a>" + phrase_pattern(self._ci) + r")" + suffix + r"(?!\w)", re.I
+        )
+        self._named_cs = (
+            re.compile(r"(?<![\w\-])(?P<a>" + phrase_pattern(self._cs) + r")" + suffix + r"(?![\w\-])")
+            if self._cs
+            else None
+        )
+        self._nat = re.compile(
+            r"(?<![\w\-])(?P<n>"
+            + phrase_pattern(self.nationalities)
+            + r")(?:[\s\-]+(?:government|regime|state|military|army|air[\s\-]force|navy))?"
+            + r"[\s\-]+(?P<m>"
+            + phrase_pattern(mil_nouns)
+            + r")(?!\w)",
+            re.I,
+        )
+        self._generic = re.compile(_bounded(phrase_pattern(self._generic_by_key)), re.I)
+        self._gap_re = re.compile(
+            r"^[\s,(\-]*(?:(?:of|from|belonging\s+to|affiliated\s+(?:with|to)|linked\s+to|loyal\s+to|"
+            r"known\s+as|the|so[\s\-]called)\s+)*$",
+            re.I,
+        )
+        self._country_cache: dict[str, str] = {}
+
+    # -- helpers ---------------------------------------------------------------------
+    def country_name(self, iso3: str | None) -> str | None:
+        """ACLED country name for an iso3 code (YAML table first, then pycountry)."""
+        if not iso3:
+            return None
+        if iso3 in self._country_cache:
+            return self._country_cache[iso3]
+        name = self.country_names.get(iso3)
+        if name is None:
+            import pycountry  # noqa: PLC0415 - only needed for countries outside the table
+
+            c = pycountry.countries.get(alpha_3=iso3)
+            name = (getattr(c, "common_name", None) or c.name) if c else iso3
+        self._country_cache[iso3] = name
+        return name
+
+    @staticmethod
+    def _era_name(entry: dict[str, Any], published: dt.date | None) -> str:
+        """The entry's name, or the name of the era the publication date falls in."""
+        if published is not None:
+            for era in entry.get("eras") or []:
+                start, end = era.get("from"), era.get("until")
+                if (start is None or published >= start) and (end is None or published < end):
+                    return era["name"]
+        return entry["name"]
+
+    def _flags(self, text: str) -> tuple[bool, bool]:
+        air = bool(self._air_re and self._air_re.search(text))
+        partisan = bool(self._partisan_re and self._partisan_re.search(text))
+        return air, partisan
+
+    def _named_span(self, m: re.Match, entry: dict[str, Any], doc: Doc) -> Span:
+        name = self._era_name(entry, doc.article.published)
+        country = entry.get("country")
+        if "{country}" in name:  # e.g. "Islamic State ({country})": the article's country
+            country = doc.country_hint or country
+            name = name.replace("{country}", self.country_name(country) or "")
+        air, partisan = self._flags(m.group(0))
+        attrs = {
+            "actor": name,
+            "inter": int(entry["inter"]),
+            "kind": entry.get("kind", "other"),
+            "generic": False,
+            "air": air or bool(entry.get("air")),
+            "country": country,
+            "partisan": partisan or bool(entry.get("partisan")),
+        }
+        return Span(m.start(), m.end(), "ACTOR", m.group(0), attrs)
+
+    def _generic_attrs(self, g: dict[str, Any], text: str, doc: Doc) -> dict[str, Any]:
+        country = doc.country_hint or g.get("country")
+        cname = self.country_name(country) or "Unknown"
+        air, partisan = self._flags(text)
+        return {
+            "actor": g["name"].replace("{country}", cname),
+            "inter": int(g["inter"]),
+            "kind": g.get("kind", "other"),
+            "generic": True,
+            "air": air,
+            "country": country,
+            "partisan": partisan or bool(g.get("partisan")),
+        }
+
+    # -- main ------------------------------------------------------------------------
+    def annotate(self, doc: Doc) -> list[Span]:
+        text = doc.text
+        cands: list[tuple[int, Span]] = []  # (priority: lower wins ties, span)
+        for m in self._named_ci.finditer(text):
+            e = self._ci.get(_norm(m.group("a")))
+            if e is not None:
+                cands.append((0, self._named_span(m, e, doc)))
+        if self._named_cs is not None:
+            for m in self._named_cs.finditer(text):
+                e = self._cs.get(m.group("a"))
+                if e is not None:
+                    cands.append((0, self._named_span(m, e, doc)))
+        for m in self._nat.finditer(text):
+            iso = self.nationalities.get(_norm(m.group("n")))
+            if iso is None:
+                continue
+            entry = self._military.get(iso)
+            if entry is not None:
+                cands.append((1, self._named_span(m, entry, doc)))
+            else:
+                air, partisan = self._flags(m.group(0))
+                attrs = {
+                    "actor": f"Military Forces of {self.country_name(iso)}",
+                    "inter": 1 if iso == doc.country_hint else 8,
+                    "kind": "state" if iso == doc.country_hint else "external",
+                    "generic": True,
+                    "air": air,
+                    "country": iso,
+                    "partisan": partisan,
+                }
+                cands.append((1, Span(m.start(), m.end(), "ACTOR", m.group(0), attrs)))
+        for m in self._generic.finditer(text):
+            g = self._generic_by_key.get(_norm(m.group(0)))
+            if g is not None:
+                attrs = self._generic_attrs(g, m.group(0), doc)
+                cands.append((2, Span(m.start(), m.end(), "ACTOR", m.group(0), attrs)))
+
+        # longest match wins, then the more specific kind of match, then the earliest
+        cands.sort(key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
+        taken: list[Span] = []
+        for _, span in cands:
+            if all(span.end <= t.start or span.start >= t.end for t in taken):
+                taken.append(span)
+        taken.sort(key=lambda s: s.start)
+        return self._resolve_partisan(taken, text)
+
+    def _resolve_partisan(self, spans: list[Span], text: str) -> list[Span]:
+        """"terrorists of Jabhat al-Nusra": the generic partisan phrase takes the name."""
+        out = list(spans)
+        for i, s in enumerate(out[:-1]):
+            nxt = out[i + 1]
+            if not (s.attrs["generic"] and s.attrs["partisan"]) or nxt.attrs["generic"]:
+                continue
+            if nxt.start - s.end > NAMED_NEARBY_CHARS or nxt.attrs["kind"] in ("civilian", "state"):
+                continue
+            if self._gap_re.match(text[s.end : nxt.start]):
+                attrs = dict(nxt.attrs, partisan=True, air=s.attrs["air"] or nxt.attrs["air"])
+                out[i] = Span(s.start, s.end, s.label, s.text, attrs)
+        return out

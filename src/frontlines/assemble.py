@@ -1,0 +1,237 @@
+"""Within-article deduplication: the mentions of one article become ledger events.
+
+A story repeats its main event (headline, lede, a later paragraph with the toll): mentions
+of the same sub-event type at compatible places and dates merge into one ``Event`` that
+keeps every mention as evidence. Cross-article corroboration is a later stage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+from .records import Event, EventMention, Place, interaction_code
+
+ACLED_TYPE_VERB = {
+    "Battles": "fought",
+    "Explosions/Remote violence": "carried out",
+    "Violence against civilians": "attacked",
+    "Protests": "protested",
+    "Riots": "rioted",
+    "Strategic developments": "was involved in",
+}
+
+
+def haversine_km(a: Place, b: Place) -> float:
+    r = 6371.0
+    p1, p2 = math.radians(a.latitude), math.radians(b.latitude)
+    dp = p2 - p1
+    dl = math.radians(b.longitude - a.longitude)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(min(1.0, math.sqrt(h)))
+
+
+def places_compatible(a: Place | None, b: Place | None, same_place_km: float) -> bool:
+    """Same place, nearby, or one contains the other (a province and a town in it)."""
+    if a is None or b is None:
+        return True
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        return True
+    if a.iso3 != b.iso3:
+        return False
+    if "country" in (a.feature, b.feature):
+        return True
+    if "admin1" in (a.feature, b.feature):
+        return a.admin1 == b.admin1
+    return haversine_km(a, b) <= same_place_km
+
+
+def dates_compatible(a: EventMention, b: EventMention) -> bool:
+    if a.event_date is None or b.event_date is None:
+        return True
+    slack = {1: 0, 2: 7, 3: 31}
+    tol = max(slack.get(a.time_precision or 1, 0), slack.get(b.time_precision or 1, 0))
+    return abs((a.event_date - b.event_date).days) <= tol
+
+
+def group_mentions(mentions: list[EventMention], same_place_km: float) -> list[list[EventMention]]:
+    """Greedy grouping in text order: each mention joins the first compatible group."""
+    groups: list[list[EventMention]] = []
+    for m in mentions:
+        for g in groups:
+            head = g[0]
+            if (
+                head.sub_event_type == m.sub_event_type
+                and all(places_compatible(x.place, m.place, same_place_km) for x in g)
+                and all(dates_compatible(x, m) for x in g)
+                and _actors_compatible(g, m)
+            ):
+                g.append(m)
+                break
+        else:
+            groups.append([m])
+    return groups
+
+
+def _actors_compatible(group: list[EventMention], m: EventMention) -> bool:
+    named = {x.actor1 for x in group if x.actor1}
+    return not (m.actor1 and named and m.actor1 not in named)
+
+
+def event_id(article_id: str, first: EventMention) -> str:
+    place = first.place.geonameid if first.place is not None else first.place_text
+    key = f"{article_id}|{first.sub_event_type}|{place}|{first.event_date}|{first.evidence.char_start}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _best(group: list[EventMention], attr: str):
+    for m in group:
+        v = getattr(m, attr)
+        if v:
+            return m, v
+    return None, None
+
+
+def _most_precise_place(group: list[EventMention]) -> EventMention | None:
+    placed = [m for m in group if m.place is not None]
+    if not placed:
+        return None
+    return min(placed, key=lambda m: (m.geo_precision or 3, {"city": 0, "region": 1, "admin1": 2}.get(m.place.feature, 3)))
+
+
+def _fatalities(group: list[EventMention]) -> tuple[int, int, int, bool]:
+    """Figures from different attributions that disagree are a dispute: keep the lowest
+    (SPEC). Figures from one voice are the same report repeated or updated: keep the
+    highest of them (a later paragraph's 'toll rose to 12')."""
+    by_source: dict[str, list[EventMention]] = {}
+    for m in group:
+        if m.fatalities or m.fatality_text:
+            by_source.setdefault(m.evidence.attributed_to or "", []).append(m)
+    if not by_source:
+        return 0, 0, 0, False
+    per_source = [max(x.fatalities for x in ms) for ms in by_source.values()]
+    lows = [min(x.fatalities_low or x.fatalities for x in ms) for ms in by_source.values()]
+    highs = [max(x.fatalities_high or x.fatalities for x in ms) for ms in by_source.values()]
+    disputed = len(set(per_source)) > 1
+    value = min(per_source) if disputed else per_source[0]
+    return value, min(lows + [value]), max(highs + [value]), disputed
+
+
+def build_events(article_id: str, mentions: list[EventMention], same_place_km: float) -> list[Event]:
+    events = []
+    for group in group_mentions(mentions, same_place_km):
+        first = group[0]
+        pm = _most_precise_place(group)
+        place = pm.place if pm else None
+        _, actor1 = _best(group, "actor1")
+        a1m = next((m for m in group if m.actor1 == actor1), first)
+        _, actor2 = _best(group, "actor2")
+        a2m = next((m for m in group if m.actor2 == actor2), first)
+        dated = [m for m in group if m.event_date is not None]
+        dm = min(dated, key=lambda m: m.time_precision or 3) if dated else None
+        value, low, high, disputed_toll = _fatalities(group)
+        claims = {m.claim for m in group}
+        if "disputed" in claims or disputed_toll:
+            claim = "disputed"
+        elif claims == {"claimed"}:
+            claim = "claimed"
+        elif "claimed" in claims and not any(m.claim == "reported" and m.evidence.attributed_to for m in group):
+            # any hedge on the event's own reporting keeps it a claim
+            claim = "claimed"
+        else:
+            claim = "reported"
+        outlets = sorted({m.evidence.outlet for m in group if m.evidence.outlet})
+        ev = Event(
+            event_id=event_id(article_id, first),
+            event_date=dm.event_date.isoformat() if dm else None,
+            time_precision=dm.time_precision if dm else None,
+            event_type=first.event_type,
+            sub_event_type=first.sub_event_type,
+            actor1=actor1,
+            assoc_actor_1=a1m.assoc_actor_1,
+            inter1=a1m.inter1 if actor1 else None,
+            actor2=actor2,
+            assoc_actor_2=a2m.assoc_actor_2,
+            inter2=a2m.inter2 if actor2 else None,
+            interaction=interaction_code(a1m.inter1 if actor1 else None, a2m.inter2 if actor2 else None),
+            civilian_targeting=any(m.civilian_targeting for m in group),
+            country=place.country if place else None,
+            iso3=place.iso3 if place else None,
+            admin1=place.admin1 if place else None,
+            admin2=place.admin2 if place else None,
+            location=place.name if place else None,
+            latitude=round(place.latitude, 5) if place else None,
+            longitude=round(place.longitude, 5) if place else None,
+            geo_precision=pm.geo_precision if pm else None,
+            geonameid=place.geonameid if place else None,
+            fatalities=value,
+            fatalities_low=low,
+            fatalities_high=high,
+            claim_status=claim,
+            sources=outlets,
+            source_count=max(1, len(outlets)),
+            independent_source_count=1,
+            notes="",
+            mentions=[mention_record(m) for m in group],
+        )
+        ev.notes = summarise(ev, disputed_toll)
+        events.append(ev)
+    return events
+
+
+def mention_record(m: EventMention) -> dict:
+    e = m.evidence
+    return {
+        "article_id": e.article_id,
+        "path": e.path,
+        "url": e.url,
+        "outlet": e.outlet,
+        "published": e.published,
+        "sentence": e.sentence,
+        "char_start": e.char_start,
+        "char_end": e.char_end,
+        "attributed_to": e.attributed_to,
+        "hedges": list(e.hedges),
+        "sub_event_type": m.sub_event_type,
+        "fatalities": m.fatalities,
+        "claim": m.claim,
+        "fields": dict(e.fields),
+    }
+
+
+def summarise(ev: Event, disputed_toll: bool) -> str:
+    """One sentence an analyst can read: who did what to whom, where, when, with what toll."""
+    when = f"On {ev.event_date}" if ev.event_date else "On an unknown date"
+    if ev.time_precision and ev.time_precision > 1 and ev.event_date:
+        when = f"Around {ev.event_date}"
+    who = ev.actor1 or "an unidentified actor"
+    what = ev.sub_event_type.lower()
+    target = f" against {ev.actor2}" if ev.actor2 else ""
+    where = ""
+    if ev.location:
+        where = f" in {ev.location}" + (f" ({ev.admin1})" if ev.admin1 and ev.admin1 != ev.location else "")
+    toll = ""
+    if ev.fatalities_high:
+        toll = f"; {ev.fatalities} killed"
+        if ev.fatalities_high != ev.fatalities:
+            toll += f" (reports range {ev.fatalities_low}-{ev.fatalities_high}"
+            toll += ", disputed)" if disputed_toll else ")"
+    return f"{when}, {who}: {what}{target}{where}{toll} [{ev.claim_status}]."
+
+
+# Event types that carry an article's headline incident; strategic developments and
+# protests are rarely what a conflict report leads with when violence is also reported.
+VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+
+def main_event(events: list[Event]) -> Event | None:
+    """The article's main event: violent before strategic, then the one the headline or
+    lede reports (earliest mention), then the larger toll."""
+    if not events:
+        return None
+
+    def key(ev: Event):
+        first = min(m["char_start"] for m in ev.mentions) if ev.mentions else 10**9
+        return (ev.event_type not in VIOLENT_TYPES, first, -ev.fatalities)
+
+    return min(events, key=key)

@@ -1,0 +1,263 @@
+"""Stage 2, clean: drop boilerplate and reader comments, keep a map back to the original text.
+
+Works line by line: each line is kept, dropped with a reason (patterns in
+``data/boilerplate.yaml``), or trimmed of fused furniture ("Loading the player..."). A
+comment-thread header, or a short username line followed by a timestamp, drops the rest of
+the text: nothing in a comment thread may become an event. Kept pieces are verbatim runs
+of ``Article.text``; lines are joined into paragraphs (separated by ``"\\n\\n"``), the
+separators being the only characters of ``Doc.text`` that are not in the original.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from frontlines import errors
+from frontlines.records import Article, Doc, OffsetMap, Removed
+
+# --- thresholds ---------------------------------------------------------------------
+# A "widget" line (share bars, like/reply bars, nav) is short: 12 words covers the longest
+# share bars seen in scraped pages ("Share on Facebook Share on Twitter Share via Email ...").
+WIDGET_MAX_WORDS = 12
+# ... and at least 60% of its non-neutral words are widget vocabulary; "the ministry
+# declined to comment" scores 1/3 and stays.
+WIDGET_MIN_SHARE = 0.6
+# A comment thread can only start after some article text: at least one kept line of
+# 8+ words (one sentence of reporting) before it. Stops a "Leave a comment" link next to
+# the byline, or a "June 2, 2017 at 4:15 pm" post time, from dropping the article.
+PROSE_MIN_WORDS = 8
+MIN_PROSE_BEFORE_THREAD = 1
+# A commenter's name line: a handle or a name of a few words, no sentence punctuation.
+USERNAME_MAX_WORDS = 4
+USERNAME_MAX_CHARS = 40
+# A paragraph of up to this many lines is dropped whole when at least half of its lines
+# are donation / disclaimer lines (hard-wrapped appeals split over several lines).
+BLOCK_MAX_LINES = 6
+BLOCK_REASONS = frozenset({"donation", "disclaimer", "cookie", "newsletter"})
+# Hard-wrapped text: a line of at least this many characters that does not end a sentence
+# continues on the next line (plain-text files wrapped at 60-80 columns).
+WRAP_MIN_CHARS = 50
+
+_TERMINAL = (".", "!", "?", '"', "”", "’", "'", ")", ":", ";", "…")
+_BULLET_RE = re.compile(r"[-*•·–—▪►]\s")
+_WORD_RE = re.compile(r"[^\s]+")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Compiled boilerplate patterns (see ``data/boilerplate.yaml``)."""
+
+    thread_headers: re.Pattern
+    thread_starts: re.Pattern
+    timestamps: re.Pattern
+    line_rules: tuple[tuple[str, int, re.Pattern], ...]
+    cuts: tuple[tuple[str, re.Pattern], ...]
+    widget_words: frozenset[str]
+    neutral_words: frozenset[str]
+
+
+def _alternation(patterns: list[str], where: str) -> re.Pattern:
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x", re.IGNORECASE)
+    except re.error as e:
+        raise errors.LexiconError(f"boilerplate.yaml: bad pattern in {where}: {e}") from e
+
+
+def load_rules(path: str | os.PathLike | None = None) -> Rules:
+    """Read and compile ``data/boilerplate.yaml`` (or a user's file at ``path``)."""
+    if path is None:
+        raw = resources.files("frontlines").joinpath("data/boilerplate.yaml").read_text("utf-8")
+    else:
+        raw = Path(path).read_text("utf-8")
+    data = yaml.safe_load(raw) or {}
+    return Rules(
+        thread_headers=_alternation(data.get("thread_headers", []), "thread_headers"),
+        thread_starts=_alternation(data.get("thread_starts", []), "thread_starts"),
+        timestamps=_alternation(data.get("comment_timestamps", []), "comment_timestamps"),
+        line_rules=tuple(
+            (r["reason"], int(r.get("max_words", WIDGET_MAX_WORDS)), _alternation(r["patterns"], r["reason"]))
+            for r in data.get("lines", [])
+        ),
+        cuts=tuple((c["reason"], _alternation([c["pattern"]], c["reason"])) for c in data.get("cuts", [])),
+        widget_words=frozenset(w.lower() for w in data.get("widget_words", [])),
+        neutral_words=frozenset(str(w).lower() for w in data.get("neutral_words", [])),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def default_rules() -> Rules:
+    """The packaged rules, compiled once (read-only; loading YAML per article costs ~5 ms)."""
+    return load_rules()
+
+
+@dataclass
+class _Line:
+    start: int  # offset of the first non-space character in Article.text
+    end: int  # offset after the last non-space character
+    text: str
+    words: int
+    blank_before: bool  # a blank line separates it from the previous line
+    reason: str | None = None  # why it is dropped, None when kept
+
+
+def _lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    pos, blank = 0, False
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            start = pos + (len(raw) - len(raw.lstrip()))
+            out.append(_Line(start, start + len(stripped), stripped, len(stripped.split()), blank))
+            blank = False
+        else:
+            blank = True
+        pos += len(raw) + 1
+    return out
+
+
+def _widget_share(line: _Line, rules: Rules) -> float:
+    words = [w.strip(".,:;!?()[]\"'").lower() for w in line.text.split()]
+    words = [w for w in words if w and w not in rules.neutral_words]
+    if not words:
+        return 1.0
+    return sum(w in rules.widget_words for w in words) / len(words)
+
+
+def _line_reason(line: _Line, rules: Rules) -> str | None:
+    for reason, max_words, pat in rules.line_rules:
+        if line.words <= max_words and pat.search(line.text):
+            return reason
+    if (
+        line.words <= WIDGET_MAX_WORDS
+        and not line.text.endswith((".", "!", "?"))
+        and _widget_share(line, rules) >= WIDGET_MIN_SHARE
+    ):
+        return "widget"
+    return None
+
+
+def _is_username(line: _Line) -> bool:
+    return (
+        line.words <= USERNAME_MAX_WORDS
+        and len(line.text) <= USERNAME_MAX_CHARS
+        and not line.text.endswith((".", "!", "?"))
+    )
+
+
+def _classify(lines: list[_Line], rules: Rules) -> None:
+    """Set ``reason`` on every dropped line."""
+    prose = 0
+    thread_at: int | None = None
+    for i, line in enumerate(lines):
+        if i == 0:  # the title line stays
+            prose += line.words >= PROSE_MIN_WORDS
+            continue
+        if prose >= MIN_PROSE_BEFORE_THREAD:
+            if rules.thread_headers.fullmatch(line.text) or rules.thread_starts.fullmatch(line.text):
+                thread_at = i
+                break
+            if rules.timestamps.fullmatch(line.text) and i >= 2 and _is_username(lines[i - 1]):
+                thread_at = i - 1
+                break
+        line.reason = _line_reason(line, rules)
+        if line.reason is None and line.words >= PROSE_MIN_WORDS:
+            prose += 1
+    if thread_at is not None:
+        for line in lines[thread_at:]:
+            line.reason = "comments"
+    # Whole short paragraphs that are mostly appeal / disclaimer.
+    block: list[_Line] = []
+    for line in [*lines, None]:
+        if line is None or (line.blank_before and block):
+            reasons = [ln.reason for ln in block if ln.reason in BLOCK_REASONS]
+            if 1 < len(block) <= BLOCK_MAX_LINES and 2 * len(reasons) >= len(block) and block[0] is not lines[0]:
+                for ln in block:
+                    ln.reason = ln.reason or reasons[0]
+            block = []
+        if line is not None:
+            block.append(line)
+
+
+def _pieces(line: _Line, rules: Rules, removed: list[Removed]) -> list[tuple[int, int]]:
+    """Kept (start, end) pieces of a kept line after cutting fused furniture."""
+    cuts: list[tuple[int, int, str]] = []
+    for reason, pat in rules.cuts:
+        for m in pat.finditer(line.text):
+            if m.end() > m.start():
+                cuts.append((m.start(), m.end(), reason))
+    if not cuts:
+        return [(line.start, line.end)]
+    cuts.sort()
+    pieces, pos = [], 0
+    for s, e, reason in cuts:
+        if s < pos:
+            s = pos
+        if e <= s:
+            continue
+        pieces.append((pos, s))
+        removed.append(Removed(line.start + s, line.start + e, reason))
+        pos = e
+    pieces.append((pos, len(line.text)))
+    out = []
+    for s, e in pieces:
+        chunk = line.text[s:e]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            out.append((line.start + s + lead, line.start + s + lead + len(chunk.strip())))
+    return out
+
+
+def _continues(prev: _Line, line: _Line, first: bool) -> bool:
+    """Whether ``line`` continues the paragraph of ``prev`` (hard-wrapped text)."""
+    if first or line.blank_before or _BULLET_RE.match(line.text):
+        return False
+    if prev.text.endswith(_TERMINAL):
+        return False
+    return line.text[0].islower() or len(prev.text) >= WRAP_MIN_CHARS
+
+
+def clean(article: Article, rules: Rules | None = None) -> Doc:
+    """Cleaned text of an article with its offset map and the list of removed blocks."""
+    rules = rules or default_rules()
+    text = article.text
+    lines = _lines(text)
+    _classify(lines, rules)
+
+    removed: list[Removed] = []
+    for line in lines:
+        if line.reason:
+            last = removed[-1] if removed else None
+            if last and last.reason == line.reason and not text[last.orig_end : line.start].strip():
+                removed[-1] = Removed(last.orig_start, line.end, line.reason)
+            else:
+                removed.append(Removed(line.start, line.end, line.reason))
+
+    out: list[str] = []
+    offsets = OffsetMap()
+    n = 0
+    prev = -1  # index of the last kept line
+    for i, line in enumerate(lines):
+        if line.reason:
+            continue
+        pieces = _pieces(line, rules, removed)
+        if not pieces:
+            continue
+        joined = prev == i - 1 and prev >= 0 and _continues(lines[prev], line, prev == 0)
+        for j, (s, e) in enumerate(pieces):
+            if n:
+                sep = " " if j or joined else "\n\n"
+                out.append(sep)
+                n += len(sep)
+            out.append(text[s:e])
+            offsets.add(n, s, e - s)
+            n += e - s
+        prev = i
+    removed.sort(key=lambda r: r.orig_start)
+    return Doc(article=article, text="".join(out), offsets=offsets, removed=removed)

@@ -1,0 +1,166 @@
+"""The command line: a thin click layer over the library.
+
+Exit status (SPEC): 0 when the run finished, even with skipped inputs (each listed on
+stderr and in the store); 2 for usage errors; 1 for anything else.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from . import export as export_mod
+from .errors import FrontlinesError
+
+DB_OPTION = click.option(
+    "--db", default="frontlines.db", show_default=True, type=click.Path(dir_okay=False), help="SQLite ledger file."
+)
+
+
+def friendly_errors(fn):
+    """Turn a FrontlinesError into a one-line message and exit status 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except FrontlinesError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="frontlines")
+def main() -> None:
+    """frontlines: raw conflict news in, a geocoded ACLED-compatible event ledger out."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@DB_OPTION
+@click.option("--workers", type=int, default=None, help="Worker processes (default: one per core).")
+@click.option("--gazetteer", "gazetteer_path", type=click.Path(dir_okay=False), help="Gazetteer index file.")
+@click.option("--lexicon", "lexicons", multiple=True, type=click.Path(exists=True, dir_okay=False), help="Extra event lexicon (YAML).")
+@click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False), help="Extra actor dictionary (YAML).")
+@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="Override thresholds (TOML).")
+@friendly_errors
+def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds) -> None:
+    """Ingest INPUTS (files, folders, or - for stdin) and run the pipeline into the store."""
+    from .pipeline import Options, run as run_pipeline
+
+    options = Options(
+        gazetteer_path=Path(gazetteer_path) if gazetteer_path else None,
+        lexicon_files=tuple(Path(p) for p in lexicons),
+        actor_files=tuple(Path(p) for p in actor_files),
+        thresholds_file=Path(thresholds) if thresholds else None,
+    )
+    stdin = click.get_text_stream("stdin") if "-" in inputs else None
+    if sys.stderr.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
+            task = bar.add_task("articles", total=None)
+            summary = run_pipeline(
+                inputs, db, options=options, workers=workers, stdin=stdin,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )  # fmt: skip
+    else:
+        summary = run_pipeline(inputs, db, options=options, workers=workers, stdin=stdin)
+    for skip in summary.skips:
+        click.echo(f"skipped {skip.source}: [{skip.code}] {skip.reason}", err=True)
+    click.echo(
+        f"{summary.seen} articles read, {summary.added} new, {summary.already} already stored, "
+        f"{summary.events} events added, {len(summary.skips)} inputs skipped -> {db}",
+        err=True,
+    )
+
+
+@main.command("export")
+@DB_OPTION
+@click.option("--format", "fmt", required=True, type=click.Choice(export_mod.FORMATS), help="Output format.")
+@click.option("-o", "--output", default="-", show_default=True, help="Output file, or - for stdout.")
+@click.option("--since", help="Only events on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Only events on or before this date (YYYY-MM-DD).")
+@click.option("--where", "admin1", help="Only events in this admin1 (province).")
+@friendly_errors
+def export_cmd(db, fmt, output, since, until, admin1) -> None:
+    """Write the ledger as JSONL (SPEC record), CSV, or ACLED's columns."""
+    from .store import Store
+
+    if not Path(db).exists():
+        raise click.UsageError(f"no ledger at {db}: run `frontlines run INPUT` first")
+    with Store(db) as store:
+        events = store.events(since=since, until=until, admin1=admin1)
+        if output == "-":
+            n = export_mod.write(events, fmt, sys.stdout)
+        else:
+            with open(output, "w", encoding="utf-8", newline="") as fh:
+                n = export_mod.write(events, fmt, fh)
+    click.echo(f"{n} events written to {'stdout' if output == '-' else output}", err=True)
+
+
+@main.command()
+@DB_OPTION
+def skips(db) -> None:
+    """List the inputs that could not be read, with the reason."""
+    from .store import Store
+
+    with Store(db) as store:
+        for s in store.skips():
+            click.echo(f"{s.source}\t{s.code}\t{s.reason}")
+
+
+@main.group()
+def gazetteer() -> None:
+    """Build, extend and query the offline gazetteer."""
+
+
+GAZ_OPTION = click.option("--gazetteer", "gazetteer_path", type=click.Path(dir_okay=False), help="Gazetteer index file.")
+
+
+@gazetteer.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@GAZ_OPTION
+@friendly_errors
+def gazetteer_import(file, gazetteer_path) -> None:
+    """Add places from a GeoNames dump (SY.txt, allCountries.txt) or a CSV
+    (name,lat,lon,admin1[,admin2,country])."""
+    from .gazetteer import Gazetteer
+
+    gaz = Gazetteer.open(Path(gazetteer_path) if gazetteer_path else None)
+    n = gaz.import_file(Path(file))
+    click.echo(f"{n} places added from {file}", err=True)
+
+
+@gazetteer.command("build")
+@GAZ_OPTION
+@friendly_errors
+def gazetteer_build(gazetteer_path) -> None:
+    """Build the gazetteer index now (otherwise the first run builds it)."""
+    from .gazetteer import Gazetteer
+
+    gaz = Gazetteer.open(Path(gazetteer_path) if gazetteer_path else None)
+    click.echo(f"gazetteer ready at {gaz.path}", err=True)
+
+
+@gazetteer.command("lookup")
+@click.argument("name")
+@click.option("--country", help="ISO3 code to prefer, e.g. SYR.")
+@GAZ_OPTION
+@friendly_errors
+def gazetteer_lookup(name, country, gazetteer_path) -> None:
+    """Show the gazetteer candidates for NAME, best first."""
+    from .gazetteer import Gazetteer
+
+    gaz = Gazetteer.open(Path(gazetteer_path) if gazetteer_path else None)
+    for p in gaz.lookup(name, country=country)[:10]:
+        click.echo(f"{p.name}\t{p.feature}\t{p.admin1 or ''}\t{p.country}\t{p.latitude:.4f},{p.longitude:.4f}\t{p.geonameid or ''}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,489 @@
+"""Stage 5, extract: event mentions from annotated sentences.
+
+For each sentence, the event lexicon (data/event_types.yaml) proposes triggers; cues for
+intentions, negations and background cancel them; the highest-priority surviving trigger
+becomes an ``EventMention`` whose actors, place, date, fatalities and claim markers come
+from the annotation spans of that sentence (and, where the sentence lacks them, of its
+paragraph). Comment threads never reach this stage: cleaning removed them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+
+from .errors import LexiconError
+from .records import Doc, Evidence, EventMention, Sentence, Span
+
+
+def _data_path(name: str) -> Path:
+    return Path(str(resources.files("frontlines") / "data" / name))
+
+
+def load_thresholds(extra: Path | None = None) -> dict:
+    """Thresholds from data/thresholds.toml, overridden section by section by ``extra``."""
+    with open(_data_path("thresholds.toml"), "rb") as fh:
+        th = tomllib.load(fh)
+    if extra:
+        with open(extra, "rb") as fh:
+            for section, values in tomllib.load(fh).items():
+                th.setdefault(section, {}).update(values)
+    return th
+
+
+@dataclass(frozen=True)
+class SubEvent:
+    name: str
+    event_type: str
+    family: str
+    priority: int
+    needs: str | None
+    pattern: re.Pattern
+
+
+@dataclass(frozen=True)
+class DefaultActor:
+    sub_event: str
+    country: str
+    actor: str
+    inter: int
+
+
+@dataclass
+class Lexicon:
+    """The event lexicon: sub-event triggers, non-event cues and default actors."""
+
+    sub_events: dict[str, SubEvent]
+    cues: dict[str, re.Pattern]
+    defaults: list[DefaultActor] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, extra_files: Iterable[Path] = ()) -> "Lexicon":
+        raw = _read_yaml(_data_path("event_types.yaml"))
+        for extra in extra_files:
+            _merge_lexicon(raw, _read_yaml(Path(extra)))
+        subs: dict[str, SubEvent] = {}
+        for name, entry in raw.get("sub_events", {}).items():
+            try:
+                triggers = list(entry["triggers"])
+                subs[name] = SubEvent(
+                    name=name,
+                    event_type=entry["type"],
+                    family=entry.get("family", "other"),
+                    priority=int(entry.get("priority", 10)),
+                    needs=entry.get("needs"),
+                    pattern=_compile(triggers),
+                )
+            except (KeyError, TypeError, re.error) as exc:
+                raise LexiconError(f"event lexicon entry {name!r} is malformed: {exc}") from exc
+        cues = {
+            kind: _compile(entry["patterns"], word_end=False)
+            for kind, entry in raw.get("non_event_cues", {}).items()
+        }
+        defaults = [
+            DefaultActor(d["sub_event"], d["country"], d["actor1"], int(d["inter1"]))
+            for d in raw.get("default_actors", [])
+        ]
+        return cls(subs, cues, defaults)
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise LexiconError(f"cannot read lexicon {path}: {exc}") from exc
+
+
+def _merge_lexicon(base: dict, extra: dict) -> None:
+    for name, entry in (extra.get("sub_events") or {}).items():
+        if name in base.setdefault("sub_events", {}):
+            base["sub_events"][name]["triggers"] = list(base["sub_events"][name]["triggers"]) + list(
+                entry.get("triggers", [])
+            )
+            for key in ("priority", "needs", "family"):
+                if key in entry:
+                    base["sub_events"][name][key] = entry[key]
+        else:
+            base["sub_events"][name] = entry
+    for kind, entry in (extra.get("non_event_cues") or {}).items():
+        base.setdefault("non_event_cues", {}).setdefault(kind, {"patterns": []})["patterns"] += entry["patterns"]
+    base.setdefault("default_actors", []).extend(extra.get("default_actors") or [])
+
+
+def _compile(patterns: list[str], word_end: bool = True) -> re.Pattern:
+    end = r"\b" if word_end else ""
+    return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + ")" + end, re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------------------
+# extraction
+
+STATE_INTERS = {1}
+CIVILIAN_INTER = 7
+PROTEST_RE = re.compile(r"\b(?:protest|demonstrat|rall(?:y|ies)|march(?:ed|es)?\b|sit-in|crowd)", re.I)
+GOV_TERRITORY_WORDS = re.compile(r"\b(?:liberat|regain|recaptur|retook|retaken|restored)", re.I)
+PASSIVE_AGENT = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+CIVILIAN_VICTIMS = {"civilians", "children", "women", "people", "residents", "family"}
+
+
+@dataclass
+class Extractor:
+    """Turns an annotated ``Doc`` into ``doc.mentions`` (one per event-bearing sentence)."""
+
+    lexicon: Lexicon
+    thresholds: dict
+
+    def __call__(self, doc: Doc) -> list[EventMention]:
+        th = self.thresholds["extract"]
+        triggers = self.find_triggers(doc)
+        by_sentence: dict[int, list[Span]] = {}
+        starts = [s.start for s in doc.sentences]
+        import bisect
+
+        for t in triggers:
+            i = bisect.bisect_right(starts, t.start) - 1
+            if i >= 0 and t.end <= doc.sentences[i].end:
+                by_sentence.setdefault(i, []).append(t)
+        spans_by_sentence = _spans_by_sentence(doc)
+        mentions: list[EventMention] = []
+        for i, trig in sorted(by_sentence.items()):
+            sent = doc.sentences[i]
+            spans = spans_by_sentence.get(i, [])
+            m = self._mention(doc, i, sent, trig, spans, spans_by_sentence, th)
+            if m is not None:
+                mentions.append(m)
+        doc.mentions = mentions
+        return mentions
+
+    # -- triggers ------------------------------------------------------------------
+    def find_triggers(self, doc: Doc) -> list[Span]:
+        out = []
+        for sub in self.lexicon.sub_events.values():
+            for m in sub.pattern.finditer(doc.text):
+                out.append(
+                    Span(m.start(), m.end(), "TRIGGER", m.group(0), {"sub_event": sub.name, "priority": sub.priority})
+                )
+        return out
+
+    def _cancelled(self, doc: Doc, sent: Sentence, trig: Span, th: dict) -> str | None:
+        """Why a trigger is not an event (intention, negation, background), or None."""
+        window_start = max(sent.start, trig.start - int(th["cue_window_chars"]))
+        before = doc.text[window_start : trig.start]
+        for kind in ("intention", "negation"):
+            pat = self.lexicon.cues.get(kind)
+            if pat is not None and pat.search(before):
+                return kind
+        # a cue right after the trigger word also cancels it ("the attack, if it happens")
+        bg = self.lexicon.cues.get("background")
+        if bg is not None and bg.search(sent.text):
+            return "background"
+        return None
+
+    # -- one sentence ----------------------------------------------------------------
+    def _mention(self, doc, i, sent, trig, spans, spans_by_sentence, th) -> EventMention | None:
+        actors = [s for s in spans if s.label == "ACTOR"]
+        protest = bool(PROTEST_RE.search(sent.text))
+        candidates = []
+        for t in trig:
+            sub = self.lexicon.sub_events[t.attrs["sub_event"]]
+            if sub.needs == "protest_context" and not protest:
+                continue
+            why = self._cancelled(doc, sent, t, th)
+            if why:
+                continue
+            candidates.append((sub.priority, -t.start, t, sub))
+        if not candidates:
+            return None
+        # territory entries share wording; resolve them by who gained ground
+        candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
+        a1, assoc1, a2, assoc2 = _assign_actors(doc.text, sent, actors, candidates[0][2])
+        chosen = None
+        for _, _, t, sub in candidates:
+            if sub.needs == "state_actor1":
+                if a1 is not None:
+                    if a1.attrs.get("inter") not in STATE_INTERS:
+                        continue
+                elif not GOV_TERRITORY_WORDS.search(t.text):
+                    continue
+            if sub.needs == "nonstate_actor1":
+                if a1 is not None:
+                    if a1.attrs.get("inter") in STATE_INTERS:
+                        continue
+                elif GOV_TERRITORY_WORDS.search(t.text):
+                    continue
+            chosen = (t, sub)
+            break
+        if chosen is None:
+            return None
+        t, sub = chosen
+        a1, assoc1, a2, assoc2 = _assign_actors(doc.text, sent, actors, t)
+
+        # actor1 from the paragraph when the sentence has none ("The jets struck again.")
+        actor1_source = "sentence"
+        if a1 is None:
+            a1 = _paragraph_actor(doc, i, spans_by_sentence, exclude=a2)
+            actor1_source = "paragraph" if a1 is not None else ""
+
+        casualties = [s for s in spans if s.label == "CASUALTY"]
+        killed = [c for c in casualties if c.attrs.get("kind") == "killed"]
+        if not killed:
+            for j in range(i + 1, min(i + 1 + int(th["toll_lookahead_sentences"]), len(doc.sentences))):
+                if doc.sentences[j].paragraph != sent.paragraph:
+                    break
+                nxt = spans_by_sentence.get(j, [])
+                if any(s.label == "TRIGGER" for s in nxt):
+                    break
+                killed = [c for c in nxt if c.label == "CASUALTY" and c.attrs.get("kind") == "killed"]
+                if killed:
+                    break
+        low, value, high, fat_text = _fatalities(killed)
+
+        civ_victims = any(c.attrs.get("victims") in CIVILIAN_VICTIMS for c in killed) or any(
+            s.attrs.get("inter") == CIVILIAN_INTER for s in actors
+        )
+        if a2 is None and civ_victims and doc.country_hint:
+            a2 = None  # resolved below from the actor spans
+        civ_span = next((s for s in actors if s.attrs.get("inter") == CIVILIAN_INTER), None)
+        if a2 is None and civ_span is not None and civ_span is not a1:
+            a2 = civ_span
+
+        # date
+        date, precision, date_text, explicit = _date_for(doc, i, sent, t, spans_by_sentence)
+        published = doc.article.published
+        if explicit and date and published and (published - date).days > int(th["max_event_age_days"]):
+            return None
+
+        # place
+        place_span = _place_for(doc, i, sent, t, spans, spans_by_sentence, int(self.thresholds["geocode"]["place_lookback_sentences"]))
+
+        hedges = [s for s in spans if s.label == "HEDGE"]
+        attributions = [s for s in spans if s.label == "ATTRIBUTION"]
+        claim = "reported"
+        if any(h.attrs.get("kind") in ("doubt", "denial") for h in hedges):
+            claim = "disputed"
+        elif hedges or any(a.attrs.get("party") for a in attributions):
+            claim = "claimed"
+
+        evidence = Evidence(
+            article_id=doc.article.article_id,
+            sentence=sent.text,
+            char_start=doc.offsets.to_orig(sent.start),
+            char_end=doc.offsets.to_orig(sent.end),
+            path=doc.article.path,
+            url=doc.article.url,
+            outlet=doc.article.outlet,
+            published=published.isoformat() if published else None,
+            attributed_to=(attributions[0].attrs.get("source") if attributions else None),
+            hedges=[h.text for h in hedges],
+            fields={"trigger": t.text},
+        )
+        if a1 is not None:
+            evidence.fields["actor1"] = a1.text + ("" if actor1_source == "sentence" else f" ({actor1_source})")
+        if a2 is not None:
+            evidence.fields["actor2"] = a2.text
+        if place_span is not None:
+            evidence.fields["location"] = place_span.text
+        if date_text:
+            evidence.fields["event_date"] = date_text
+        if fat_text:
+            evidence.fields["fatalities"] = fat_text
+
+        actor1 = a1.attrs.get("actor") if a1 is not None else None
+        inter1 = a1.attrs.get("inter") if a1 is not None else None
+        if actor1 is None:
+            d = self._default_actor(sub.name, doc.country_hint)
+            if d is not None:
+                actor1, inter1 = d.actor, d.inter
+                evidence.fields["actor1"] = "default for this sub-event and country (event_types.yaml)"
+        actor2 = a2.attrs.get("actor") if a2 is not None else None
+        inter2 = a2.attrs.get("inter") if a2 is not None else None
+        if actor2 == actor1:
+            actor2, inter2 = None, None
+
+        event_type = sub.event_type
+        sub_name = sub.name
+        civilian_targeting = inter2 == CIVILIAN_INTER and event_type in (
+            "Violence against civilians",
+            "Explosions/Remote violence",
+        )
+        score = 1.0 + (0.5 if actor1 else 0) + (0.5 if place_span else 0) + (1.0 if value else 0)
+        if score < float(th["min_mention_score"]):
+            return None
+        return EventMention(
+            event_type=event_type,
+            sub_event_type=sub_name,
+            evidence=evidence,
+            actor1=actor1,
+            assoc_actor_1=assoc1.attrs.get("actor") if assoc1 is not None else None,
+            inter1=inter1,
+            actor2=actor2,
+            assoc_actor_2=assoc2.attrs.get("actor") if assoc2 is not None else None,
+            inter2=inter2,
+            civilian_targeting=civilian_targeting,
+            place_text=place_span.text if place_span is not None else None,
+            place_span=place_span,
+            place_relation=place_span.attrs.get("relation") if place_span is not None else None,
+            event_date=date,
+            time_precision=precision,
+            fatalities=value,
+            fatalities_low=low,
+            fatalities_high=high,
+            fatality_text=fat_text,
+            claim=claim,
+            trigger=t.text,
+            score=score,
+        )
+
+    def _default_actor(self, sub_event: str, country: str | None) -> "DefaultActor | None":
+        for d in self.lexicon.defaults:
+            if d.sub_event == sub_event and d.country == country:
+                return d
+        return None
+
+
+def _spans_by_sentence(doc: Doc) -> dict[int, list[Span]]:
+    import bisect
+
+    starts = [s.start for s in doc.sentences]
+    out: dict[int, list[Span]] = {}
+    for sp in doc.spans:
+        i = bisect.bisect_right(starts, sp.start) - 1
+        if i >= 0 and sp.start < doc.sentences[i].end:
+            out.setdefault(i, []).append(sp)
+    return out
+
+
+def _assign_actors(text: str, sent: Sentence, actors: list[Span], trig: Span):
+    """actor1 = the agent (a 'by X' phrase, else the first armed actor before the trigger,
+    else after it); actor2 = the other side or the civilian victims."""
+    armed = [a for a in actors if a.attrs.get("inter") != CIVILIAN_INTER]
+    civ = [a for a in actors if a.attrs.get("inter") == CIVILIAN_INTER]
+    a1 = None
+    for a in armed:
+        if PASSIVE_AGENT.search(text[max(sent.start, a.start - 12) : a.start]):
+            a1 = a
+            break
+    if a1 is None:
+        before = [a for a in armed if a.end <= trig.start]
+        after = [a for a in armed if a.start >= trig.end]
+        if before:
+            a1 = before[0]
+        elif after:
+            a1 = after[0]
+    others = [a for a in armed if a1 is None or a.attrs.get("actor") != a1.attrs.get("actor")]
+    assoc1 = None
+    if a1 is not None:
+        for a in others:
+            between = text[a1.end : a.start] if a.start >= a1.end else ""
+            if re.fullmatch(r"\s*(?:,|and|backed by|supported by|alongside|allied|together with|with)\s*(?:the\s+)?", between, re.I):
+                assoc1 = a
+                break
+    rest = [a for a in others if a is not assoc1]
+    a2 = rest[0] if rest else (civ[0] if civ else None)
+    assoc2 = None
+    if a2 is not None and len(rest) > 1:
+        assoc2 = rest[1]
+    return a1, assoc1, a2, assoc2
+
+
+def _paragraph_actor(doc: Doc, i: int, spans_by_sentence, exclude: Span | None) -> Span | None:
+    para = doc.sentences[i].paragraph
+    for j in range(i - 1, -1, -1):
+        if doc.sentences[j].paragraph != para:
+            break
+        for s in spans_by_sentence.get(j, []):
+            if s.label == "ACTOR" and s.attrs.get("inter") != CIVILIAN_INTER and s is not exclude:
+                return s
+    return None
+
+
+def _fatalities(killed: list[Span]) -> tuple[int, int, int, str | None]:
+    """Conservative figure and range from the 'killed' phrases of one sentence: different
+    victim groups add up ("5 civilians and 3 fighters"), repeated figures for the same
+    group are a range and the lowest is kept (SPEC fatality rules)."""
+    if not killed:
+        return 0, 0, 0, None
+    groups: dict[str, list[Span]] = {}
+    for k in killed:
+        groups.setdefault(str(k.attrs.get("victims") or "people"), []).append(k)
+    general = {"people", "None", "civilians"}
+    # a general toll ("12 people, including 5 children") already includes the subgroups
+    if len(groups) > 1 and any(g in general for g in groups):
+        subsets = [g for g in groups if g not in general]
+        totals = [g for g in groups if g in general]
+        if len(totals) == 1 or subsets:
+            groups = {g: v for g, v in groups.items() if g in totals} or groups
+    low = value = high = 0
+    for spans in groups.values():
+        low += min(int(s.attrs.get("low", s.attrs.get("value", 0))) for s in spans)
+        value += min(int(s.attrs.get("value", 0)) for s in spans)
+        high += max(int(s.attrs.get("high", s.attrs.get("value", 0))) for s in spans)
+    text = "; ".join(k.text for k in killed)
+    return low, value, max(high, value), text
+
+
+def _date_for(doc: Doc, i: int, sent: Sentence, trig: Span, spans_by_sentence):
+    """(date, precision, evidence text, explicit?) for the mention in sentence ``i``."""
+    dates = [s for s in spans_by_sentence.get(i, []) if s.label == "DATE" and s.attrs.get("date")]
+    if dates:
+        d = min(dates, key=lambda s: abs(s.start - trig.start))
+        return d.attrs["date"], int(d.attrs.get("precision", 1)), d.text, True
+    para = sent.paragraph
+    for j in range(i - 1, -1, -1):
+        if doc.sentences[j].paragraph != para:
+            break
+        ds = [s for s in spans_by_sentence.get(j, []) if s.label == "DATE" and s.attrs.get("date")]
+        if ds:
+            return ds[-1].attrs["date"], int(ds[-1].attrs.get("precision", 1)), ds[-1].text, True
+    # the lede's date covers the story ("On Wednesday, ... . Later, ...")
+    for j in range(0, min(len(doc.sentences), 4)):
+        ds = [s for s in spans_by_sentence.get(j, []) if s.label == "DATE" and s.attrs.get("date")]
+        if ds:
+            return ds[0].attrs["date"], max(int(ds[0].attrs.get("precision", 1)), 1), ds[0].text, False
+    pub = doc.article.published
+    if pub is not None:
+        # no date in the text: the report date, at week precision (ACLED practice)
+        return pub, 2, "publication date", False
+    return None, None, None, False
+
+
+PLACE_PREP = re.compile(r"\b(?:in|on|at|near|of|into|from|outside|around|across|targeting|hit|struck)\s+(?:the\s+)?$", re.I)
+FEATURE_RANK = {"city": 0, "region": 1, "admin1": 2, "country": 3}
+
+
+def _place_rank(sp: Span, text: str, trig: Span) -> tuple:
+    cands = sp.attrs.get("candidates") or []
+    feature = cands[0].feature if cands else "country"
+    prep = bool(PLACE_PREP.search(text[max(0, sp.start - 14) : sp.start]))
+    return (FEATURE_RANK.get(feature, 3), 0 if prep else 1, abs(sp.start - trig.end))
+
+
+def _place_for(doc, i, sent, trig, spans, spans_by_sentence, lookback: int) -> Span | None:
+    places = [s for s in spans if s.label == "PLACE" and s.attrs.get("candidates")]
+    if places:
+        return min(places, key=lambda s: _place_rank(s, doc.text, trig))
+    para = sent.paragraph
+    for j in range(i - 1, max(-1, i - 1 - lookback), -1):
+        if doc.sentences[j].paragraph != para:
+            break
+        ps = [s for s in spans_by_sentence.get(j, []) if s.label == "PLACE" and s.attrs.get("candidates")]
+        if ps:
+            return min(ps, key=lambda s: _place_rank(s, doc.text, trig))
+    return None
+
+
+def published_or_none(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None

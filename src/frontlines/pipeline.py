@@ -1,0 +1,239 @@
+"""The orchestrator: one article in, its events out; many articles into the store.
+
+Stage order (SPEC):
+
+1. ingest      ``ingest.iter_articles``  - readers, metadata inference, content-hash ids
+2. clean       ``clean.clean``           - boilerplate and comment threads out, offset map kept
+3. segment     ``segment.segment``       - paragraphs and sentences
+4. annotate    places (gazetteer), actors, casualties, dates, attribution and hedges
+5. extract     ``extract.Extractor``     - event mentions with type, actors, date, toll, claim
+6. geocode     ``geocode.geocode``       - places to gazetteer entries with precision
+   assemble    ``assemble.build_events`` - mentions of one article merged into events
+8. store       ``store.Store``           - SQLite, idempotent
+
+Stages 2-6 are a pure function of the article (``Pipeline.process``) so a worker process,
+or a cluster worker later, can run them; only the main process writes to the store.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+from . import assemble, clean, geocode, segment
+from .annotate.actors import ActorAnnotator
+from .annotate.attribution import AttributionAnnotator
+from .annotate.dates import DateAnnotator
+from .annotate.numbers import CasualtyAnnotator
+from .annotate.places import annotate_places
+from .extract import Extractor, Lexicon, load_thresholds
+from .gazetteer import Gazetteer
+from .ingest import article_id, infer_metadata, iter_articles
+from .records import Article, Doc, Event, Skip
+from .store import Store
+
+# Below this many new articles a run stays in one process: starting workers (each opens
+# the gazetteer and compiles the lexicons, ~0.3 s) costs more than it saves.
+MIN_ARTICLES_FOR_WORKERS = 32
+
+
+@dataclass
+class Options:
+    """What a user can change without touching code."""
+
+    gazetteer_path: Path | None = None
+    lexicon_files: tuple[Path, ...] = ()
+    actor_files: tuple[Path, ...] = ()
+    thresholds_file: Path | None = None
+
+
+@dataclass
+class ArticleResult:
+    article: Article
+    clean_text: str
+    removed: list
+    warnings: list[str]
+    events: list[Event]
+
+
+class Pipeline:
+    """Stages 2-6 for one article; resources load on first use, not at import."""
+
+    def __init__(self, options: Options | None = None):
+        self.options = options or Options()
+        self._stages: list[tuple[str, Callable[[Doc], object]]] | None = None
+        self.thresholds = load_thresholds(self.options.thresholds_file)
+        self._gaz: Gazetteer | None = None
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gaz is None:
+            self._gaz = Gazetteer.open(self.options.gazetteer_path)
+        return self._gaz
+
+    def stages(self) -> list[tuple[str, Callable[[Doc], object]]]:
+        """The registered stages in order, each a callable over the Doc."""
+        if self._stages is None:
+            gaz = self.gazetteer
+            actors = ActorAnnotator(extra_files=self.options.actor_files)
+            casualties = CasualtyAnnotator()
+            dates = DateAnnotator()
+            attribution = AttributionAnnotator()
+            extractor = Extractor(Lexicon.load(self.options.lexicon_files), self.thresholds)
+
+            def add(annotate):
+                return lambda doc: doc.spans.extend(annotate(doc))
+
+            self._stages = [
+                ("segment", segment.segment),
+                ("places", add(lambda doc: annotate_places(doc, gaz))),
+                ("actors", add(actors.annotate)),
+                ("casualties", add(casualties.annotate)),
+                ("dates", add(dates.annotate)),
+                ("attribution", add(attribution.annotate)),
+                ("extract", extractor),
+                ("geocode", lambda doc: geocode.geocode(doc, gaz)),
+            ]
+        return self._stages
+
+    def annotate(self, article: Article) -> Doc:
+        """Stages 2-6: the Doc with spans and geocoded mentions."""
+        doc = clean.clean(article)
+        for name, stage in self.stages():
+            stage(doc)
+        return doc
+
+    def process(self, article: Article) -> ArticleResult:
+        doc = self.annotate(article)
+        events = assemble.build_events(
+            article.article_id, doc.mentions, float(self.thresholds["dedupe"]["same_place_km"])
+        )
+        return ArticleResult(article, doc.text, doc.removed, doc.warnings, events)
+
+
+# -- worker processes ----------------------------------------------------------------------
+# One Pipeline per worker process, built by the pool initializer (process-local, never
+# shared: this is the standard multiprocessing pattern, not module state of the library).
+_worker_pipeline: Pipeline | None = None
+
+
+def _init_worker(options: Options) -> None:
+    global _worker_pipeline
+    _worker_pipeline = Pipeline(options)
+    _worker_pipeline.stages()
+
+
+def _work(article: Article) -> ArticleResult:
+    assert _worker_pipeline is not None
+    return _worker_pipeline.process(article)
+
+
+@dataclass
+class RunSummary:
+    seen: int = 0
+    added: int = 0
+    already: int = 0
+    events: int = 0
+    skips: list[Skip] = field(default_factory=list)
+
+
+def process_many(
+    articles: Sequence[Article], options: Options | None = None, workers: int | None = None
+) -> Iterator[ArticleResult]:
+    """Stages 2-6 over many articles, in input order, in parallel when it pays."""
+    options = options or Options()
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(articles) < MIN_ARTICLES_FOR_WORKERS:
+        pipe = Pipeline(options)
+        for a in articles:
+            yield pipe.process(a)
+        return
+    # the gazetteer index is built once here, before the workers open it
+    Gazetteer.open(options.gazetteer_path)
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(options,)) as pool:
+        yield from pool.imap(_work, articles, chunksize=8)
+
+
+def run(
+    inputs: Sequence[str | os.PathLike],
+    db: str | os.PathLike = "frontlines.db",
+    *,
+    options: Options | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    stdin=None,
+) -> RunSummary:
+    """Ingest ``inputs`` and run the whole pipeline into the store at ``db``."""
+    summary = RunSummary()
+    with Store(db) as store:
+        new: list[Article] = []
+        seen_ids: set[str] = set()
+        for item in iter_articles(inputs, stdin=stdin):
+            if isinstance(item, Skip):
+                summary.skips.append(item)
+                store.save_skip(item)
+                continue
+            summary.seen += 1
+            if item.article_id in seen_ids or store.has_article(item.article_id):
+                summary.already += 1
+                continue
+            seen_ids.add(item.article_id)
+            new.append(item)
+        done = 0
+        for result in process_many(new, options, workers):
+            if store.save_article(result.article, result.clean_text, result.removed, result.warnings, result.events):
+                summary.added += 1
+                summary.events += len(result.events)
+            done += 1
+            if progress:
+                progress(done, len(new))
+    return summary
+
+
+def make_article(
+    text: str,
+    *,
+    title: str | None = None,
+    published=None,
+    outlet: str | None = None,
+    url: str | None = None,
+) -> Article:
+    """An Article from a string, with metadata inferred from the text where not given."""
+    import datetime as dt
+
+    if isinstance(published, str):
+        published = dt.date.fromisoformat(published[:10])
+    body = f"{title}\n\n{text}" if title and not text.lstrip().startswith(title) else text
+    art = Article(
+        article_id=article_id(body),
+        text=body,
+        title=title,
+        url=url,
+        outlet=outlet,
+        published=published,
+        source_format="text",
+    )
+    return infer_metadata(art)
+
+
+def extract_text(
+    text: str,
+    *,
+    published=None,
+    title: str | None = None,
+    outlet: str | None = None,
+    pipeline: Pipeline | None = None,
+) -> list[Event]:
+    """The events of one article given as a string (library entry point)."""
+    pipe = pipeline or Pipeline()
+    return pipe.process(make_article(text, title=title, published=published, outlet=outlet)).events
+
+
+def iter_texts(texts: Iterable[str]) -> Iterator[Article]:
+    for t in texts:
+        yield make_article(t)

@@ -1,0 +1,101 @@
+"""The extractor on small self-written reports: what must and must not become an event."""
+
+from __future__ import annotations
+
+import pytest
+
+import frontlines
+
+
+@pytest.fixture(scope="module")
+def pipe(gazetteer):
+    return frontlines.Pipeline(frontlines.Options(gazetteer_path=gazetteer.path))
+
+
+def events(pipe, text, published="2017-05-26", title=None):
+    return frontlines.extract_text(text, published=published, title=title, pipeline=pipe)
+
+
+def test_airstrike_with_actor_place_toll_date(pipe):
+    evs = events(
+        pipe,
+        "Russian warplanes struck the town of Khan Sheikhoun in Idlib province on Wednesday, "
+        "killing at least 12 civilians, including four children, local sources said.",
+    )
+    assert len(evs) == 1
+    ev = evs[0]
+    assert ev.event_type == "Explosions/Remote violence"
+    assert ev.sub_event_type == "Air/drone strike"
+    assert "Russia" in (ev.actor1 or "")
+    assert ev.actor2 and ev.actor2.startswith("Civilians")
+    assert ev.civilian_targeting is True
+    assert ev.fatalities == 12
+    assert ev.event_date == "2017-05-24"
+    assert ev.time_precision == 1
+    assert ev.admin1 == "Idlib"
+    assert ev.geo_precision == 1
+    assert ev.mentions[0]["sentence"].startswith("Russian warplanes")
+
+
+def test_intention_is_not_an_event(pipe):
+    assert events(pipe, "The Syrian army is preparing to launch an offensive to capture Raqqa from Daesh.") == []
+    assert events(pipe, "Turkey threatened to bomb Kurdish positions near Manbij.") == []
+
+
+def test_negation_is_not_an_event(pipe):
+    evs = events(pipe, "The ministry said its jets did not bomb the hospital in Idlib.")
+    assert all(e.sub_event_type != "Air/drone strike" for e in evs)
+
+
+def test_hedged_claim_is_claimed_never_confirmed(pipe):
+    evs = events(
+        pipe,
+        "Amaq claimed that Islamic State fighters killed 30 soldiers in clashes near Palmyra on Tuesday, "
+        "a claim that could not be independently verified.",
+    )
+    assert evs, "the clash is still an event"
+    assert all(e.claim_status in ("claimed", "disputed") for e in evs)
+
+
+def test_wounded_are_not_fatalities(pipe):
+    evs = events(pipe, "Shelling by regime forces on the Douma area wounded 15 people on Monday.")
+    assert len(evs) == 1
+    assert evs[0].sub_event_type == "Shelling/artillery/missile attack"
+    assert evs[0].fatalities == 0
+
+
+def test_vague_numbers_follow_spec(pipe):
+    evs = events(pipe, "Dozens of civilians were killed when a car bomb exploded in a market in Azaz on Friday.")
+    assert len(evs) == 1
+    assert evs[0].sub_event_type == "Remote explosive/landmine/IED"
+    assert evs[0].fatalities == 12
+
+
+def test_headline_and_body_are_one_event(pipe):
+    evs = events(
+        pipe,
+        "Government forces shelled the village of Kafr Zita in the northern countryside of Hama on Thursday, "
+        "killing three civilians. The shelling also destroyed two homes, activists said.",
+        title="Three civilians killed in regime shelling on Hama countryside",
+    )
+    shelling = [e for e in evs if e.sub_event_type == "Shelling/artillery/missile attack"]
+    assert len(shelling) == 1
+    assert shelling[0].fatalities == 3
+    assert len(shelling[0].mentions) >= 2
+
+
+def test_territory_by_state_and_by_non_state(pipe):
+    gov = events(pipe, "The Syrian army recaptured the town of Maskanah from ISIS on Sunday, SANA said.")
+    assert [e.sub_event_type for e in gov] == ["Government regains territory"]
+    nsa = events(pipe, "Islamic State militants seized the village of Tal Hamis from the SDF on Sunday.")
+    assert [e.sub_event_type for e in nsa] == ["Non-state actor overtakes territory"]
+
+
+def test_unresolvable_place_never_fails(pipe):
+    evs = events(pipe, "Gunmen abducted two aid workers near the village of Qwertzuiop on Saturday.")
+    assert [e.sub_event_type for e in evs] == ["Abduction/forced disappearance"]
+
+
+def test_background_history_is_not_an_event(pipe):
+    evs = events(pipe, "In 2013, a sarin attack on Ghouta killed hundreds of people.", published="2017-05-26")
+    assert evs == []
