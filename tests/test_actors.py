@@ -99,6 +99,15 @@ def test_no_country_hint_uses_entry_country(ann):
     assert actors(ann, "Houthi rebels fired missiles.", country=None) == [("Houthi rebels", "Ansar Allah")]
 
 
+def test_apostrophe_aliases(ann):
+    got = actors(ann, "Assad's forces and Hay'at Tahrir al-Sham fought; People’s Protection Units held.")
+    assert [a for _, a in got] == [
+        "Military Forces of Syria (2000-)",
+        "HTS: Hayat Tahrir al Sham",
+        "YPG: Peoples Protection Units",
+    ]
+
+
 def test_barrel_bombs_is_not_an_actor(ann):
     assert actors(ann, "Barrel bombs fell on Aleppo.") == []
 

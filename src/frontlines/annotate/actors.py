@@ -86,10 +86,6 @@ def lower_same_len(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-def _bounded(src: str) -> str:
-    return r"(?<![\w\-])(?:" + src + r")(?![\w])"
-
-
 class ActorAnnotator:
     """Finds actor mentions; ``annotate(doc)`` returns ACTOR spans (no overlaps)."""
 
@@ -138,7 +134,11 @@ class ActorAnnotator:
         roles = phrase_pattern(_norm(r) for r in role_nouns) if role_nouns else None
         suffix = rf"(?P<suffix>[\s\-]+(?:{roles}))?" if roles else ""
         keys = set(self._ci) | set(self._generic_by_key) | set(self.nationalities)
-        self._scan = re.compile(r"(?<![\w\-])(?P<a>" + phrase_pattern(keys) + r")" + suffix + r"(?!\w)")
+        # keys were normalised with apostrophes as word breaks ("assad s forces")
+        apos_sep = r"[\s\-\u2010-\u2015'\u2019]+"
+        self._scan = re.compile(
+            r"(?<![\w\-])(?P<a>" + phrase_pattern(keys, sep=apos_sep) + r")" + suffix + r"(?!\w)"
+        )
         self._named_cs = (
             re.compile(r"(?<![\w\-])(?P<a>" + phrase_pattern(self._cs) + r")" + suffix.replace(
                 "(?:", "(?i:", 1) + r"(?![\w\-])")

@@ -55,7 +55,8 @@ _PARTS = r"(?:\s+(?:night|morning|evening|afternoon|midnight|night-time|nighttim
 def _month_pat(full_only: bool = False) -> str:
     names = [m for m in _MONTHS if not full_only or len(m) > 4 or m in ("May", "June", "July")]
     names.sort(key=len, reverse=True)
-    return "(?:" + "|".join(n.upper() + "|" + n for n in names) + r")\.?"
+    alts = "(?:" + "|".join(n.upper() + "|" + n for n in names) + ")"
+    return alts if full_only else alts + r"\.?"  # "Sept." / "Jan." take a dot
 
 
 def _weekday_pat(full_only: bool) -> str:
@@ -81,8 +82,8 @@ class DateAnnotator:
         self._patterns: list[tuple[str, re.Pattern[str]]] = [
             ("iso", re.compile(rf"{b}{year}-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01]){e}")),
             ("num", re.compile(rf"{b}(?P<a>[0-3]?\d)[/.](?P<c>[01]?\d)[/.]{year}{e}")),
-            ("dmy", re.compile(rf"{b}{wd_any}{day}(?:\s+of)?\s+{mon},?\s+{year}{e}")),
-            ("mdy", re.compile(rf"{b}{wd_any}{mon}\s+{day},?\s+{year}{e}")),
+            ("dmy", re.compile(rf"{b}(?:(?i:on)\s+)?{wd_any}{day}(?:\s+of)?\s+{mon},?\s+{year}{e}")),
+            ("mdy", re.compile(rf"{b}(?:(?i:on)\s+)?{wd_any}{mon}\s+{day},?\s+{year}{e}")),
             ("dm", re.compile(rf"{b}(?:(?i:on)\s+)?{wd_any}{day}(?:\s+of)?\s+{mon}(?![\w])")),
             ("md", re.compile(rf"{b}(?:(?i:on)\s+)?{wd_any}{mon}\s+{day}(?![\w:]|[.,]\d|\s*(?:%|percent))")),
             ("my", re.compile(rf"{b}(?:(?i:in|during|since|until|by|of|early|late|mid|mid-)\s+)?{mon}\s+(?:of\s+)?{year}{e}")),

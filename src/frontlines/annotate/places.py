@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..errors import GazetteerError
-from ..gazetteer import Gazetteer, normalize_name
+from ..gazetteer import TIER_SKELETON, Gazetteer, normalize_name
 from ..records import Doc, Place, Span
 
 # Longest n-gram scanned, whatever the gazetteer's longest name: names of 7+ words are
@@ -82,13 +82,13 @@ def _stoplist() -> _Stoplist:
             data = yaml.safe_load(f) or {}
     except (OSError, yaml.YAMLError) as e:
         raise GazetteerError(f"cannot read {path}: {e}") from e
-    words = frozenset(normalize_name(w) for w in data.get("words") or [] if normalize_name(w))
-    phrases = [p for p in data.get("phrases") or [] if p]
+    words = frozenset(normalize_name(str(w)) for w in data.get("words") or [] if isinstance(w, str) and normalize_name(w))
+    phrases = [p for p in data.get("phrases") or [] if isinstance(p, str) and p]
     pat = None
     if phrases:
         alts = sorted((r"[\s\-‐‑]+".join(re.escape(w) for w in re.split(r"[\s\-]+", p)) for p in phrases), key=len, reverse=True)
         pat = re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])", re.I)
-    titles = frozenset(t.lower() for t in data.get("titles") or [])
+    titles = frozenset(t.lower() for t in data.get("titles") or [] if isinstance(t, str))
     return _Stoplist(words, pat, titles)
 
 
@@ -161,8 +161,12 @@ def _relation(text: str, start: int, end: int) -> tuple[str | None, int, int, fl
     return None, start, end, None
 
 
-def _strong(cands: list[Place], n_words: int, surface: str, stop: _Stoplist) -> bool:
+def _strong(cands: list[Place], n_words: int, tier: int | None) -> bool:
+    """A match that stands on its own: a known name (not only a skeleton) of several
+    words, of a province/country/region, or of a big town."""
     top = cands[0]
+    if tier is None or tier >= TIER_SKELETON:
+        return False
     return n_words > 1 or top.feature in ("admin1", "country", "region") or top.population >= BIG_TOWN
 
 
@@ -238,7 +242,7 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         name_like = (
             nxt is not None and text[e : nxt[0]] == " " and nxt[2][0].isupper() and not _RELATION_WORD.match(nxt[2])
         ) or (i > 0 and gap_prev == " " and prev_tok[0].isupper() and not sentence_start)
-        strong = _strong(cands, j - i + 1, surface, stop)
+        strong = _strong(cands, j - i + 1, gaz.match_tier(surface))
         if single and name_like and not (cands[0].feature in ("admin1", "country") or cands[0].population >= BIG_TOWN):
             continue  # part of a longer capitalised name ("Mark Lowcock", "Hassan Aden")
         locative = bool(_LOCATIVE.search(text[max(0, s - 40) : s])) or rel is not None
@@ -255,6 +259,9 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
     for i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start in kept:
         cands = _order(cands, hint, rel, gaz)
         top = cands[0]
+        foreign = hint is not None and top.iso3 != hint and top.feature not in ("country", "admin1")
+        if i == j and sentence_start and foreign:
+            continue  # a capitalised sentence opener that happens to name a far-away town
         if not strong:
             # a small one-word place needs context: a preposition/relation or the article's country
             in_hint = hint is not None and top.iso3 == hint
