@@ -249,8 +249,6 @@ class Extractor:
         civ_victims = any(c.attrs.get("victims") in CIVILIAN_VICTIMS for c in killed) or any(
             s.attrs.get("inter") == CIVILIAN_INTER for s in actors
         )
-        if a2 is None and civ_victims and doc.country_hint:
-            a2 = None  # resolved below from the actor spans
         civ_span = next((s for s in actors if s.attrs.get("inter") == CIVILIAN_INTER), None)
         if a2 is None and civ_span is not None and civ_span is not a1:
             a2 = civ_span
@@ -305,6 +303,10 @@ class Extractor:
                 evidence.fields["actor1"] = "default for this sub-event and country (event_types.yaml)"
         actor2 = a2.attrs.get("actor") if a2 is not None else None
         inter2 = a2.attrs.get("inter") if a2 is not None else None
+        if actor2 is None and civ_victims and doc.country_hint:
+            # the dead are civilians but no actor span names them ("killing five civilians")
+            actor2, inter2 = f"Civilians ({_country_name(doc.country_hint)})", CIVILIAN_INTER
+            evidence.fields["actor2"] = fat_text or "civilian victims"
         if actor2 == actor1:
             actor2, inter2 = None, None
 
@@ -347,6 +349,13 @@ class Extractor:
             if d.sub_event == sub_event and d.country == country:
                 return d
         return None
+
+
+def _country_name(iso3: str) -> str:
+    import pycountry
+
+    c = pycountry.countries.get(alpha_3=iso3)
+    return getattr(c, "common_name", None) or (c.name if c else iso3)
 
 
 def _spans_by_sentence(doc: Doc) -> dict[int, list[Span]]:
