@@ -181,7 +181,12 @@ class Extractor:
             pat = self.lexicon.cues.get(kind)
             if pat is not None and pat.search(before):
                 return kind
-        # a cue right after the trigger word also cancels it ("the attack, if it happens")
+        # a negation right after the trigger also cancels it ("its jets did not bomb")
+        neg = self.lexicon.cues.get("negation")
+        if neg is not None and neg.match(doc.text, trig.end, min(sent.end, trig.end + 25).__index__()) is None:
+            after = doc.text[trig.end : min(sent.end, trig.end + 25)]
+            if neg.search(after):
+                return "negation"
         bg = self.lexicon.cues.get("background")
         if bg is not None and bg.search(sent.text):
             return "background"
@@ -381,7 +386,7 @@ def _assign_actors(text: str, sent: Sentence, actors: list[Span], trig: Span):
             a1 = a
             break
     if a1 is None:
-        before = [a for a in armed if a.end <= trig.start]
+        before = [a for a in armed if a.start < trig.start]
         after = [a for a in armed if a.start >= trig.end]
         if before:
             a1 = before[0]
