@@ -127,7 +127,7 @@ def main() -> None:
     lines.append("")
     lines.append("Data: FA-KES (Salem, Al Feel, Elbassuoni, Jaber, Farah, ICWSM 2019), CC BY 4.0. Crowd annotations: noisy.")
     print("\n".join(lines))
-    for e in errors[:60]:
+    for e in errors:
         print(e, file=sys.stderr)
     if not args.no_write and not args.limit:
         write_section("fakes", "\n".join(lines), ".venv/bin/python benchmarks/fakes.py")

@@ -55,22 +55,40 @@ def dates_compatible(a: EventMention, b: EventMention) -> bool:
 
 
 def group_mentions(mentions: list[EventMention], same_place_km: float) -> list[list[EventMention]]:
-    """Greedy grouping in text order: each mention joins the first compatible group."""
+    """Greedy grouping in text order: each body mention joins the first compatible group.
+
+    A headline ("US jets kill 15 civilians in Syria") names the story's incident with less
+    detail and often another name for the actor than the body does, so headline mentions
+    join afterwards the first body group of their sub-event type at a compatible place and
+    date, preferring one with the same toll, whatever its actors."""
     groups: list[list[EventMention]] = []
-    for m in mentions:
+    for m in (x for x in mentions if not x.headline):
         for g in groups:
-            head = g[0]
-            if (
-                head.sub_event_type == m.sub_event_type
-                and all(places_compatible(x.place, m.place, same_place_km) for x in g)
-                and all(dates_compatible(x, m) for x in g)
-                and _actors_compatible(g, m)
-            ):
+            if _compatible(g, m, same_place_km) and _actors_compatible(g, m):
                 g.append(m)
                 break
         else:
             groups.append([m])
+    for m in (x for x in mentions if x.headline):
+        fits = [g for g in groups if _compatible(g, m, same_place_km)]
+        same_toll = [g for g in fits if m.fatalities and any(x.fatalities == m.fatalities for x in g)]
+        target = (same_toll or fits or [None])[0]
+        if target is None:
+            groups.append([m])
+        else:
+            target.append(m)
+    for g in groups:
+        g.sort(key=lambda x: x.evidence.char_start)
+    groups.sort(key=lambda g: g[0].evidence.char_start)
     return groups
+
+
+def _compatible(group: list[EventMention], m: EventMention, same_place_km: float) -> bool:
+    return (
+        group[0].sub_event_type == m.sub_event_type
+        and all(places_compatible(x.place, m.place, same_place_km) for x in group)
+        and all(dates_compatible(x, m) for x in group)
+    )
 
 
 def _actors_compatible(group: list[EventMention], m: EventMention) -> bool:

@@ -63,6 +63,10 @@ class Lexicon:
     sub_events: dict[str, SubEvent]
     cues: dict[str, re.Pattern]
     defaults: list[DefaultActor] = field(default_factory=list)
+    # cue kind -> the sub-events it cancels (kinds not listed cancel every trigger)
+    cue_scope: dict[str, frozenset[str]] = field(default_factory=dict)
+    # cue kind -> wording that keeps the triggers alive even when the cue matches
+    cue_unless: dict[str, re.Pattern] = field(default_factory=dict)
 
     @classmethod
     def load(cls, extra_files: Iterable[Path] = ()) -> "Lexicon":
@@ -87,11 +91,21 @@ class Lexicon:
             kind: _compile(entry["patterns"], word_end=False)
             for kind, entry in raw.get("non_event_cues", {}).items()
         }
+        scope = {
+            kind: frozenset(entry["applies_to"])
+            for kind, entry in raw.get("non_event_cues", {}).items()
+            if entry.get("applies_to")
+        }
+        unless = {
+            kind: _compile(entry["unless"], word_end=True)
+            for kind, entry in raw.get("non_event_cues", {}).items()
+            if entry.get("unless")
+        }
         defaults = [
             DefaultActor(d["sub_event"], d["country"], d["actor1"], int(d["inter1"]))
             for d in raw.get("default_actors", [])
         ]
-        return cls(subs, cues, defaults)
+        return cls(subs, cues, defaults, scope, unless)
 
 
 def _read_yaml(path: Path) -> dict:
@@ -126,9 +140,16 @@ def _compile(patterns: list[str], word_end: bool = True) -> re.Pattern:
 # ---------------------------------------------------------------------------------------
 # extraction
 
-STATE_INTERS = {1}
+STATE_INTERS = {1, 8}  # state forces, at home (1) or abroad (8)
 CIVILIAN_INTER = 7
-PROTEST_RE = re.compile(r"\b(?:protest|demonstrat|rall(?:y|ies)|march(?:ed|es)?\b|sit-in|crowd)", re.I)
+PROTEST_RE = re.compile(r"\b(?:protest|demonstrat|rall(?:y|ies)|march(?:ed|es)?\b|sit-in|crowd|riot)", re.I)
+# state forces named without a proper name ("the army", "security forces"): the gainer of
+# ground when no actor span stands before a territory trigger
+STATE_NOUNS = re.compile(
+    r"\b(?:army|armed forces|troops|soldiers|security forces|government forces|pro-government forces|"
+    r"regime forces|military|police|federal forces|national army|SAA|state forces)\b",
+    re.I,
+)
 GOV_TERRITORY_WORDS = re.compile(r"\b(?:liberat|regain|recaptur|retook|retaken|restored)", re.I)
 PASSIVE_AGENT = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 CIVILIAN_VICTIMS = {"civilians", "children", "women", "people", "residents", "family"}
@@ -187,9 +208,18 @@ class Extractor:
             after = doc.text[trig.end : min(sent.end, trig.end + 25)]
             if neg.search(after):
                 return "negation"
+        # background wording near the trigger ("In 2013, a sarin attack"); farther away it
+        # belongs to another clause ("captured two villages near the scene of a 2017 attack")
         bg = self.lexicon.cues.get("background")
-        if bg is not None and bg.search(sent.text):
+        window = int(th["cue_window_chars"])
+        if bg is not None and bg.search(doc.text, window_start, min(sent.end, trig.end + window)):
             return "background"
+        for kind, subs in self.lexicon.cue_scope.items():
+            pat = self.lexicon.cues.get(kind)
+            if trig.attrs["sub_event"] in subs and pat is not None and pat.search(sent.text):
+                keep = self.lexicon.cue_unless.get(kind)
+                if keep is None or not keep.search(sent.text):
+                    return kind
         return None
 
     # -- one sentence ----------------------------------------------------------------
@@ -205,24 +235,30 @@ class Extractor:
             if why:
                 continue
             candidates.append((sub.priority, -t.start, t, sub))
+        # a trigger inside a longer trigger of another sub-event is part of that phrase
+        # ("clashed" in "clashed with police", "grenades" in "grenades were seized")
+        candidates = [
+            c
+            for c in candidates
+            if not any(
+                o[3].name != c[3].name
+                and o[2].start <= c[2].start
+                and c[2].end <= o[2].end
+                and (o[2].end - o[2].start) > (c[2].end - c[2].start)
+                for o in candidates
+            )
+        ]
         if not candidates:
             return None
         # territory entries share wording; resolve them by who gained ground
         candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
-        a1, assoc1, a2, assoc2 = _assign_actors(doc.text, sent, actors, candidates[0][2])
         chosen = None
         for _, _, t, sub in candidates:
-            if sub.needs == "state_actor1":
-                if a1 is not None:
-                    if a1.attrs.get("inter") not in STATE_INTERS:
-                        continue
-                elif not GOV_TERRITORY_WORDS.search(t.text):
-                    continue
-            if sub.needs == "nonstate_actor1":
-                if a1 is not None:
-                    if a1.attrs.get("inter") in STATE_INTERS:
-                        continue
-                elif GOV_TERRITORY_WORDS.search(t.text):
+            if sub.needs in ("state_actor1", "nonstate_actor1"):
+                state = _gainer_is_state(doc.text, sent, actors, t)
+                if state is None:
+                    state = bool(GOV_TERRITORY_WORDS.search(t.text))
+                if state != (sub.needs == "state_actor1"):
                     continue
             chosen = (t, sub)
             break
@@ -347,6 +383,7 @@ class Extractor:
             claim=claim,
             trigger=t.text,
             score=score,
+            headline=i == 0,
         )
 
     def _default_actor(self, sub_event: str, country: str | None) -> "DefaultActor | None":
@@ -373,6 +410,20 @@ def _spans_by_sentence(doc: Doc) -> dict[int, list[Span]]:
         if i >= 0 and sp.start < doc.sentences[i].end:
             out.setdefault(i, []).append(sp)
     return out
+
+
+def _gainer_is_state(text: str, sent: Sentence, actors: list[Span], trig: Span) -> bool | None:
+    """Whether the side that gained ground is a state force: the first armed actor (or
+    unnamed state force, "the army") before the territory trigger is its subject; actors
+    after it are usually the losers ("recaptured X from ISIS"). None when nobody is named."""
+    armed = [a for a in actors if a.attrs.get("inter") != CIVILIAN_INTER and sent.start <= a.start < trig.start]
+    first = min(armed, key=lambda a: a.start) if armed else None
+    noun = STATE_NOUNS.search(text, sent.start, trig.start)
+    if noun is not None and (first is None or noun.start() < first.start):
+        return True
+    if first is not None:
+        return first.attrs.get("inter") in STATE_INTERS
+    return None
 
 
 def _assign_actors(text: str, sent: Sentence, actors: list[Span], trig: Span):

@@ -53,8 +53,8 @@ def resolve_place(span: Span, country_hint: str | None, gaz: Gazetteer) -> tuple
 
 
 def _article_place(doc: Doc, gaz: Gazetteer) -> tuple[Place | None, int | None]:
-    """The article's most frequent resolvable place: a town at precision 2, else its
-    admin1 (or the country) at precision 3."""
+    """The article's most frequent resolvable place below country level (a town at
+    precision 2, a province at 3), else the country at precision 3."""
     counts: Counter = Counter()
     first: dict[tuple, Place] = {}
     for sp in doc.spans_of("PLACE"):
@@ -70,7 +70,8 @@ def _article_place(doc: Doc, gaz: Gazetteer) -> tuple[Place | None, int | None]:
         first.setdefault(key, place)
     if not counts:
         return None, None
-    best = max(counts, key=lambda k: counts[k])  # ties: the earliest (insertion order)
+    # ties: the earliest (insertion order); a country only when nothing narrower is named
+    best = max(counts, key=lambda k: (k[2] != "country", counts[k]))
     place = first[best]
     return place, 2 if place.feature in ("city", "region") else 3
 
@@ -89,10 +90,14 @@ def geocode(doc: Doc, gaz: Gazetteer) -> None:
                 doc.warnings.append(f"geocode: no gazetteer entry for {m.place_span.text!r}")
             elif m.place_relation is None:
                 m.place_relation = (m.place_span.attrs or {}).get("relation")
-        if place is None:
+        if place is None or place.feature == "country":
+            # No place, or only "in Syria" (typical of headlines): the article's own focus
+            # place is the better guess when it lies in the same country.
             if fallback is None:
                 fallback = _article_place(doc, gaz)
-            place, precision = fallback
-            if place is not None and precision is not None and m.place_span is not None:
-                precision = max(precision, 2)
+            alt, alt_precision = fallback
+            if alt is not None and (place is None or (alt.feature != "country" and alt.iso3 == place.iso3)):
+                place, precision = alt, alt_precision
+                if precision is not None and m.place_span is not None:
+                    precision = max(precision, 2)
         m.place, m.geo_precision = place, precision

@@ -190,6 +190,7 @@ class EventMention:
     claim: str = "reported"  # reported | claimed | disputed (per mention)
     trigger: str = ""
     score: float = 0.0  # how central the mention is to the article (for main-event picks)
+    headline: bool = False  # from the article's first sentence (its title or lede)
 
 
 # ACLED interaction code from the two inter codes (ACLED codebook: inter1*10+inter2,

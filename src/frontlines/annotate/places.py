@@ -260,8 +260,12 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         cands = _order(cands, hint, rel, gaz)
         top = cands[0]
         foreign = hint is not None and top.iso3 != hint and top.feature not in ("country", "admin1")
-        if i == j and sentence_start and foreign:
-            continue  # a capitalised sentence opener that happens to name a far-away town
+        if i == j and foreign and (sentence_start or not locative):
+            # a capitalised sentence opener or headline word that happens to name a
+            # far-away town ("Fighting for Key Aleppo Road"): abroad needs "in/near X"
+            continue
+        if i == j and surface.isupper() and len(surface) <= 4 and top.feature != "country":
+            continue  # acronyms match airport codes among alternate names (NGO -> Nagoya)
         if not strong:
             # a small one-word place needs context: a preposition/relation or the article's country
             in_hint = hint is not None and top.iso3 == hint
