@@ -34,7 +34,7 @@ GOVERNORATE = {
 # FA-KES actor classes from canonical actor names (first pattern that matches wins).
 PERPETRATOR = [
     (r"Islamic State|ISIS|ISIL", "the organization of the islamic state in iraq and the levant - isis"),
-    (r"Nusra|Tahrir al-Sham|Fateh al-Sham", "al-nusra front"),
+    (r"Nusra|Tahrir al[- ]Sham|Fateh al[- ]Sham|HTS", "al-nusra front"),
     (r"Coalition|United States|France|United Kingdom|Inherent Resolve", "international coalition forces"),
     (r"Syrian Democratic|YPG|YPJ|Asayish|People's Protection|Kurdish", "self administration forces"),
     (r"Military Forces of Syria|Police Forces of Syria|National Defen[cs]e|Russia|Hezbollah|Iran|Syria \(2000-\)|Shabiha", "syrian government or russian troops"),

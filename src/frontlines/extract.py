@@ -152,6 +152,20 @@ STATE_NOUNS = re.compile(
 )
 GOV_TERRITORY_WORDS = re.compile(r"\b(?:liberat|regain|recaptur|retook|retaken|restored)", re.I)
 PASSIVE_AGENT = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+# right after an actor span: the actor names who holds a place ("rebel-held", "IS-run")
+HELD_BY = re.compile(
+    r"(?:[-\s]?(?:held|controlled|run|dominated|besieged|occupied|administered)\b"
+    r"|(?:['’]?s)?\s+(?:group\s+)?(?:town|village|city|stronghold|bastion|territory|areas?|capital|enclave|pocket|zone)\b)",
+    re.I,
+)
+# right after an actor span: the actor is the subject of a passive killing or death
+PASSIVE_VICTIM = re.compile(
+    r"(?:\s+(?:fighters|militants|members|soldiers|troops|jihadists|personnel))?"
+    r"(?:\s+(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:killed|dead|died|slain|executed)\b"
+    # "120 ISIS fighters and 60 foreign mercenaries were killed": a few words, then the verb
+    r"|(?:\s+[\w'’-]+){1,6}?\s+(?:were|was|have\s+been|had\s+been)\s+(?:killed|slain|executed)\b)",
+    re.I,
+)
 CIVILIAN_VICTIMS = {"civilians", "children", "women", "people", "residents", "family"}
 
 
@@ -429,6 +443,8 @@ def _gainer_is_state(text: str, sent: Sentence, actors: list[Span], trig: Span) 
 def _assign_actors(text: str, sent: Sentence, actors: list[Span], trig: Span):
     """actor1 = the agent (a 'by X' phrase, else the first armed actor before the trigger,
     else after it); actor2 = the other side or the civilian victims."""
+    # "rebel-held Aleppo", "IS-controlled town": who holds the place, not who acted
+    actors = [a for a in actors if not HELD_BY.match(text, a.end)]
     armed = [a for a in actors if a.attrs.get("inter") != CIVILIAN_INTER]
     civ = [a for a in actors if a.attrs.get("inter") == CIVILIAN_INTER]
     a1 = None
@@ -437,8 +453,12 @@ def _assign_actors(text: str, sent: Sentence, actors: list[Span], trig: Span):
             a1 = a
             break
     if a1 is None:
-        before = [a for a in armed if a.start < trig.start]
-        after = [a for a in armed if a.start >= trig.end]
+        # the dead of a passive report are victims, not agents ("29 rebels were killed in
+        # clashes with regime troops"): prefer an actor that is not their subject
+        victims = [a for a in armed if PASSIVE_VICTIM.match(text, a.end)]
+        agents = [a for a in armed if a not in victims] or armed
+        before = [a for a in agents if a.start < trig.start]
+        after = [a for a in agents if a.start >= trig.end]
         if before:
             a1 = before[0]
         elif after:

@@ -265,6 +265,9 @@ class ActorAnnotator:
             if g is not None:
                 st, en = m.start(), m.end("a")
                 attrs = self._generic_attrs(g, text[st:en], doc)
+                home = self._military.get(doc.country_hint or "") if g.get("military") else None
+                if home is not None:  # "the army" in a Syrian story: Syria's military
+                    attrs = dict(self._named_span(m, home, doc, text).attrs, generic=True)
                 cands.append((2, Span(st, en, "ACTOR", text[st:en], attrs)))
         if self._named_cs is not None:
             for m in self._named_cs.finditer(text):
