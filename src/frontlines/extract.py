@@ -195,6 +195,7 @@ class Extractor:
             m = self._mention(doc, i, sent, trig, spans, spans_by_sentence, th)
             if m is not None:
                 mentions.append(m)
+        _headline_weapon_from_lede(mentions)
         doc.mentions = mentions
         return mentions
 
@@ -279,7 +280,8 @@ class Extractor:
         if chosen is None:
             return None
         t, sub = chosen
-        a1, assoc1, a2, assoc2 = _assign_actors(doc.text, sent, actors, t)
+        dead = [s for s in spans if s.label == "CASUALTY" and s.attrs.get("kind") == "killed"]
+        a1, assoc1, a2, assoc2 = _assign_actors(doc.text, sent, actors, t, dead)
 
         # actor1 from the paragraph when the sentence has none ("The jets struck again.")
         actor1_source = "sentence"
@@ -426,6 +428,22 @@ def _spans_by_sentence(doc: Doc) -> dict[int, list[Span]]:
     return out
 
 
+# trigger text of a headline that reports a toll and no weapon ("Syrian Army Kills 70 IS Militants")
+TOLL_ONLY = re.compile(r"(?:kill|eliminat)", re.I)
+REMOTE_VIOLENCE = "Explosions/Remote violence"
+
+
+def _headline_weapon_from_lede(mentions: list[EventMention]) -> None:
+    """A toll-only headline names no weapon; when one of the next few mentions names one
+    (air strikes, shelling, a bomb), the headline reports that event, not a clash."""
+    if not mentions or not mentions[0].headline or not TOLL_ONLY.match(mentions[0].trigger or ""):
+        return
+    for m in mentions[1:4]:
+        if m.event_type == REMOTE_VIOLENCE:
+            mentions[0].event_type, mentions[0].sub_event_type = m.event_type, m.sub_event_type
+            return
+
+
 def _gainer_is_state(text: str, sent: Sentence, actors: list[Span], trig: Span) -> bool | None:
     """Whether the side that gained ground is a state force: the first armed actor (or
     unnamed state force, "the army") before the territory trigger is its subject; actors
@@ -440,7 +458,7 @@ def _gainer_is_state(text: str, sent: Sentence, actors: list[Span], trig: Span) 
     return None
 
 
-def _assign_actors(text: str, sent: Sentence, actors: list[Span], trig: Span):
+def _assign_actors(text: str, sent: Sentence, actors: list[Span], trig: Span, dead: list[Span] = ()):
     """actor1 = the agent (a 'by X' phrase, else the first armed actor before the trigger,
     else after it); actor2 = the other side or the civilian victims."""
     # "rebel-held Aleppo", "IS-controlled town": who holds the place, not who acted
@@ -455,7 +473,12 @@ def _assign_actors(text: str, sent: Sentence, actors: list[Span], trig: Span):
     if a1 is None:
         # the dead of a passive report are victims, not agents ("29 rebels were killed in
         # clashes with regime troops"): prefer an actor that is not their subject
-        victims = [a for a in armed if PASSIVE_VICTIM.match(text, a.end)]
+        # ... and so is an actor inside a toll phrase ("kill 35 ISIL fighters")
+        victims = [
+            a
+            for a in armed
+            if PASSIVE_VICTIM.match(text, a.end) or any(d.start <= a.start and a.end <= d.end for d in dead)
+        ]
         agents = [a for a in armed if a not in victims] or armed
         before = [a for a in agents if a.start < trig.start]
         after = [a for a in agents if a.start >= trig.end]

@@ -346,7 +346,8 @@ def build_index(path: Path) -> None:
         b.flush()
         words = con.execute("SELECT max(words) FROM names").fetchone()[0] or 1
         con.executemany("INSERT INTO meta VALUES(?,?)", [("schema", str(SCHEMA_VERSION)), ("max_words", str(words)),
-                                                         ("built", time.strftime("%Y-%m-%dT%H:%M:%S"))])
+                                                         ("built", time.strftime("%Y-%m-%dT%H:%M:%S")),
+                                                         ("data", data_fingerprint())])
         con.executescript(_INDEXES)
         con.commit()
         con.close()
@@ -562,8 +563,19 @@ class Gazetteer:
     # -- import
     def import_file(self, path: Path) -> int:
         """Add places from a GeoNames dump (19 tab-separated columns) or a CSV with a
-        header ``name,lat,lon,admin1[,admin2,country]``; returns rows added (0 on re-import)."""
+        header ``name,lat,lon,admin1[,admin2,country]``; returns rows added (0 on re-import).
+        The file is remembered so that a rebuild (new packaged aliases) imports it again."""
         added = _import_into(self, Path(path))
+        con = sqlite3.connect(str(self.path), timeout=30)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key='imports'").fetchone()
+            files = json.loads(row[0]) if row else []
+            if str(Path(path).resolve()) not in files:
+                files.append(str(Path(path).resolve()))
+                con.execute("INSERT OR REPLACE INTO meta VALUES('imports', ?)", (json.dumps(files),))
+                con.commit()
+        finally:
+            con.close()
         self._cache.clear()
         return added
 
@@ -574,18 +586,30 @@ def _skeleton_ok(norm: str, matched: str) -> bool:
     return difflib.SequenceMatcher(None, norm, matched).ratio() >= SKELETON_MIN_RATIO
 
 
-def _index_current(path: Path) -> bool:
+def data_fingerprint() -> str:
+    """Hash of the packaged alias file: an index built from other aliases is stale."""
+    import hashlib
+
+    raw = (Path(__file__).resolve().parent / "data" / "place_aliases.yaml").read_bytes()
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def _index_meta(path: Path) -> dict[str, str]:
     if not path.exists():
-        return False
+        return {}
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            row = con.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            return dict(con.execute("SELECT key, value FROM meta").fetchall())
         finally:
             con.close()
     except sqlite3.Error:
-        return False
-    return row is not None and row[0] == str(SCHEMA_VERSION)
+        return {}
+
+
+def _index_current(path: Path) -> bool:
+    meta = _index_meta(path)
+    return meta.get("schema") == str(SCHEMA_VERSION) and meta.get("data") == data_fingerprint()
 
 
 def _build_locked(path: Path) -> None:
@@ -601,8 +625,15 @@ def _build_locked(path: Path) -> None:
             pass
         if _index_current(path):
             return
+        imports = json.loads(_index_meta(path).get("imports") or "[]")
         print("building gazetteer index (once)...", file=sys.stderr)
         build_index(path)
+        if imports:  # the user's imports survive a rebuild for new packaged data
+            gaz = Gazetteer(path)
+            for f in imports:
+                if Path(f).is_file():
+                    print(f"re-importing {f}", file=sys.stderr)
+                    gaz.import_file(Path(f))
     finally:
         lock.close()
 
