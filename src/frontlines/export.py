@@ -24,6 +24,19 @@ SPEC_FIELDS = [
     "sources", "source_count", "independent_source_count", "notes", "mentions",
 ]  # fmt: skip
 
+# Stage 7 (corroborate) fields beyond the SPEC record: the independent origins behind the
+# sources and which report gave which fatality figure (JSONL carries them whole).
+CORROBORATION_FIELDS = ["origins", "fatality_sources"]
+
+
+def _origins_text(ev: dict[str, Any]) -> str:
+    return "; ".join(o.get("origin", "") + (" (party)" if o.get("party") else "") for o in ev.get("origins") or [])
+
+
+def _fatality_sources_text(ev: dict[str, Any]) -> str:
+    return "; ".join(f"{f.get('figure')} {f.get('outlet')}" + (f" via {f.get('origin')}" if f.get("origin") != f.get("outlet") else "") for f in ev.get("fatality_sources") or [])
+
+
 # ACLED's export columns, in ACLED's order (ACLED codebook / data export tool).
 ACLED_COLUMNS = [
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
@@ -35,6 +48,7 @@ ACLED_COLUMNS = [
 ACLED_EXTRA = [
     "fatalities_low", "fatalities_high", "claim_status", "source_count",
     "independent_source_count", "geonameid", "frontlines_event_id", "evidence",
+    "independent_origins", "fatality_sources",
 ]  # fmt: skip
 
 # ACLED's disorder types by event type (codebook 2023); two sub-events are both.
@@ -69,13 +83,15 @@ def write(events: Iterable[dict[str, Any]], fmt: str, out: IO[str]) -> int:
 def write_jsonl(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
     n = 0
     for ev in events:
-        out.write(json.dumps({k: ev.get(k) for k in SPEC_FIELDS}, ensure_ascii=False) + "\n")
+        rec = {k: ev.get(k) for k in SPEC_FIELDS}
+        rec.update({k: ev.get(k) or [] for k in CORROBORATION_FIELDS})
+        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
         n += 1
     return n
 
 
 def write_csv(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
-    cols = [c for c in SPEC_FIELDS if c != "mentions"] + ["evidence", "evidence_articles"]
+    cols = [c for c in SPEC_FIELDS if c != "mentions"] + ["evidence", "evidence_articles", "independent_origins", "fatality_sources"]
     w = csv.DictWriter(out, fieldnames=cols, lineterminator="\n")
     w.writeheader()
     n = 0
@@ -86,6 +102,8 @@ def write_csv(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
         ms = ev.get("mentions") or []
         row["evidence"] = " | ".join(m.get("sentence", "") for m in ms)
         row["evidence_articles"] = "; ".join(sorted({m.get("article_id", "") for m in ms}))
+        row["independent_origins"] = _origins_text(ev)
+        row["fatality_sources"] = _fatality_sources_text(ev)
         w.writerow(row)
         n += 1
     return n
@@ -155,6 +173,8 @@ def write_acled(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
                 "geonameid": ev.get("geonameid") or "",
                 "frontlines_event_id": ev["event_id"],
                 "evidence": ms[0].get("sentence", "") if ms else "",
+                "independent_origins": _origins_text(ev),
+                "fatality_sources": _fatality_sources_text(ev),
             }
         )
         n += 1

@@ -139,6 +139,7 @@ class RunSummary:
     already: int = 0
     events: int = 0
     skips: list[Skip] = field(default_factory=list)
+    corroboration: object | None = None  # corroborate.CorroborationSummary of stage 7
 
 
 def process_many(
@@ -192,6 +193,10 @@ def run(
             done += 1
             if progress:
                 progress(done, len(new))
+        # stage 7: the new articles' events join the stored events of the same incidents
+        from .corroborate import corroborate_store
+
+        summary.corroboration = corroborate_store(store)
     return summary
 
 

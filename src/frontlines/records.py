@@ -239,3 +239,7 @@ class Event:
     independent_source_count: int
     notes: str
     mentions: list[dict[str, Any]]
+    # stage 7 (corroborate): the distinct origins behind the sources (after removing reprints
+    # and relays), and which report gave which fatality figure
+    origins: list[dict[str, Any]] = field(default_factory=list)
+    fatality_sources: list[dict[str, Any]] = field(default_factory=list)

@@ -13,13 +13,13 @@ import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from .errors import SchemaTooNew, StoreError
 from .records import Article, Event, Skip
 
 EVENT_COLUMNS = [f.name for f in dataclasses.fields(Event)]
-JSON_COLUMNS = {"sources", "mentions"}
+JSON_COLUMNS = {"sources", "mentions", "origins", "fatality_sources"}
 
 # Each migration takes the schema from version i to i+1. Never edit a released one.
 MIGRATIONS: list[str] = [
@@ -48,6 +48,37 @@ MIGRATIONS: list[str] = [
     CREATE TABLE skips (
         source TEXT, code TEXT, reason TEXT, at TEXT,
         PRIMARY KEY (source, code)
+    );
+    """,
+    # 2: stage 7 (corroborate). ``events`` then holds corroborated events (corroborated = 1);
+    # rows that save_article writes (one article's events, corroborated = 0) are pending
+    # until corroborate_store moves them into ``mentions`` as reports of an event.
+    """
+    ALTER TABLE events ADD COLUMN origins TEXT;
+    ALTER TABLE events ADD COLUMN fatality_sources TEXT;
+    ALTER TABLE events ADD COLUMN corroborated INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE mentions (
+        mention_id TEXT PRIMARY KEY,
+        event_id TEXT NOT NULL,
+        article_id TEXT REFERENCES articles(article_id),
+        published TEXT, family TEXT, sub_event_type TEXT, event_date TEXT,
+        anchor_date TEXT, iso3 TEXT, admin1 TEXT, record TEXT
+    );
+    CREATE INDEX mentions_block ON mentions(iso3, admin1, anchor_date);
+    CREATE INDEX mentions_event ON mentions(event_id);
+    CREATE INDEX mentions_article ON mentions(article_id);
+    CREATE TABLE article_sources (
+        article_id TEXT PRIMARY KEY REFERENCES articles(article_id),
+        outlet TEXT, published TEXT, sketch TEXT, fingerprints TEXT, credits TEXT
+    );
+    CREATE TABLE event_history (
+        event_id TEXT NOT NULL, article_id TEXT, field TEXT NOT NULL,
+        old_value TEXT, new_value TEXT, changed_at TEXT
+    );
+    CREATE INDEX event_history_event ON event_history(event_id);
+    CREATE TABLE event_changes (
+        kind TEXT NOT NULL, event_id TEXT NOT NULL, other_event_id TEXT NOT NULL,
+        detail TEXT, changed_at TEXT
     );
     """,
 ]
@@ -160,6 +191,152 @@ class Store:
                 rec[c] = json.loads(rec[c]) if rec[c] else []
             rec["civilian_targeting"] = bool(rec["civilian_targeting"])
             yield rec
+
+    # -- stage 7: corroboration ---------------------------------------------------------
+    # Plain, portable SQL: the PostgreSQL store answers the same calls.
+    def _in_chunks(self, sql: str, ids: Iterable[str], size: int = 500) -> Iterator[tuple]:
+        ids = sorted(set(ids))
+        for i in range(0, len(ids), size):
+            chunk = ids[i : i + size]
+            yield from self.conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
+
+    def _event_rows(self, sql: str, args: Iterable[Any]) -> Iterator[dict[str, Any]]:
+        for row in self.conn.execute(sql, list(args)):
+            rec = dict(zip(["article_id"] + EVENT_COLUMNS, row))
+            for c in JSON_COLUMNS:
+                rec[c] = json.loads(rec[c]) if rec[c] else []
+            rec["civilian_targeting"] = bool(rec["civilian_targeting"])
+            yield rec
+
+    def pending_reports(self) -> list[dict[str, Any]]:
+        """Article-level events not yet corroborated: ``{"article_id", "record"}`` each."""
+        sql = f"SELECT article_id, {','.join(EVENT_COLUMNS)} FROM events WHERE corroborated = 0 ORDER BY event_id"
+        out = []
+        for rec in self._event_rows(sql, []):
+            out.append({"article_id": rec.pop("article_id"), "record": rec})
+        return out
+
+    def articles_without_source(self) -> list[tuple[str, str | None, str | None, str]]:
+        """(article_id, outlet, published, clean text) of articles stage 7 has not profiled."""
+        sql = (
+            "SELECT a.article_id, a.outlet, a.published, a.clean_text FROM articles a "
+            "LEFT JOIN article_sources s ON s.article_id = a.article_id WHERE s.article_id IS NULL"
+        )
+        return [tuple(r) for r in self.conn.execute(sql)]
+
+    def save_article_sources(self, sources: list) -> None:
+        with self.conn:
+            for s in sources:
+                self.conn.execute("DELETE FROM article_sources WHERE article_id = ?", (s.article_id,))
+                self.conn.execute(
+                    "INSERT INTO article_sources (article_id, outlet, published, sketch, fingerprints, credits) VALUES (?,?,?,?,?,?)",
+                    (s.article_id, s.outlet, s.published, json.dumps(s.sketch), json.dumps(sorted(s.fingerprints)), json.dumps(sorted(s.credits))),
+                )
+
+    def article_sources(self, ids: Iterable[str]) -> dict[str, Any]:
+        """Article id -> ``provenance.ArticleSource`` (outlet, date, reuse signatures)."""
+        from .provenance import ArticleSource
+
+        sql = "SELECT article_id, outlet, published, sketch, fingerprints, credits FROM article_sources WHERE article_id IN ({marks})"
+        return {
+            r[0]: ArticleSource(r[0], r[1], r[2], json.loads(r[3] or "[]"), set(json.loads(r[4] or "[]")), set(json.loads(r[5] or "[]")))
+            for r in self._in_chunks(sql, ids)
+        }
+
+    def article_meta(self, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+        """Article id -> (outlet, published)."""
+        sql = "SELECT article_id, outlet, published FROM articles WHERE article_id IN ({marks})"
+        return {r[0]: (r[1], r[2]) for r in self._in_chunks(sql, ids)}
+
+    def stored_reports(self, blocks: list[tuple[str | None, str | None, str, str]]) -> list[dict[str, Any]]:
+        """Stored reports in the blocks (iso3, admin1, from, to), plus every report of the
+        events they belong to; a block without admin1 covers the whole country."""
+        found: dict[str, tuple] = {}
+        cols = "mention_id, event_id, article_id, record"
+        for iso3, admin1, lo, hi in blocks:
+            where, args = ["anchor_date >= ?", "anchor_date <= ?"], [lo, hi]
+            if iso3 is None:
+                where.append("iso3 IS NULL")
+            else:
+                where.append("iso3 = ?")
+                args.append(iso3)
+            if admin1 is not None:
+                where.append("(admin1 = ? OR admin1 IS NULL)")
+                args.append(admin1)
+            for r in self.conn.execute(f"SELECT {cols} FROM mentions WHERE {' AND '.join(where)}", args):
+                found[r[0]] = r
+        events = {r[1] for r in found.values()}
+        for r in self._in_chunks(f"SELECT {cols} FROM mentions WHERE event_id IN ({{marks}})", events):
+            found[r[0]] = r
+        return [
+            {"mention_id": r[0], "event_id": r[1], "article_id": r[2], "record": json.loads(r[3])}
+            for _, r in sorted(found.items())
+        ]
+
+    def events_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        sql = f"SELECT {','.join(EVENT_COLUMNS)} FROM events WHERE event_id IN ({{marks}})"
+        out = {}
+        for row in self._in_chunks(sql, ids):
+            rec = dict(zip(EVENT_COLUMNS, row))
+            for c in JSON_COLUMNS:
+                rec[c] = json.loads(rec[c]) if rec[c] else []
+            rec["civilian_targeting"] = bool(rec["civilian_targeting"])
+            out[rec["event_id"]] = rec
+        return out
+
+    def apply_corroboration(self, *, pending_ids, mentions, events, retired, history, changes) -> None:
+        """Write one corroboration pass atomically: pending rows become reports (mentions),
+        events are replaced by their corroborated versions, history and changes appended."""
+        cols = ["event_id", "article_id"] + EVENT_COLUMNS[1:] + ["corroborated"]
+        marks = ",".join("?" * len(cols))
+        with self.conn:
+            for eid in pending_ids:
+                self.conn.execute("DELETE FROM events WHERE event_id = ? AND corroborated = 0", (eid,))
+            for row in mentions:
+                self.conn.execute("DELETE FROM mentions WHERE mention_id = ?", (row[0],))
+                self.conn.execute(
+                    "INSERT INTO mentions (mention_id, event_id, article_id, published, family, sub_event_type, "
+                    "event_date, anchor_date, iso3, admin1, record) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    row,
+                )
+            for eid in retired:
+                self.conn.execute("DELETE FROM events WHERE event_id = ? AND corroborated = 1", (eid,))
+            for ev, first_article in events:
+                row = dataclasses.asdict(ev)
+                values = [ev.event_id, first_article] + [
+                    json.dumps(row[c]) if c in JSON_COLUMNS else (int(row[c]) if c == "civilian_targeting" else row[c])
+                    for c in EVENT_COLUMNS[1:]
+                ] + [1]
+                self.conn.execute("DELETE FROM events WHERE event_id = ?", (ev.event_id,))
+                self.conn.execute(f"INSERT INTO events ({','.join(cols)}) VALUES ({marks})", values)
+            self.conn.executemany(
+                "INSERT INTO event_history (event_id, article_id, field, old_value, new_value, changed_at) VALUES (?,?,?,?,?,?)",
+                history,
+            )
+            self.conn.executemany(
+                "INSERT INTO event_changes (kind, event_id, other_event_id, detail, changed_at) VALUES (?,?,?,?,?)",
+                changes,
+            )
+
+    def event_reports(self, event_id: str) -> list[dict[str, Any]]:
+        """The article-level reports that make up an event."""
+        rows = self.conn.execute("SELECT mention_id, article_id, record FROM mentions WHERE event_id = ? ORDER BY mention_id", (event_id,))
+        return [{"mention_id": r[0], "article_id": r[1], "record": json.loads(r[2])} for r in rows]
+
+    def event_history(self, event_id: str | None = None) -> list[dict[str, Any]]:
+        """Which article changed which field of an event (all events when no id)."""
+        sql = "SELECT event_id, article_id, field, old_value, new_value, changed_at FROM event_history"
+        args: list[Any] = []
+        if event_id is not None:
+            sql += " WHERE event_id = ?"
+            args.append(event_id)
+        keys = ("event_id", "article_id", "field", "old_value", "new_value", "changed_at")
+        return [dict(zip(keys, r)) for r in self.conn.execute(sql, args)]
+
+    def event_changes(self) -> list[dict[str, Any]]:
+        """The merge and split log."""
+        keys = ("kind", "event_id", "other_event_id", "detail", "changed_at")
+        return [dict(zip(keys, r)) for r in self.conn.execute(f"SELECT {','.join(keys)} FROM event_changes")]
 
     def skips(self) -> list[Skip]:
         return [Skip(*r) for r in self.conn.execute("SELECT source, code, reason FROM skips ORDER BY source")]

@@ -1,0 +1,776 @@
+"""Stage 7, corroborate: one event per incident across articles, with how much it is worth.
+
+The unit clustered is a *report*: one article's account of one incident (an event that
+``assemble`` built from that article's mentions). Reports are blocked by country, province,
+type family and date window, so each report is only compared with its neighbours and the
+cost grows with the number of reports times the local density, not with its square.
+Within the blocks, pairs score evidence (same sub-event, same day, same or nearby place,
+same actors, same toll, shared words); pairs above ``link`` join in order of decreasing
+score (Kruskal), and two groups never join when any two of their reports are
+incompatible (same article, places too far apart, dates out of reach, other province).
+The result depends only on the set of reports, never on the order they came in.
+
+Each cluster becomes one ``Event``: sources and independent origins from
+``provenance``, a conservative toll with its range and which report gave which figure,
+and a claim status (SPEC). ``corroborate_store`` does this incrementally on a store:
+reports of newly stored articles are clustered with the stored reports near them; events
+keep their ids, and merges, splits and field changes are recorded.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import json
+import math
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from typing import Any, Iterable, Sequence
+
+import yaml
+
+from .provenance import ArticleSource, Origin, SourceBook, article_source, fingerprints, load_settings, reuse_roots, words
+from .records import Event, interaction_code
+
+# Event fields whose changes ``event_history`` records, with the article that changed them.
+TRACKED_FIELDS = (
+    "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
+    "location", "admin1", "geo_precision", "fatalities", "fatalities_low", "fatalities_high",
+    "claim_status", "source_count", "independent_source_count",
+)  # fmt: skip
+
+_STOP = frozenset(
+    "the a an and or of in on at to from by for with as was were is are be been has have had "
+    "that this which who said says told after before during near over under into their its "
+    "his her they them there than then also about more least other others some including "
+    "syrian syria killed wounded people according reported report reports source sources "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+
+def family_of_sub_events() -> dict[str, str]:
+    """Sub-event type -> family, from the event lexicon (``data/event_types.yaml``)."""
+    raw = yaml.safe_load(resources.files("frontlines").joinpath("data/event_types.yaml").read_text("utf-8"))
+    return {name: (e or {}).get("family", "other") for name, e in (raw.get("sub_events") or {}).items()}
+
+
+def _family_groups(settings: dict[str, Any], families: Iterable[str]) -> dict[str, str]:
+    """Family -> block group: compatible families share a group."""
+    group = {f: f for f in families}
+    for fams in settings["families"]["compatible"]:
+        key = "+".join(sorted(fams))
+        for f in fams:
+            group[f] = key
+    return group
+
+
+def _known_actor(name: str | None, fields: dict[str, str] | None, key: str) -> str | None:
+    """An actor that a source named (not a lexicon default, not an unidentified group)."""
+    if not name or name.startswith("Unidentified"):
+        return None
+    if fields and str(fields.get(key, "")).startswith("default"):
+        return None
+    return name
+
+
+@dataclass
+class Report:
+    """One article's account of one incident: the features clustering compares."""
+
+    report_id: str
+    article_id: str
+    family: str
+    sub_event_type: str
+    day: int | None  # event date as a date ordinal
+    precision: int  # 1 day, 2 week, 3 month
+    anchor: int  # day, or the publication day when undated: the blocking key
+    slack: int
+    iso3: str | None = None
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geonameid: int | None = None
+    precise: bool = False  # coordinates of a town (geo_precision 1-2), not a province's
+    actor1: str | None = None
+    actor2: str | None = None
+    fatalities: int = 0
+    words: frozenset[str] = frozenset()
+    order: tuple[str, str] = ("", "")  # (published, report_id): canonical order
+    record: dict[str, Any] | None = None  # the article-level event record (SPEC dict)
+
+
+def report_from_record(rec: dict[str, Any], article_id: str, published: str | None, families: dict[str, str], settings: dict[str, Any]) -> Report:
+    """A Report from an article-level event record (what ``assemble`` built and the store keeps)."""
+    slack_by = {int(k): int(v) for k, v in settings["block"]["date_slack_days"].items()}
+    day = dt.date.fromisoformat(rec["event_date"]).toordinal() if rec.get("event_date") else None
+    pub = dt.date.fromisoformat(published[:10]).toordinal() if published else None
+    precision = int(rec.get("time_precision") or 1)
+    if day is None:
+        anchor, slack = (pub if pub is not None else 0), int(settings["block"]["undated_slack_days"])
+    else:
+        anchor, slack = day, slack_by.get(precision, 1)
+    ms = rec.get("mentions") or []
+    f0 = ms[0].get("fields") if ms else None
+    toks: set[str] = set()
+    for m in ms:
+        toks.update(w for w in words(m.get("sentence") or "") if len(w) > 3 and w not in _STOP and not w.isdigit())
+    gp = rec.get("geo_precision")
+    return Report(
+        report_id=rec["event_id"],
+        article_id=article_id,
+        family=families.get(rec["sub_event_type"], "other"),
+        sub_event_type=rec["sub_event_type"],
+        day=day,
+        precision=precision,
+        anchor=anchor,
+        slack=slack,
+        iso3=rec.get("iso3"),
+        admin1=rec.get("admin1"),
+        lat=rec.get("latitude"),
+        lon=rec.get("longitude"),
+        geonameid=rec.get("geonameid"),
+        precise=gp in (1, 2) and rec.get("latitude") is not None and rec.get("location") not in (None, rec.get("admin1"), rec.get("country")),
+        actor1=_known_actor(rec.get("actor1"), f0, "actor1"),
+        actor2=_known_actor(rec.get("actor2"), f0, "actor2"),
+        fatalities=int(rec.get("fatalities") or 0),
+        words=frozenset(toks),
+        order=(published or "9999-99-99", rec["event_id"]),
+        record=rec,
+    )
+
+
+# -- clustering --------------------------------------------------------------------------
+class Clusterer:
+    """Blocking, pair scoring and constrained single-link clustering of reports."""
+
+    def __init__(self, settings: dict[str, Any] | None = None, families: dict[str, str] | None = None):
+        self.settings = settings or load_settings()
+        self.families = families or family_of_sub_events()
+        self.groups = _family_groups(self.settings, set(self.families.values()) | {"other"})
+        sc = self.settings["score"]
+        self.w = {k: float(v) for k, v in sc.items()}
+        self.same_km = float(self.settings["place"]["same_place_km"])
+        self.max_km = float(self.settings["place"]["max_km"])
+
+    # pair tests ---------------------------------------------------------------------
+    @staticmethod
+    def _km(a: Report, b: Report) -> float:
+        mlat = math.radians((a.lat + b.lat) / 2)
+        dx = (b.lon - a.lon) * 111.32 * math.cos(mlat)
+        dy = (b.lat - a.lat) * 110.57
+        return math.hypot(dx, dy)
+
+    def compatible(self, a: Report, b: Report) -> bool:
+        """Hard constraints: could these two reports be one incident at all?"""
+        if a.article_id == b.article_id:
+            return False  # assemble already kept them apart within the article
+        if self.groups.get(a.family, a.family) != self.groups.get(b.family, b.family):
+            return False
+        if a.iso3 and b.iso3 and a.iso3 != b.iso3:
+            return False
+        if abs(a.anchor - b.anchor) > max(a.slack, b.slack):
+            return False
+        if a.admin1 and b.admin1 and a.admin1 != b.admin1:
+            return False
+        if a.precise and b.precise and self._km(a, b) > self.max_km:
+            return False
+        return True
+
+    def score(self, a: Report, b: Report) -> float:
+        w = self.w
+        s = w["same_sub_event"] if a.sub_event_type == b.sub_event_type else w["same_family"]
+        if a.day is not None and b.day is not None:
+            s += w["same_day"] if a.day == b.day else w["near_day"]
+        if a.geonameid is not None and a.geonameid == b.geonameid and a.precise == b.precise:
+            s += w["same_geonameid"]
+        elif a.precise and b.precise:
+            d = self._km(a, b)
+            s += w["within_10km"] if d <= 10 else (w["within_same_place"] if d <= self.same_km else 0.0)
+        elif a.admin1 and a.admin1 == b.admin1:
+            s += w["same_admin1_only"]
+        if a.actor1 and b.actor1 and a.actor1 == b.actor1:
+            s += w["same_actor1"]
+        else:
+            ours = {a.actor1, a.actor2} - {None}
+            theirs = {b.actor1, b.actor2} - {None}
+            if ours & theirs:  # the other side's report names the same parties, roles swapped
+                s += w["shared_actor"]
+            elif a.actor1 and b.actor1:
+                s += w["other_actor1"]
+        if a.actor2 and b.actor2 and a.actor2 != b.actor2 and not (a.actor1 and a.actor1 == b.actor1):
+            s += w["other_actor2"]
+        elif a.actor2 and a.actor2 == b.actor2:
+            s += w["same_actor2"]
+        if a.fatalities and a.fatalities == b.fatalities:
+            s += w["same_toll"]
+        if a.words and b.words:
+            inter = len(a.words & b.words)
+            if inter:
+                s += w["text_overlap"] * inter / len(a.words | b.words)
+        return s
+
+    # blocking ------------------------------------------------------------------------
+    def candidate_pairs(self, reports: Sequence[Report]) -> Iterable[tuple[int, int]]:
+        """Pairs of reports in the same block and date window, each pair once."""
+        blocks: dict[tuple, list[int]] = {}
+        vague: dict[tuple, list[int]] = {}
+        for i, r in enumerate(reports):
+            g = self.groups.get(r.family, r.family)
+            if r.admin1 or not r.iso3:
+                blocks.setdefault((r.iso3, r.admin1, g), []).append(i)
+            else:
+                vague.setdefault((r.iso3, g), []).append(i)
+        by_country: dict[tuple, list[list[int]]] = {}
+        sorted_blocks = {}
+        for key, idx in blocks.items():
+            idx.sort(key=lambda i: reports[i].anchor)
+            sorted_blocks[key] = (idx, [reports[i].anchor for i in idx])
+            by_country.setdefault((key[0], key[2]), []).append(key)
+        for key, (idx, anchors) in sorted_blocks.items():
+            yield from self._window_pairs(reports, idx, anchors, idx)
+        for key, idx in vague.items():
+            idx.sort(key=lambda i: reports[i].anchor)
+            anchors = [reports[i].anchor for i in idx]
+            yield from self._window_pairs(reports, idx, anchors, idx)
+            for bkey in by_country.get(key, ()):  # a report naming only the country meets all its provinces
+                bidx, banchors = sorted_blocks[bkey]
+                for i in idx:
+                    r = reports[i]
+                    lo = bisect.bisect_left(banchors, r.anchor - 31)
+                    hi = bisect.bisect_right(banchors, r.anchor + 31)
+                    for j in bidx[lo:hi]:
+                        if abs(reports[j].anchor - r.anchor) <= max(r.slack, reports[j].slack):
+                            yield (i, j)
+
+    @staticmethod
+    def _window_pairs(reports, idx, anchors, _):
+        pos = {i: k for k, i in enumerate(idx)}
+        for k, i in enumerate(idx):
+            r = reports[i]
+            lo = bisect.bisect_left(anchors, r.anchor - r.slack)
+            hi = bisect.bisect_right(anchors, r.anchor + r.slack)
+            for j in idx[lo:hi]:
+                if j == i:
+                    continue
+                sj = reports[j].slack
+                # each pair once: the report with the wider window (or the later one) asks
+                if sj < r.slack or (sj == r.slack and pos[j] > k):
+                    yield (i, j)
+
+    def cluster(self, reports: Sequence[Report]) -> list[list[int]]:
+        """Clusters of report indices, each sorted, in canonical order; order-independent."""
+        link = self.w["link"]
+        edges = []
+        for i, j in self.candidate_pairs(reports):
+            a, b = reports[i], reports[j]
+            if not self.compatible(a, b):
+                continue
+            s = self.score(a, b)
+            if s >= link:
+                if b.order < a.order:
+                    i, j, a, b = j, i, b, a
+                edges.append((-round(s, 6), a.order, b.order, i, j))
+        edges.sort()
+        parent = list(range(len(reports)))
+        members: dict[int, list[int]] = {}
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for _, _, _, i, j in edges:
+            ri, rj = find(i), find(j)
+            if ri == rj:
+                continue
+            mi, mj = members.get(ri, [ri]), members.get(rj, [rj])
+            if not all(self.compatible(reports[x], reports[y]) for x in mi for y in mj):
+                continue
+            if len(mi) < len(mj):
+                ri, rj, mi, mj = rj, ri, mj, mi
+            parent[rj] = ri
+            members[ri] = mi + mj
+            members.pop(rj, None)
+        out: dict[int, list[int]] = {}
+        for i in range(len(reports)):
+            out.setdefault(find(i), []).append(i)
+        clusters = [sorted(c, key=lambda i: reports[i].order) for c in out.values()]
+        clusters.sort(key=lambda c: reports[c[0]].order)
+        return clusters
+
+
+# -- event ids ---------------------------------------------------------------------------
+def new_event_id(first_report_id: str) -> str:
+    """The id of an event first seen through report ``first_report_id`` (its earliest)."""
+    return hashlib.sha1(f"event|{first_report_id}".encode()).hexdigest()[:16]
+
+
+@dataclass
+class Assignment:
+    event_id: str
+    members: list[Report]
+    previous: list[str] = field(default_factory=list)  # old event ids of its members
+
+
+@dataclass
+class Change:
+    """A merge or split of stored events, for the ``event_changes`` log."""
+
+    kind: str  # merge | split
+    event_id: str  # the surviving (merge) or original (split) event
+    other_event_id: str  # the absorbed (merge) or new (split) event
+    detail: str = ""
+
+
+def assign_ids(clusters: list[list[Report]], old_event_of: dict[str, str]) -> tuple[list[Assignment], list[Change], set[str]]:
+    """Event ids for new clusters: an event keeps its id while most of it stays together.
+
+    Each cluster (in canonical order) takes the old id that most of its members carried and
+    that no earlier cluster took; otherwise a new id from its earliest report. Returns the
+    assignments, merges and splits, and the old ids that no longer name an event.
+    """
+    taken: set[str] = set()
+    out: list[Assignment] = []
+    changes: list[Change] = []
+    old_ids = set(old_event_of.values())
+    for members in clusters:
+        counts = Counter(old_event_of[m.report_id] for m in members if m.report_id in old_event_of)
+        prev = sorted(counts)
+        choice = None
+        for eid, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            if eid not in taken:
+                choice = eid
+                break
+        eid = choice or new_event_id(members[0].report_id)
+        taken.add(eid)
+        out.append(Assignment(eid, members, prev))
+    # merges: a cluster holding members of several old events; splits: an old event spread
+    where: dict[str, set[str]] = {}
+    for a in out:
+        for old in a.previous:
+            where.setdefault(old, set()).add(a.event_id)
+        for old in a.previous:
+            if old != a.event_id and old not in taken:
+                changes.append(Change("merge", a.event_id, old, f"{old} merged into {a.event_id}"))
+    for old, news in sorted(where.items()):
+        if len(news) > 1:
+            for new in sorted(news - {old}):
+                if new not in old_ids:
+                    changes.append(Change("split", old, new, f"{new} split from {old}"))
+    seen = set()
+    uniq = []
+    for c in changes:
+        k = (c.kind, c.event_id, c.other_event_id)
+        if k not in seen:
+            seen.add(k)
+            uniq.append(c)
+    retired = old_ids - taken
+    return out, uniq, retired
+
+
+# -- building events -----------------------------------------------------------------------
+@dataclass
+class Built:
+    """An event built from a cluster, with the report that decided each tracked field."""
+
+    event: Event
+    field_reports: dict[str, str]
+    first_article: str
+
+
+class EventBuilder:
+    """Turns a cluster of reports into a ledger ``Event`` (sources, toll, claim status)."""
+
+    def __init__(self, settings: dict[str, Any] | None = None, book: SourceBook | None = None):
+        self.settings = settings or load_settings()
+        self.book = book or SourceBook()
+
+    def origins(self, members: list[Report], sources: dict[str, ArticleSource], roots: dict[str, str]) -> dict[str, list[Origin]]:
+        """Report id -> its origins; a reprint's or a copied passage's origin is the original's."""
+        out: dict[str, list[Origin]] = {}
+        seen_articles: list[tuple[str, list[Origin]]] = []
+        for r in members:
+            src = sources.get(r.article_id) or ArticleSource(r.article_id, None, None)
+            root = roots.get(r.article_id, r.article_id)
+            reprint = root != r.article_id
+            root_src = sources.get(root) or src
+            sents = [m.get("sentence") or "" for m in (r.record or {}).get("mentions") or []]
+            origins = self.book.origins(sents, src.outlet_name, root_src.outlet_name, reprint)
+            if not reprint and src.fingerprints:
+                # a report whose evidence is a passage of an earlier article relays it
+                fps = set().union(*(fingerprints(s, int(self.settings["reuse"]["fingerprint_min_words"])) for s in sents)) if sents else set()
+                for aid, orig in seen_articles:
+                    other = sources.get(aid)
+                    if other is not None and fps and fps <= other.fingerprints and other.outlet_name != src.outlet_name:
+                        origins = [Origin(o.name, o.party, "reprint") for o in orig]
+                        break
+            out[r.report_id] = origins
+            seen_articles.append((r.article_id, origins))
+        return out
+
+    def build(self, event_id: str, members: list[Report], sources: dict[str, ArticleSource], roots: dict[str, str]) -> Built:
+        members = sorted(members, key=lambda r: r.order)
+        first = members[0]
+        recs = {r.report_id: r.record or {} for r in members}
+        origins = self.origins(members, sources, roots)
+        outlet_of = {r.report_id: (sources.get(r.article_id) or ArticleSource(r.article_id, None, None)).outlet_name for r in members}
+        fr: dict[str, str] = {}
+
+        def vote(values: list[tuple[Any, Report]]) -> tuple[Any, Report] | None:
+            """The value most distinct origins gave; ties go to the earliest report."""
+            if not values:
+                return None
+            per: dict[Any, set[str]] = {}
+            firsts: dict[Any, Report] = {}
+            for v, r in values:
+                per.setdefault(v, set()).update(o.name for o in origins[r.report_id])
+                firsts.setdefault(v, r)
+            top = max(len(o) for o in per.values())
+            best = min((v for v in per if len(per[v]) == top), key=lambda v: firsts[v].order)
+            return best, firsts[best]
+
+        # type
+        sub, r_sub = vote([(r.sub_event_type, r) for r in members])
+        fr["sub_event_type"] = fr["event_type"] = r_sub.report_id
+        # date: the most precise, then by vote
+        dated = [r for r in members if recs[r.report_id].get("event_date")]
+        date_rec = None
+        if dated:
+            best_p = min(int(recs[r.report_id].get("time_precision") or 3) for r in dated)
+            v = vote([(recs[r.report_id]["event_date"], r) for r in dated if int(recs[r.report_id].get("time_precision") or 3) == best_p])
+            date_rec = v[1]
+            fr["event_date"] = fr["time_precision"] = date_rec.report_id
+        # place: the most precise
+        placed = [r for r in members if recs[r.report_id].get("latitude") is not None]
+        place_rec = None
+        if placed:
+            best = min(int(recs[r.report_id].get("geo_precision") or 3) - (0.5 if r.precise else 0) for r in placed)
+            cands = [r for r in placed if int(recs[r.report_id].get("geo_precision") or 3) - (0.5 if r.precise else 0) == best]
+            place_rec = vote([(recs[r.report_id].get("geonameid") or recs[r.report_id].get("location"), r) for r in cands])[1]
+            for f in ("location", "admin1", "geo_precision"):
+                fr[f] = place_rec.report_id
+        # actors: what sources named, by vote; a lexicon default only when nobody named one
+        a1 = vote([(r.actor1, r) for r in members if r.actor1])
+        a1_rec = a1[1] if a1 else next((r for r in members if recs[r.report_id].get("actor1")), None)
+        a2 = vote([(r.actor2, r) for r in members if r.actor2])
+        a2_rec = a2[1] if a2 else next((r for r in members if recs[r.report_id].get("actor2")), None)
+        if a1_rec:
+            fr["actor1"] = a1_rec.report_id
+        if a2_rec:
+            fr["actor2"] = a2_rec.report_id
+        # disputes over who did it: named perpetrators that differ between origins
+        actor_claims: dict[str, set[str]] = {}
+        for r in members:
+            if r.actor1:
+                actor_claims.setdefault(r.actor1, set()).update(o.name for o in origins[r.report_id])
+        actor_dispute = len(actor_claims) > 1 and len(set().union(*actor_claims.values())) > 1
+
+        toll = self._fatalities(members, recs, origins, outlet_of)
+        for f in ("fatalities", "fatalities_low", "fatalities_high"):
+            if toll["by"].get(f):
+                fr[f] = toll["by"][f]
+
+        # origins and claim status
+        distinct: dict[str, Origin] = {}
+        for r in members:
+            for o in origins[r.report_id]:
+                distinct.setdefault(o.name, o)
+        plain_independent: set[str] = set()
+        doubted_by: list[str] = []
+        for r in members:
+            claims = [m.get("claim") for m in recs[r.report_id].get("mentions") or []]
+            if "disputed" in claims:
+                doubted_by.append(outlet_of[r.report_id])
+            if "reported" in claims:
+                plain_independent.update(o.name for o in origins[r.report_id] if not o.party)
+        if doubted_by or toll["disputed"] or actor_dispute:
+            claim = "disputed"
+        elif len(plain_independent) >= 2:
+            claim = "confirmed"
+        elif plain_independent:
+            claim = "reported"
+        else:
+            claim = "claimed"
+        fr["claim_status"] = fr["source_count"] = fr["independent_source_count"] = members[-1].report_id
+
+        outlets = sorted({outlet_of[r.report_id] for r in members})
+        mentions = []
+        counted: set[str] = set()
+        for r in members:
+            names = [o.name for o in origins[r.report_id]]
+            root = roots.get(r.article_id, r.article_id)
+            for m in recs[r.report_id].get("mentions") or []:
+                mm = dict(m)
+                mm["report_id"] = r.report_id
+                mm["outlet"] = mm.get("outlet") or outlet_of[r.report_id]
+                mm["origin"] = "; ".join(names)
+                mm["origin_party"] = any(o.party for o in origins[r.report_id])
+                mm["reprint_of"] = root if root != r.article_id else None
+                mm["citation_chain"] = [c.text() for c in self.book.chains(m.get("sentence") or "")]
+                mm["independent"] = any(n not in counted for n in names) and root == r.article_id
+                mentions.append(mm)
+            counted.update(names)
+
+        place = recs[place_rec.report_id] if place_rec else {}
+        r1 = recs[a1_rec.report_id] if a1_rec else {}
+        r2 = recs[a2_rec.report_id] if a2_rec else {}
+        d = recs[date_rec.report_id] if date_rec else {}
+        inter1 = r1.get("inter1") if r1.get("actor1") else None
+        inter2 = r2.get("inter2") if r2.get("actor2") else None
+        ev = Event(
+            event_id=event_id,
+            event_date=d.get("event_date"),
+            time_precision=d.get("time_precision"),
+            event_type=recs[r_sub.report_id]["event_type"],
+            sub_event_type=sub,
+            actor1=r1.get("actor1"),
+            assoc_actor_1=r1.get("assoc_actor_1"),
+            inter1=inter1,
+            actor2=r2.get("actor2"),
+            assoc_actor_2=r2.get("assoc_actor_2"),
+            inter2=inter2,
+            interaction=interaction_code(inter1, inter2),
+            civilian_targeting=any(bool(recs[r.report_id].get("civilian_targeting")) for r in members),
+            country=place.get("country"),
+            iso3=place.get("iso3"),
+            admin1=place.get("admin1"),
+            admin2=place.get("admin2"),
+            location=place.get("location"),
+            latitude=place.get("latitude"),
+            longitude=place.get("longitude"),
+            geo_precision=place.get("geo_precision"),
+            geonameid=place.get("geonameid"),
+            fatalities=toll["value"],
+            fatalities_low=toll["low"],
+            fatalities_high=toll["high"],
+            claim_status=claim,
+            sources=outlets,
+            source_count=len(outlets),
+            independent_source_count=len(distinct),
+            notes="",
+            mentions=mentions,
+        )
+        ev.origins = [
+            {"origin": o.name, "party": o.party, "how": o.how,
+             "outlets": sorted({outlet_of[r.report_id] for r in members if o.name in {x.name for x in origins[r.report_id]}})}
+            for o in sorted(distinct.values(), key=lambda o: o.name)
+        ]  # fmt: skip
+        ev.fatality_sources = toll["sources"]
+        ev.notes = self.notes(ev, toll, actor_claims if actor_dispute else {}, doubted_by)
+        return Built(ev, fr, first.article_id)
+
+    def _fatalities(self, members, recs, origins, outlet_of) -> dict[str, Any]:
+        """Conservative toll across reports (SPEC): one origin's later figure updates its
+        earlier one; a toll that only rises from one day to the next is an update; figures
+        that otherwise differ are a dispute, and the lowest is kept."""
+        figs = []
+        for r in members:
+            rec = recs[r.report_id]
+            v = int(rec.get("fatalities") or 0)
+            if v <= 0:
+                continue
+            figs.append({
+                "report": r, "value": v,
+                "low": int(rec.get("fatalities_low") or v) or v, "high": int(rec.get("fatalities_high") or v) or v,
+                "origin": "; ".join(o.name for o in origins[r.report_id]),
+            })  # fmt: skip
+        out: dict[str, Any] = {"value": 0, "low": 0, "high": 0, "disputed": False, "rising": False, "by": {}, "sources": []}
+        if not figs:
+            return out
+        latest: dict[str, dict] = {}
+        for f in figs:  # members are in canonical (publication) order
+            latest[f["origin"]] = f
+        values = {f["value"] for f in latest.values()}
+        low_f = min(figs, key=lambda f: (f["low"], f["report"].order))
+        high_f = max(figs, key=lambda f: f["high"])  # the first (earliest) of the highest
+        if len(values) == 1:
+            chosen = min(latest.values(), key=lambda f: f["report"].order)
+            out["rising"] = min(f["value"] for f in figs) < chosen["value"]  # an origin updated its toll
+        else:
+            seq = [(f["report"].order[0], f["value"]) for f in figs]
+            rising = all(b[1] >= a[1] for a, b in zip(seq, seq[1:])) and all(
+                a[0] < b[0] for a, b in zip(seq, seq[1:]) if b[1] > a[1]
+            )
+            if rising:
+                out["rising"] = True
+                chosen = figs[-1]
+            else:
+                out["disputed"] = True
+                chosen = min(latest.values(), key=lambda f: (f["value"], f["report"].order))
+        out["value"] = chosen["value"]
+        out["low"] = min(low_f["low"], chosen["value"])
+        out["high"] = max(high_f["high"], chosen["value"])
+        out["by"] = {"fatalities": chosen["report"].report_id, "fatalities_low": low_f["report"].report_id, "fatalities_high": high_f["report"].report_id}
+        for f in figs:
+            r = f["report"]
+            used = [k for k, rid in out["by"].items() if rid == r.report_id]
+            m0 = (recs[r.report_id].get("mentions") or [{}])[0]
+            out["sources"].append({
+                "figure": f["value"], "low": f["low"], "high": f["high"], "origin": f["origin"],
+                "outlet": outlet_of[r.report_id], "article_id": r.article_id, "report_id": r.report_id,
+                "published": r.order[0] if r.order[0] != "9999-99-99" else None,
+                "text": (m0.get("fields") or {}).get("fatalities"), "used_for": used,
+            })  # fmt: skip
+        return out
+
+    @staticmethod
+    def notes(ev: Event, toll: dict[str, Any], actor_claims: dict[str, set[str]], doubted_by: list[str]) -> str:
+        """A summary sentence plus what is disputed and how many witnesses there are."""
+        when = f"On {ev.event_date}" if ev.event_date else "On an unknown date"
+        if ev.time_precision and ev.time_precision > 1 and ev.event_date:
+            when = f"Around {ev.event_date}"
+        who = ev.actor1 or "an unidentified actor"
+        target = f" against {ev.actor2}" if ev.actor2 else ""
+        where = ""
+        if ev.location:
+            where = f" in {ev.location}" + (f" ({ev.admin1})" if ev.admin1 and ev.admin1 != ev.location else "")
+        toll_txt = f"; {ev.fatalities} killed" if ev.fatalities_high else ""
+        parts = [f"{when}, {who}: {ev.sub_event_type.lower()}{target}{where}{toll_txt} [{ev.claim_status}]."]
+        if toll["disputed"]:
+            per: dict[str, int] = {}
+            for f in toll["sources"]:  # the latest figure of each origin
+                per[f["origin"]] = f["figure"]
+            figs = ", ".join(f"{v} per {o}" for o, v in sorted(per.items(), key=lambda kv: (kv[1], kv[0])))
+            parts.append(f"Toll disputed: {figs}; the lowest is kept.")
+        elif toll["rising"]:
+            parts.append(f"Toll rose from {toll['low']} to {toll['value']} as reports were updated.")
+        if actor_claims:
+            parts.append("Perpetrator disputed: " + "; ".join(f"{a} (per {', '.join(sorted(o))})" for a, o in sorted(actor_claims.items())) + ".")
+        if doubted_by:
+            parts.append(f"Doubted or denied in reports by {', '.join(sorted(set(doubted_by)))}.")
+        parts.append(f"{ev.source_count} outlet(s), {ev.independent_source_count} independent origin(s).")
+        return " ".join(parts)
+
+
+# -- in memory -------------------------------------------------------------------------
+def corroborate(
+    records: Iterable[tuple[dict[str, Any], ArticleSource]],
+    *,
+    settings: dict[str, Any] | None = None,
+    clusterer: Clusterer | None = None,
+    builder: EventBuilder | None = None,
+) -> list[Event]:
+    """Corroborate article-level event records (each with its article's source) in memory."""
+    settings = settings or load_settings()
+    clusterer = clusterer or Clusterer(settings)
+    builder = builder or EventBuilder(settings)
+    sources: dict[str, ArticleSource] = {}
+    reports = []
+    for rec, src in records:
+        sources[src.article_id] = src
+        reports.append(report_from_record(rec, src.article_id, src.published, clusterer.families, settings))
+    roots = reuse_roots(sources.values(), settings)
+    out = []
+    for c in clusterer.cluster(reports):
+        members = [reports[i] for i in c]
+        out.append(builder.build(new_event_id(members[0].report_id), members, sources, roots).event)
+    return out
+
+
+# -- on a store ------------------------------------------------------------------------
+@dataclass
+class CorroborationSummary:
+    reports: int = 0  # new reports clustered
+    events: int = 0  # events written (new or changed)
+    merges: int = 0
+    splits: int = 0
+
+
+def corroborate_store(store, *, settings: dict[str, Any] | None = None, book: SourceBook | None = None) -> CorroborationSummary:
+    """Corroborate the reports of newly stored articles with the stored events near them.
+
+    Idempotent: with nothing new it changes nothing. Events keep their ids; merges,
+    splits and field changes (with the article that caused them) are recorded.
+    """
+    settings = settings or load_settings()
+    summary = CorroborationSummary()
+    pending = store.pending_reports()
+    if not pending:
+        return summary
+    clusterer = Clusterer(settings)
+    builder = EventBuilder(settings, book)
+
+    # provenance of articles not seen by stage 7 before
+    need = store.articles_without_source()
+    if need:
+        store.save_article_sources(
+            [article_source(aid, outlet, published, text or "", settings) for aid, outlet, published, text in need]
+        )
+    art_meta = store.article_meta({p["article_id"] for p in pending})
+    new_reports = [
+        report_from_record(p["record"], p["article_id"], art_meta.get(p["article_id"], (None, None))[1], clusterer.families, settings)
+        for p in pending
+    ]
+    summary.reports = len(new_reports)
+
+    # stored reports near the new ones, and every report of the events they belong to
+    slack_max = max(int(v) for v in settings["block"]["date_slack_days"].values())
+    windows: dict[tuple, list[int]] = {}
+    for r in new_reports:
+        key = (r.iso3, r.admin1)
+        lo, hi = r.anchor - r.slack - slack_max, r.anchor + r.slack + slack_max
+        w = windows.setdefault(key, [lo, hi])
+        w[0], w[1] = min(w[0], lo), max(w[1], hi)
+    blocks = [(k[0], k[1], dt.date.fromordinal(max(1, lo)).isoformat(), dt.date.fromordinal(max(1, hi)).isoformat()) for k, (lo, hi) in windows.items()]
+    stored = store.stored_reports(blocks)
+    old_event_of = {s["mention_id"]: s["event_id"] for s in stored}
+    art_meta.update(store.article_meta({s["article_id"] for s in stored} - set(art_meta)))
+    old_reports = [
+        report_from_record(s["record"], s["article_id"], art_meta.get(s["article_id"], (None, None))[1], clusterer.families, settings)
+        for s in stored
+    ]
+    reports = old_reports + new_reports
+    sources = store.article_sources({r.article_id for r in reports})
+    roots = reuse_roots(sources.values(), settings)
+    clusters = [[reports[i] for i in c] for c in clusterer.cluster(reports)]
+    assignments, changes, retired = assign_ids(clusters, old_event_of)
+
+    old_events = store.events_by_id(set(old_event_of.values()))
+    new_ids = {r.report_id for r in new_reports}
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    to_write, mention_rows, history = [], [], []
+    for a in assignments:
+        moved = [m for m in a.members if old_event_of.get(m.report_id) != a.event_id]
+        if not moved and a.event_id in old_events and set(a.previous) == {a.event_id}:
+            continue  # untouched event
+        built = builder.build(a.event_id, a.members, sources, roots)
+        to_write.append((built.event, built.first_article))
+        for m in moved:
+            mention_rows.append((m, a.event_id))
+        old = old_events.get(a.event_id)
+        new_rec = asdict(built.event)
+        triggering = [m for m in a.members if m.report_id in new_ids] or a.members
+        for f in TRACKED_FIELDS:
+            before = old.get(f) if old else None
+            after = new_rec.get(f)
+            if old is not None and before == after:
+                continue
+            rid = built.field_reports.get(f)
+            art = next((m.article_id for m in a.members if m.report_id == rid), None) if rid else None
+            if old is not None and (art is None or rid not in new_ids):
+                art = triggering[0].article_id  # the field changed because this article arrived
+            history.append((a.event_id, art or triggering[0].article_id, f, _hist(before), _hist(after), now))
+    store.apply_corroboration(
+        pending_ids=[p["record"]["event_id"] for p in pending],
+        mentions=[(m.report_id, eid, m.article_id, m.order[0] if m.order[0] != "9999-99-99" else None, m.family, m.sub_event_type,
+                   (m.record or {}).get("event_date"), dt.date.fromordinal(max(1, m.anchor)).isoformat(), m.iso3, m.admin1,
+                   json.dumps(m.record, ensure_ascii=False)) for m, eid in mention_rows],
+        events=to_write,
+        retired=sorted(retired),
+        history=history,
+        changes=[(c.kind, c.event_id, c.other_event_id, c.detail, now) for c in changes],
+    )  # fmt: skip
+    summary.events = len(to_write)
+    summary.merges = sum(c.kind == "merge" for c in changes)
+    summary.splits = sum(c.kind == "split" for c in changes)
+    return summary
+
+
+def _hist(v: Any) -> str | None:
+    if v is None:
+        return None
+    return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+

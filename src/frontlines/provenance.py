@@ -1,0 +1,270 @@
+"""Provenance for stage 7: who reported what, who copied whom, and whom they cite.
+
+Three questions decide how much a report is worth as a witness:
+
+* its **outlet** (metadata, URL domain, byline, "Source:" line; inferred at ingest);
+* whether its text is **reused** from another article: a bottom-k MinHash sketch over word
+  shingles finds republications, fingerprints of long sentences find shared passages, so a
+  reprint never counts as a second witness;
+* its **citation chain** ("Reuters, citing SANA, citing a military source"), read from the
+  ATTRIBUTION spans of ``annotate.attribution``: the chain's first named source is the
+  report's *origin*; reports with the same origin are one witness, however many outlets
+  relay it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+# Source kinds of unnamed sources: "local sources told Enab Baladi" is Enab Baladi's own
+# network, not an origin another outlet can share.
+GENERIC_KINDS = frozenset({"local", "anonymous"})
+GENERIC_NAMES = frozenset({"officials", "sources"})
+
+_WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?")
+_SENT_RE = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+|\n+")
+
+
+def load_settings(path: str | Path | None = None) -> dict[str, Any]:
+    """The corroboration thresholds (``data/corroboration.toml`` or a user file)."""
+    if path is None:
+        raw = resources.files("frontlines").joinpath("data/corroboration.toml").read_text("utf-8")
+    else:
+        raw = Path(path).read_text("utf-8")
+    return tomllib.loads(raw)
+
+
+# -- text reuse ------------------------------------------------------------------------
+def words(text: str) -> list[str]:
+    """Lower-cased words with accents folded (the unit of shingles and fingerprints)."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return _WORD_RE.findall(text)
+
+
+def _h64(s: str) -> int:
+    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def sketch(text: str, shingle_words: int = 4, size: int = 64) -> list[int]:
+    """Bottom-k MinHash: the ``size`` smallest 64-bit hashes of the text's word shingles."""
+    w = words(text)
+    n = max(1, len(w) - shingle_words + 1)
+    shingles = {" ".join(w[i : i + shingle_words]) for i in range(n)} if w else set()
+    return sorted(heapq.nsmallest(size, {_h64(s) for s in shingles}))
+
+
+def jaccard(a: list[int], b: list[int], size: int = 64) -> float:
+    """Jaccard similarity of two texts estimated from their bottom-k sketches."""
+    if not a or not b:
+        return 0.0
+    sa, sb = set(a), set(b)
+    union_k = heapq.nsmallest(size, sa | sb)
+    return sum(1 for x in union_k if x in sa and x in sb) / len(union_k)
+
+
+def fingerprints(text: str, min_words: int = 8) -> set[str]:
+    """Hashes of the text's long sentences: two articles sharing one share a passage."""
+    out = set()
+    for sent in _SENT_RE.split(text):
+        w = words(sent)
+        if len(w) >= min_words:
+            out.add(f"{_h64(' '.join(w)):016x}")
+    return out
+
+
+@dataclass
+class ArticleSource:
+    """What stage 7 knows of one article: outlet, date and its text-reuse signatures."""
+
+    article_id: str
+    outlet: str | None
+    published: str | None
+    sketch: list[int] = field(default_factory=list)
+    fingerprints: set[str] = field(default_factory=set)
+    credits: set[str] = field(default_factory=set)  # known outlets the text names ("Source: AFP")
+
+    @property
+    def outlet_name(self) -> str:
+        """The outlet, or a stand-in unique to the article when no outlet is known."""
+        return self.outlet or f"unknown outlet ({self.article_id[:8]})"
+
+    @property
+    def order(self) -> tuple[str, str]:
+        """Canonical order: earlier publication first, then article id (never input order)."""
+        return (self.published or "9999-99-99", self.article_id)
+
+
+def credits(text: str) -> set[str]:
+    """Known outlets named in a text: a reprint credits its original ("Source: AFP", "(AFP) -")."""
+    from .ingest import default_outlet_index
+
+    idx = default_outlet_index()
+    return {name for m in idx.alias_re.finditer(text) if (name := idx.canonical(m.group(0)))}
+
+
+def article_source(article_id: str, outlet: str | None, published: str | None, text: str, settings: dict[str, Any]) -> ArticleSource:
+    r = settings["reuse"]
+    return ArticleSource(
+        article_id,
+        outlet,
+        published,
+        sketch(text, int(r["shingle_words"]), int(r["sketch_size"])),
+        fingerprints(text, int(r["fingerprint_min_words"])),
+        credits(text),
+    )
+
+
+def reuse_roots(sources: Iterable[ArticleSource], settings: dict[str, Any]) -> dict[str, str]:
+    """Article id -> the article it republishes (the earliest of its near-duplicate group).
+
+    Near-duplicates (estimated Jaccard >= ``near_duplicate``) are found among articles that
+    share a sentence fingerprint or a sketch value; groups are connected components, so the
+    result does not depend on the order articles arrived in. Articles that are nobody's
+    copy map to themselves.
+    """
+    srcs = {s.article_id: s for s in sources}
+    threshold = float(settings["reuse"]["near_duplicate"])
+    size = int(settings["reuse"]["sketch_size"])
+    by_key: dict[Any, list[str]] = {}
+    for s in srcs.values():
+        for fp in s.fingerprints:
+            by_key.setdefault(("f", fp), []).append(s.article_id)
+        for h in s.sketch[:8]:  # near-duplicates share most of their smallest hashes
+            by_key.setdefault(("h", h), []).append(s.article_id)
+    parent = {a: a for a in srcs}
+
+    def find(a: str) -> str:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    checked: set[tuple[str, str]] = set()
+    for ids in by_key.values():
+        if len(ids) < 2 or len(ids) > 200:  # a boilerplate line every article shares
+            continue
+        for i, a in enumerate(ids):
+            for b in ids[i + 1 :]:
+                pair = (a, b) if a < b else (b, a)
+                if pair in checked or find(a) == find(b):
+                    continue
+                checked.add(pair)
+                if jaccard(srcs[a].sketch, srcs[b].sketch, size) >= threshold:
+                    parent[find(a)] = find(b)
+    groups: dict[str, list[str]] = {}
+    for a in srcs:
+        groups.setdefault(find(a), []).append(a)
+    out = {}
+    for members in groups.values():
+        # the earliest; on the same day, the one the others credit ("Source: AFP")
+        def key(a: str) -> tuple:
+            credited = sum(1 for b in members if b != a and srcs[a].outlet and srcs[a].outlet in srcs[b].credits)
+            return (srcs[a].order[0], -credited, srcs[a].article_id)
+
+        root = min(members, key=key)
+        for a in members:
+            out[a] = root
+    return out
+
+
+def shares_passage(a: ArticleSource, b: ArticleSource) -> bool:
+    return bool(a.fingerprints & b.fingerprints)
+
+
+# -- citation chains -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Chain:
+    """One attribution in a sentence: ``source`` said it, citing ``via``."""
+
+    source: str
+    via: str | None
+    party: bool
+    kind: str
+
+    def text(self) -> str:
+        return self.source + (f" <- {self.via}" if self.via else "")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A distinct origin of a report: reports sharing one are a single witness."""
+
+    name: str
+    party: bool
+    how: str  # attributed | relayed | own network | own reporting | reprint
+
+
+class SourceBook:
+    """Outlets and attribution sources with their party flags; reads citation chains."""
+
+    def __init__(self) -> None:
+        from .annotate.attribution import AttributionAnnotator
+        from .ingest import default_outlet_index, load_outlets
+
+        self._annotator = AttributionAnnotator()
+        self._outlets = default_outlet_index()
+        self._outlet_party = {o["name"]: bool(o["party"]) for o in load_outlets()}
+        self._cache: dict[str, list[Chain]] = {}
+
+    def canonical(self, name: str) -> str:
+        return self._outlets.canonical(name) or name
+
+    def outlet_is_party(self, outlet: str | None) -> bool:
+        return bool(outlet and self._outlet_party.get(self.canonical(outlet), False))
+
+    def chains(self, sentence: str) -> list[Chain]:
+        """Attribution chains of an evidence sentence, in reading order."""
+        if sentence in self._cache:
+            return self._cache[sentence]
+        from .records import Article, Doc, Sentence
+
+        doc = Doc(article=Article(article_id="", text=sentence), text=sentence)
+        doc.sentences = [Sentence(0, len(sentence), 0, sentence)]
+        out = []
+        for sp in self._annotator.annotate(doc):
+            if sp.label == "ATTRIBUTION":
+                a = sp.attrs
+                out.append(Chain(a["source"], a.get("via"), bool(a.get("party")), a.get("kind", "anonymous")))
+        if len(self._cache) < 100_000:
+            self._cache[sentence] = out
+        return out
+
+    def _generic(self, chain: Chain, name: str) -> bool:
+        return (chain.kind in GENERIC_KINDS and name == chain.source) or name in GENERIC_NAMES
+
+    def origins(self, sentences: Iterable[str], outlet: str, root_outlet: str, reprint: bool) -> list[Origin]:
+        """The origins of one report from its evidence sentences.
+
+        Named sources win ("Reuters, citing SANA" -> SANA); a report that names only
+        unnamed sources ("local sources said") is its outlet's own network; a report with
+        no attribution is its outlet's own reporting. A reprint's origin is the original's.
+        """
+        named: dict[str, Origin] = {}
+        own: dict[str, Origin] = {}
+        base = root_outlet if reprint else outlet
+        for sent in sentences:
+            for ch in self.chains(sent):
+                src_generic = ch.kind in GENERIC_KINDS or ch.source in GENERIC_NAMES
+                if not src_generic:
+                    name = self.canonical(ch.source)
+                    named.setdefault(name, Origin(name, ch.party, "reprint" if reprint else ("relayed" if name != outlet else "attributed")))
+                elif ch.via and ch.via not in GENERIC_NAMES and ch.via != ch.source:
+                    name = self.canonical(ch.via)
+                    named.setdefault(name, Origin(name, ch.party, "reprint" if reprint else "relayed"))
+                else:
+                    name = f"{base} ({ch.source})"
+                    own.setdefault(name, Origin(name, ch.party, "reprint" if reprint else "own network"))
+        if named:
+            return sorted(named.values(), key=lambda o: o.name)
+        if own:
+            return sorted(own.values(), key=lambda o: o.name)
+        return [Origin(base, self.outlet_is_party(base), "reprint" if reprint else "own reporting")]
