@@ -162,5 +162,23 @@ def gazetteer_lookup(name, country, gazetteer_path) -> None:
         click.echo(f"{p.name}\t{p.feature}\t{p.admin1 or ''}\t{p.country}\t{p.latitude:.4f},{p.longitude:.4f}\t{p.geonameid or ''}")
 
 
+@main.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--tiles", envvar="FRONTLINES_TILES", help="Online tile layer URL template, e.g. https://tile.example.org/{z}/{x}/{y}.png (default: offline outlines only).")
+@click.option("--tiles-attribution", envvar="FRONTLINES_TILES_ATTRIBUTION", help="Attribution shown for --tiles.")
+@friendly_errors
+def serve(db, host, port, tiles, tiles_attribution) -> None:
+    """Serve the event map and the read-only API (OpenAPI at /docs) over the ledger."""
+    from .web import serve as serve_web
+
+    if not Path(db).exists():
+        raise click.UsageError(f"no ledger at {db}: run `frontlines run INPUT` first")
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"frontlines map at http://{shown}:{port}/  (API: http://{shown}:{port}/docs; Ctrl+C to stop)", err=True)
+    serve_web(db, host=host, port=port, tiles=tiles, tiles_attribution=tiles_attribution)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

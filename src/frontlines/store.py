@@ -81,6 +81,14 @@ MIGRATIONS: list[str] = [
         detail TEXT, changed_at TEXT
     );
     """,
+    # 3: indexes for the web API (frontlines serve). A covering index over the filter
+    # columns lets a filtered count read the index instead of every row, and lets pages
+    # sorted by date walk it; the type and toll indexes serve the other common sorts.
+    """
+    CREATE INDEX events_filter ON events(event_date, event_type, sub_event_type, admin1, admin2, claim_status, fatalities, latitude, longitude);
+    CREATE INDEX events_type ON events(event_type, event_date);
+    CREATE INDEX events_fatalities ON events(fatalities);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,370 @@
+"""The web API (``frontlines serve``) against a real ledger built from examples/ plus a
+hostile article, served by uvicorn on a free port: every filter is checked against the same
+filter computed in Python over ``Store.events()``; the OpenAPI description is validated and
+the responses are checked against the schemas it declares."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+HOSTILE = """Gunmen kill three civilians at checkpoint near Saraqib <script>window.__pwned = 1</script>
+
+Idlib, Tue 05 Jul 2016 (Northern Monitor) - Unidentified gunmen killed three civilians at a checkpoint near Saraqib on Monday <script>window.__pwned = 1; document.title = "pwned"</script> according to local activists.
+
+The checkpoint on the road to Maarat al-Numan had been set up last week. <img src=x onerror="window.__pwned = 2"> Residents said the attackers fled east.
+
+Share this: Facebook Twitter
+"""
+
+
+def build_ledger(tmp: Path) -> Path:
+    """examples/ plus one scraped page carrying <script>, run through the real pipeline."""
+    import frontlines
+
+    hostile = tmp / "hostile"
+    hostile.mkdir()
+    (hostile / "checkpoint_attack_script.txt").write_text(HOSTILE, encoding="utf-8")
+    db = tmp / "ledger.db"
+    frontlines.run([str(ROOT / "examples"), str(hostile)], db=str(db), workers=1)
+    return db
+
+
+@pytest.fixture(scope="module")
+def ledger(gazetteer, tmp_path_factory) -> Path:
+    return build_ledger(tmp_path_factory.mktemp("web_api"))
+
+
+@pytest.fixture(scope="module")
+def all_events(ledger) -> list[dict]:
+    from frontlines.store import Store
+
+    with Store(ledger) as store:
+        return list(store.events())
+
+
+@pytest.fixture(scope="module")
+def api(ledger):
+    from frontlines.web import running
+
+    with running(ledger) as base, httpx.Client(base_url=base, timeout=30) as client:
+        yield client
+
+
+def ids(resp: httpx.Response) -> set[str]:
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert body["total"] == len(body["events"]), "a test page must hold every match"
+    return {e["event_id"] for e in body["events"]}
+
+
+def expect(events, pred) -> set[str]:
+    return {e["event_id"] for e in events if pred(e)}
+
+
+def get(api, **params) -> httpx.Response:
+    return api.get("/api/events", params={"limit": 1000, **params})
+
+
+def test_ledger_is_big_enough_to_test_filters(all_events):
+    assert len(all_events) >= 40
+    assert len({e["event_type"] for e in all_events}) >= 5
+    assert len({e["admin1"] for e in all_events}) >= 5
+
+
+def test_no_filter_returns_everything(api, all_events):
+    assert ids(get(api)) == {e["event_id"] for e in all_events}
+
+
+def test_date_range(api, all_events):
+    got = ids(get(api, since="2017-04-01", until="2017-06-30"))
+    want = expect(all_events, lambda e: e["event_date"] and "2017-04-01" <= e["event_date"] <= "2017-06-30")
+    assert got == want and 0 < len(want) < len(all_events)
+    assert ids(get(api, since="2017-08-01")) == expect(all_events, lambda e: e["event_date"] and e["event_date"] >= "2017-08-01")
+
+
+def test_event_type_and_sub_type(api, all_events):
+    assert ids(get(api, event_type="Protests")) == expect(all_events, lambda e: e["event_type"] == "Protests")
+    both = ids(api.get("/api/events", params=[("event_type", "Protests"), ("event_type", "Battles"), ("limit", 1000)]))
+    assert both == expect(all_events, lambda e: e["event_type"] in ("Protests", "Battles"))
+    sub = ids(get(api, sub_event_type="Air/drone strike"))
+    assert sub == expect(all_events, lambda e: e["sub_event_type"] == "Air/drone strike") and sub
+
+
+def test_admin1_and_admin2(api, all_events):
+    want = expect(all_events, lambda e: (e["admin1"] or "").lower() == "idlib")
+    assert want and ids(get(api, admin1="Idlib")) == want
+    assert ids(get(api, admin1="idlib")) == want, "province names match case-insensitively"
+    admin2 = next(e["admin2"] for e in all_events if e["admin2"])
+    assert ids(get(api, admin2=admin2)) == expect(all_events, lambda e: e["admin2"] == admin2)
+
+
+def test_actor(api, all_events):
+    def has(e, part):
+        return any(part.lower() in (e[k] or "").lower() for k in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"))
+
+    for part in ("Islamic State", "Military Forces of Syria", "civilians"):
+        want = expect(all_events, lambda e: has(e, part))
+        assert want and ids(get(api, actor=part)) == want, part
+    assert ids(get(api, actor="100%_no_such")) == set()
+
+
+def test_claim_status(api, all_events):
+    for status in ("reported", "claimed", "disputed"):
+        want = expect(all_events, lambda e: e["claim_status"] == status)
+        assert want and ids(get(api, claim_status=status)) == want
+    assert get(api, claim_status="rumoured").status_code == 422
+
+
+def test_min_fatalities(api, all_events):
+    want = expect(all_events, lambda e: (e["fatalities"] or 0) >= 12)
+    assert want and ids(get(api, min_fatalities=12)) == want
+    assert get(api, min_fatalities=-1).status_code == 422
+
+
+def test_bbox(api, all_events):
+    box = (35.5, 34.0, 38.0, 36.5)  # north-west Syria: Idlib, Hama, Aleppo
+
+    def inside(e):
+        return e["latitude"] is not None and box[1] <= e["latitude"] <= box[3] and box[0] <= e["longitude"] <= box[2]
+
+    want = expect(all_events, inside)
+    assert 0 < len(want) < len(all_events)
+    assert ids(get(api, bbox=",".join(map(str, box)))) == want
+    assert get(api, bbox="1,2,3").status_code == 422
+    assert get(api, bbox="0,95,1,96").status_code == 422
+
+
+def test_free_text(api, all_events):
+    got = ids(get(api, q="Saraqib"))
+    assert got == expect(all_events, lambda e: "saraqib" in json.dumps(e, ensure_ascii=False).lower())
+    # every word must match, anywhere in notes, place, actors, sources or evidence
+    both = ids(get(api, q="nerve agent"))
+    assert both and both == expect(all_events, lambda e: all(w in json.dumps(e["mentions"]).lower() for w in ("nerve", "agent")))
+    assert ids(get(api, q="zzzunmatched")) == set()
+
+
+def test_filters_combine(api, all_events):
+    got = ids(get(api, event_type="Explosions/Remote violence", admin1="Idlib", min_fatalities=1))
+    want = expect(all_events, lambda e: e["event_type"] == "Explosions/Remote violence" and e["admin1"] == "Idlib" and e["fatalities"] >= 1)
+    assert want and got == want
+
+
+def test_paging_and_sorting(api, all_events):
+    first = api.get("/api/events", params={"limit": 10, "sort": "-fatalities"}).json()
+    assert first["total"] == len(all_events) and len(first["events"]) == 10
+    tolls = [e["fatalities"] for e in first["events"]]
+    assert tolls == sorted(tolls, reverse=True) and tolls[0] == max(e["fatalities"] for e in all_events)
+    seen = []
+    for offset in range(0, len(all_events), 10):
+        page = api.get("/api/events", params={"limit": 10, "offset": offset, "sort": "event_date"}).json()
+        assert page["total"] == len(all_events)
+        seen += page["events"]
+    assert [e["event_id"] for e in seen] == sorted(
+        (e["event_id"] for e in all_events), key=lambda i: next((e["event_date"] is None, e["event_date"] or "", i) for e in all_events if e["event_id"] == i)
+    )
+    by_place = [e["location"] for e in api.get("/api/events", params={"limit": 1000, "sort": "location"}).json()["events"]]
+    assert by_place == sorted(by_place, key=lambda x: (x is not None, x or ""))  # SQL sorts NULL first
+    assert api.get("/api/events", params={"sort": "password"}).status_code == 422
+    assert api.get("/api/events", params={"limit": 0}).status_code == 422
+    assert "mentions" not in first["events"][0] or first["events"][0]["mentions"] is None
+    assert api.get("/api/events", params={"limit": 1, "mentions": True}).json()["events"][0]["mentions"]
+
+
+def test_one_event_with_evidence(api, all_events):
+    ev = max(all_events, key=lambda e: e["fatalities"])
+    body = api.get(f"/api/events/{ev['event_id']}").json()
+    assert body["event_id"] == ev["event_id"] and body["fatalities"] == ev["fatalities"]
+    assert body["mentions"] and body["mentions"][0]["sentence"] == ev["mentions"][0]["sentence"]
+    assert isinstance(body["history"], list) and isinstance(body["reports"], list)
+    assert {a["article_id"] for a in body["articles"]} == {m["article_id"] for m in ev["mentions"]}
+    assert body["claim_reasons"] and "source" in body["claim_reasons"][0]
+    assert api.get("/api/events/nope").status_code == 404
+
+
+def test_event_uses_corroboration_tables_when_present(ledger, all_events, tmp_path):
+    """With the corroboration tables (``mentions`` of article-level reports, ``event_history``
+    of field changes) the event carries its reports and history; the store's own tables are
+    used when it has them, otherwise they are made here in the same shape."""
+    from frontlines.web import running
+
+    db = tmp_path / "corroborated.db"
+    shutil.copy(ledger, db)
+    ev = all_events[0]
+    with sqlite3.connect(db) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "mentions" not in tables:
+            conn.execute("CREATE TABLE mentions (mention_id TEXT PRIMARY KEY, event_id TEXT, article_id TEXT, published TEXT, record TEXT)")
+        if "event_history" not in tables:
+            conn.execute("CREATE TABLE event_history (event_id TEXT, article_id TEXT, field TEXT, old_value TEXT, new_value TEXT, changed_at TEXT)")
+        conn.execute("DELETE FROM mentions WHERE event_id=?", (ev["event_id"],))
+        conn.execute("DELETE FROM event_history WHERE event_id=?", (ev["event_id"],))
+        record = json.dumps({"event_type": ev["event_type"], "location": "Wire-copy place", "fatalities": 4})
+        conn.execute("INSERT INTO mentions (mention_id, event_id, article_id, published, record) VALUES (?,?,?,?,?)", ("r1", ev["event_id"], ev["mentions"][0]["article_id"], "2020-01-01", record))
+        conn.execute(
+            "INSERT INTO event_history (event_id, article_id, field, old_value, new_value, changed_at) VALUES (?,?,?,?,?,?)",
+            (ev["event_id"], ev["mentions"][0]["article_id"], "fatalities", "2", "4", "2024-01-02T00:00:00"),
+        )
+    with running(db) as base:
+        body = httpx.get(f"{base}/api/events/{ev['event_id']}").json()
+    assert [m["sentence"] for m in body["mentions"]] == [m["sentence"] for m in ev["mentions"]]
+    assert len(body["reports"]) == 1 and body["reports"][0]["location"] == "Wire-copy place" and body["reports"][0]["fatalities"] == 4
+    assert [(h["field"], h["old_value"], h["new_value"]) for h in body["history"]] == [("fatalities", "2", "4")]
+
+
+def test_articles_and_sources(api, all_events):
+    page = api.get("/api/articles").json()
+    assert page["total"] == len(page["articles"]) >= 14
+    hostile = api.get("/api/articles", params={"q": "checkpoint near Saraqib"}).json()["articles"]
+    assert len(hostile) == 1
+    art = api.get(f"/api/articles/{hostile[0]['article_id']}").json()
+    assert "<script>window.__pwned" in art["text"], "the API returns text as it is; the page escapes it"
+    assert api.get("/api/articles/nope").status_code == 404
+    outlet = page["articles"][0]["outlet"]
+    assert all(a["outlet"] == outlet for a in api.get("/api/articles", params={"outlet": outlet}).json()["articles"])
+    sources = api.get("/api/sources").json()
+    assert sum(s["articles"] for s in sources) == page["total"]
+    cited = {s["outlet"]: s["events"] for s in sources}
+    for outlet in {o for e in all_events for o in e["sources"]}:
+        assert cited[outlet] == sum(1 for e in all_events if outlet in e["sources"]), outlet
+
+
+def test_summary_counts(api, all_events):
+    s = api.get("/api/summary").json()
+    assert s["total"] == len(all_events)
+    assert s["fatalities"] == sum(e["fatalities"] for e in all_events)
+    assert sum(d["events"] for d in s["by_date"]) == sum(1 for e in all_events if e["event_date"])
+    assert {c["value"]: c["events"] for c in s["by_event_type"]} == {
+        t: sum(1 for e in all_events if e["event_type"] == t) for t in {e["event_type"] for e in all_events}
+    }
+    month = api.get("/api/summary", params={"bucket": "month", "admin1": "Idlib"}).json()
+    assert month["bucket"] == "month" and all(d["date"].endswith("-01") for d in month["by_date"])
+    assert month["total"] == sum(1 for e in all_events if e["admin1"] == "Idlib")
+    week = api.get("/api/summary", params={"bucket": "week"}).json()
+    import datetime as dt
+
+    assert all(dt.date.fromisoformat(d["date"]).weekday() == 0 for d in week["by_date"])
+    facets = api.get("/api/facets").json()
+    assert set(facets["event_types"]) == {e["event_type"] for e in all_events}
+    assert "Idlib" in facets["admin1"] and facets["claim_statuses"]
+
+
+def test_csv_download(api, all_events):
+    r = api.get("/api/events.csv", params={"event_type": "Battles"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert "attachment" in r.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert {row["event_id"] for row in rows} == expect(all_events, lambda e: e["event_type"] == "Battles")
+    assert all(row["evidence"] for row in rows)
+
+
+def test_geojson_download(api, all_events):
+    r = api.get("/api/events.geojson", params={"admin1": "Idlib", "download": True})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/geo+json")
+    fc = r.json()
+    idlib = [e for e in all_events if e["admin1"] == "Idlib"]
+    assert fc["type"] == "FeatureCollection" and len(fc["features"]) == len(idlib)
+    f = next(f for f in fc["features"] if f["id"] == idlib[0]["event_id"])
+    assert f["geometry"]["coordinates"] == [idlib[0]["longitude"], idlib[0]["latitude"]]  # lon, lat
+    assert f["properties"]["mentions"], "the full download carries the evidence"
+    compact = api.get("/api/events.geojson", params={"compact": True}).json()
+    assert len(compact["features"]) == len(all_events) and "mentions" not in compact["features"][0]["properties"]
+
+
+def test_read_only(ledger, api):
+    before = hashlib.sha256(ledger.read_bytes()).hexdigest()
+    for method in ("post", "put", "delete", "patch"):
+        assert getattr(api, method)("/api/events").status_code == 405
+    api.get("/api/events", params={"q": "x'); DROP TABLE events; --"})
+    assert api.get("/api/events").json()["total"] > 0
+    assert hashlib.sha256(ledger.read_bytes()).hexdigest() == before
+    headers = api.get("/").headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+
+
+def test_missing_ledger_is_a_friendly_error(tmp_path):
+    from frontlines.errors import StoreError
+    from frontlines.web import create_app
+
+    with pytest.raises(StoreError, match="no ledger"):
+        create_app(tmp_path / "absent.db")
+
+
+def test_serve_command_refuses_missing_ledger(tmp_path):
+    from click.testing import CliRunner
+
+    from frontlines.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "absent.db")])
+    assert result.exit_code == 2 and "no ledger" in result.output
+    help_text = CliRunner().invoke(main, ["serve", "--help"]).output
+    assert "127.0.0.1" in help_text and "--port" in help_text
+
+
+def test_static_assets_are_served_locally(api):
+    page = api.get("/").text
+    assert "unpkg" not in page and "cdn" not in page.lower()
+    for path in ("/vendor/leaflet/leaflet.js", "/vendor/markercluster/leaflet.markercluster.js", "/static/app.js", "/static/basemap.geojson"):
+        assert api.get(path).status_code == 200, path
+    basemap = api.get("/static/basemap.geojson").json()
+    layers = {f["properties"]["layer"] for f in basemap["features"]}
+    assert {"country", "admin1", "coast", "land"} <= layers
+
+
+# -- the OpenAPI description ---------------------------------------------------------------
+@pytest.fixture(scope="module")
+def openapi(api) -> dict:
+    return api.get("/openapi.json").json()
+
+
+def test_openapi_document_is_valid(openapi):
+    from openapi_spec_validator import validate
+
+    validate(openapi)
+    assert openapi["info"]["title"] == "frontlines"
+
+
+def test_openapi_documents_every_endpoint_and_filter(openapi):
+    paths = openapi["paths"]
+    for p in ("/api/events", "/api/events.csv", "/api/events.geojson", "/api/events/{event_id}", "/api/articles",
+              "/api/articles/{article_id}", "/api/sources", "/api/summary", "/api/facets", "/api/config"):  # fmt: skip
+        assert set(paths[p]) == {"get"}, f"{p} is read-only"
+    params = {p["name"] for p in paths["/api/events"]["get"]["parameters"]}
+    assert params >= {"since", "until", "event_type", "sub_event_type", "admin1", "admin2", "actor", "claim_status",
+                      "min_fatalities", "bbox", "q", "sort", "limit", "offset"}  # fmt: skip
+    for p in ("/api/events.csv", "/api/events.geojson", "/api/summary"):
+        assert {"since", "bbox", "q"} <= {x["name"] for x in paths[p]["get"]["parameters"]}
+    assert "text/csv" in paths["/api/events.csv"]["get"]["responses"]["200"]["content"]
+    assert all(x.get("description") for x in paths["/api/events"]["get"]["parameters"] if x["name"] not in ("limit", "offset"))
+
+
+def test_responses_match_the_openapi_schemas(api, openapi, all_events):
+    """Each JSON answer validates against the schema the description declares for it."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    registry = Registry().with_resource("urn:openapi", Resource.from_contents({**openapi, "$schema": "https://json-schema.org/draft/2020-12/schema"}))
+
+    def check(path: str, url: str) -> None:
+        schema = openapi["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        schema = json.loads(json.dumps(schema).replace('"#/components', '"urn:openapi#/components'))
+        errors = list(Draft202012Validator(schema, registry=registry).iter_errors(api.get(url).json()))
+        assert not errors, f"{url}: {errors[0].message}"
+
+    check("/api/events", "/api/events?limit=1000&mentions=true")
+    check("/api/events/{event_id}", f"/api/events/{all_events[0]['event_id']}")
+    check("/api/articles", "/api/articles")
+    check("/api/sources", "/api/sources")
+    check("/api/summary", "/api/summary")
+    check("/api/facets", "/api/facets")
+    check("/api/config", "/api/config")
