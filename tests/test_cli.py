@@ -57,6 +57,19 @@ def test_run_export_and_rerun_adds_nothing(runner, tmp_path):
     assert "broken.bin" in skips.stdout and "E10" in skips.stdout
 
 
+def test_page_of_only_widgets_is_skipped_with_e101_and_store_files_are_not_inputs(runner, tmp_path):
+    (tmp_path / "widgets.txt").write_text("Share this:\nFacebook\nTwitter\n\nDonate now!\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(REPORT, encoding="utf-8")
+    db = tmp_path / "f.db"  # the store lives inside the input folder
+    for _ in range(2):  # the second run finds f.db (and its -wal) in the folder
+        r = invoke(runner, "run", tmp_path, "--db", db, "--workers", "1")
+        assert r.exit_code == 0, r.output
+        assert not [line for line in r.stderr.splitlines() if line.startswith("skipped") and "f.db" in line]
+    skips = invoke(runner, "skips", "--db", db).stdout
+    assert "widgets.txt\tE101" in skips
+    assert "f.db" not in skips
+
+
 def test_acled_export_has_acled_columns_in_order(runner, tmp_path):
     (tmp_path / "a.txt").write_text(REPORT, encoding="utf-8")
     db = tmp_path / "f.db"

@@ -33,6 +33,7 @@ from .annotate.places import annotate_places
 from .extract import Extractor, Lexicon, load_thresholds
 from .gazetteer import Gazetteer
 from .ingest import article_id, infer_metadata, iter_articles
+from .errors import EmptyInput
 from .records import Article, Doc, Event, Skip
 from .store import Store
 
@@ -174,7 +175,11 @@ def run(
     with Store(db) as store:
         new: list[Article] = []
         seen_ids: set[str] = set()
+        # the store's own files when it lives inside an input folder are not inputs
+        own = {str(Path(db).resolve()) + suffix for suffix in ("", "-wal", "-shm", "-journal")} if "://" not in str(db) else set()
         for item in iter_articles(inputs, stdin=stdin):
+            if isinstance(item, Skip) and str(Path(item.source).resolve()) in own:
+                continue
             if isinstance(item, Skip):
                 summary.skips.append(item)
                 store.save_skip(item)
@@ -187,7 +192,13 @@ def run(
             new.append(item)
         done = 0
         for result in process_many(new, options, workers):
-            if store.save_article(result.article, result.clean_text, result.removed, result.warnings, result.events):
+            if not result.clean_text.strip():
+                # nothing but boilerplate: a skip with its reason, not an empty article
+                art = result.article
+                skip = Skip(art.path or art.url or art.article_id, EmptyInput.code, "no text left after cleaning (only comments, widgets or boilerplate)")
+                summary.skips.append(skip)
+                store.save_skip(skip)
+            elif store.save_article(result.article, result.clean_text, result.removed, result.warnings, result.events):
                 summary.added += 1
                 summary.events += len(result.events)
             done += 1
@@ -196,7 +207,8 @@ def run(
         # stage 7: the new articles' events join the stored events of the same incidents
         from .corroborate import corroborate_store
 
-        summary.corroboration = corroborate_store(store)
+        with store.exclusive("corroborate"):  # one pass at a time on a shared PostgreSQL ledger
+            summary.corroboration = corroborate_store(store)
     return summary
 
 
@@ -239,6 +251,3 @@ def extract_text(
     return pipe.process(make_article(text, title=title, published=published, outlet=outlet)).events
 
 
-def iter_texts(texts: Iterable[str]) -> Iterator[Article]:
-    for t in texts:
-        yield make_article(t)
