@@ -99,3 +99,58 @@ def test_unresolvable_place_never_fails(pipe):
 def test_background_history_is_not_an_event(pipe):
     evs = events(pipe, "In 2013, a sarin attack on Ghouta killed hundreds of people.", published="2017-05-26")
     assert evs == []
+
+
+# -- sub-event choice rules (CASE 2021 tuning; each sentence pins one lexicon rule) ------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a trigger inside a longer one of another type is part of that phrase
+        ("Protesters clashed with police in central Beirut on Saturday night.", "Violent demonstration"),
+        ("Police seized 12 rifles, grenades and 300 rounds of ammunition in a raid in Homs on Monday.", "Disrupted weapons use"),
+        ("Air defences intercepted two rockets fired at Hama airport on Tuesday.", "Disrupted weapons use"),
+        # attacks on bases and posts are battles
+        ("Al-Shabab fighters attacked a military base in Gedo region on Tuesday.", "Armed clash"),
+        # who gained ground: the subject before the trigger, an unnamed army included
+        ("The army drove Islamic State militants out of the village of Tal Hamis on Sunday.", "Government regains territory"),
+        # background wording far from the trigger belongs to another clause
+        (
+            "Government forces captured five villages in the Idlib countryside on Wednesday, inching closer "
+            "to a town that was the scene of a deadly 2017 chemical weapons attack.",
+            "Government regains territory",
+        ),
+        # protests: arrests are an intervention, violent dispersal is excessive force,
+        # demonstrators' own violence is a riot, "riot police" alone is not
+        ("Police arrested 40 demonstrators during a protest in Cairo on Friday.", "Protest with intervention"),
+        ("Security forces violently dispersed a protest in Baghdad on Friday.", "Excessive force against protesters"),
+        ("Protesters threw stones at police and set tyres ablaze in Beirut on Saturday.", "Violent demonstration"),
+        ("Riot police watched as hundreds of protesters marched peacefully through Tunis on Saturday.", "Peaceful protest"),
+        ("Dozens of shops were looted and burned in Kaduna on Sunday.", "Looting/property destruction"),
+    ],
+)
+def test_sub_event_choice(pipe, text, expected):
+    assert [e.sub_event_type for e in events(pipe, text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two workers were killed when a gas tank exploded at a fertilizer plant in Homs on Monday.",
+        "North Korea carried out a new missile test on Sunday, state media said.",
+        "A powerful earthquake struck the province on Monday, killing 12 people.",
+        "The gathering outside the church in Homs took place on Saturday as police officers stood by.",
+    ],
+)
+def test_accidents_tests_disasters_are_not_events(pipe, text):
+    assert events(pipe, text) == []
+
+
+def test_toll_only_headline_takes_the_ledes_weapon(pipe):
+    evs = events(
+        pipe,
+        "Syrian warplanes struck Islamic State positions near Palmyra on Monday, killing 70 militants.",
+        title="Syrian army kills 70 IS militants near Palmyra",
+    )
+    assert [e.sub_event_type for e in evs] == ["Air/drone strike"]

@@ -471,17 +471,20 @@ def _spans_by_sentence(doc: Doc) -> dict[int, list[Span]]:
 # trigger text of a headline that reports a toll and no weapon ("Syrian Army Kills 70 IS Militants")
 TOLL_ONLY = re.compile(r"(?:kill|eliminat)", re.I)
 REMOTE_VIOLENCE = "Explosions/Remote violence"
+NON_VIOLENT_TYPES = {"Strategic developments", "Protests"}
 
 
 def _headline_weapon_from_lede(mentions: list[EventMention]) -> None:
-    """A toll-only headline names no weapon; when one of the next few mentions names one
-    (air strikes, shelling, a bomb), the headline reports that event, not a clash."""
-    if not mentions or not mentions[0].headline or not TOLL_ONLY.match(mentions[0].trigger or ""):
+    """A toll-only headline names no weapon; when the lede's first violent mention names
+    one (air strikes, shelling, a bomb), the headline reports that event, not a clash."""
+    if len(mentions) < 2 or not mentions[0].headline or not TOLL_ONLY.match(mentions[0].trigger or ""):
         return
-    for m in mentions[1:4]:
-        if m.event_type == REMOTE_VIOLENCE:
-            mentions[0].event_type, mentions[0].sub_event_type = m.event_type, m.sub_event_type
-            return
+    # the lede: the first violent body mention that says more than the toll (wire copy often
+    # repeats the headline as the first line)
+    body = [m for m in mentions[1:5] if m.event_type not in NON_VIOLENT_TYPES and not TOLL_ONLY.match(m.trigger or "")]
+    lede = body[0] if body else None
+    if lede is not None and lede.event_type == REMOTE_VIOLENCE:
+        mentions[0].event_type, mentions[0].sub_event_type = lede.event_type, lede.sub_event_type
 
 
 def _gainer_is_state(text: str, sent: Sentence, actors: list[Span], trig: Span) -> bool | None:
