@@ -46,11 +46,11 @@ def places_compatible(a: Place | None, b: Place | None, same_place_km: float) ->
     return haversine_km(a, b) <= same_place_km
 
 
-def dates_compatible(a: EventMention, b: EventMention) -> bool:
+def dates_compatible(a: EventMention, b: EventMention, slack_days: int = 0) -> bool:
     if a.event_date is None or b.event_date is None:
         return True
     slack = {1: 0, 2: 7, 3: 31}
-    tol = max(slack.get(a.time_precision or 1, 0), slack.get(b.time_precision or 1, 0))
+    tol = max(slack.get(a.time_precision or 1, 0), slack.get(b.time_precision or 1, 0), slack_days)
     return abs((a.event_date - b.event_date).days) <= tol
 
 
@@ -70,7 +70,8 @@ def group_mentions(mentions: list[EventMention], same_place_km: float) -> list[l
         else:
             groups.append([m])
     for m in (x for x in mentions if x.headline):
-        fits = [g for g in groups if _compatible(g, m, same_place_km)]
+        # a headline's date is often only the publication date: a day either way fits
+        fits = [g for g in groups if _compatible(g, m, same_place_km, slack_days=1)]
         same_toll = [g for g in fits if m.fatalities and any(x.fatalities == m.fatalities for x in g)]
         target = (same_toll or fits or [None])[0]
         if target is None:
@@ -83,11 +84,11 @@ def group_mentions(mentions: list[EventMention], same_place_km: float) -> list[l
     return groups
 
 
-def _compatible(group: list[EventMention], m: EventMention, same_place_km: float) -> bool:
+def _compatible(group: list[EventMention], m: EventMention, same_place_km: float, slack_days: int = 0) -> bool:
     return (
         group[0].sub_event_type == m.sub_event_type
         and all(places_compatible(x.place, m.place, same_place_km) for x in group)
-        and all(dates_compatible(x, m) for x in group)
+        and all(dates_compatible(x, m, slack_days) for x in group)
     )
 
 
@@ -146,7 +147,8 @@ def build_events(article_id: str, mentions: list[EventMention], same_place_km: f
         _, actor2 = _best(group, "actor2")
         a2m = next((m for m in group if m.actor2 == actor2), first)
         dated = [m for m in group if m.event_date is not None]
-        dm = min(dated, key=lambda m: m.time_precision or 3) if dated else None
+        # the body dates the incident; a headline's date is often the publication day
+        dm = min(dated, key=lambda m: (m.time_precision or 3, m.headline)) if dated else None
         value, low, high, disputed_toll = _fatalities(group)
         claims = {m.claim for m in group}
         if "disputed" in claims or disputed_toll:

@@ -62,6 +62,8 @@ _AFTER = [
     ("near", re.compile(r"^\s+(?:area|region|environs|vicinity)\b", re.I)),
 ]
 _POSSESSIVE = re.compile(r"['’]s$")
+# a leading English or Arabic article that name normalisation drops ("An SDF", "Al-Bab")
+_ARTICLE_WORD = re.compile(r"^(?:an?|the|al|el)[\s\-]+", re.I)
 _RELATION_WORD = re.compile(r"^(?:Province|Governorate|Countryside|City|Town|Desert|Region|Area|Outskirts|District)\b")
 
 
@@ -269,8 +271,9 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
             # a capitalised sentence opener or headline word that happens to name a
             # far-away town ("Fighting for Key Aleppo Road"): abroad needs "in/near X"
             continue
-        if i == j and surface.isupper() and len(surface) <= 4 and top.feature != "country":
-            continue  # acronyms match airport codes among alternate names (NGO -> Nagoya)
+        core = _ARTICLE_WORD.sub("", surface)
+        if core.isupper() and len(core) <= 4 and top.feature != "country":
+            continue  # acronyms match airport codes among alternate names (NGO, "an SDF")
         if not strong:
             # a small one-word place needs context: a preposition/relation or the article's country
             in_hint = hint is not None and top.iso3 == hint
