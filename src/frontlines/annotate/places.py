@@ -62,6 +62,7 @@ _AFTER = [
     ("near", re.compile(r"^\s+(?:area|region|environs|vicinity)\b", re.I)),
 ]
 _POSSESSIVE = re.compile(r"['’]s$")
+_BEFORE_TAIL = re.compile(r"(?:\bof|\bto|\bnear|\bnearby|\boutside|\baround|\brural|ern|\bthe)\s+$", re.I)
 # a leading English or Arabic article that name normalisation drops ("An SDF", "Al-Bab")
 _ARTICLE_WORD = re.compile(r"^(?:an?|the|al|el)[\s\-]+", re.I)
 _RELATION_WORD = re.compile(r"^(?:Province|Governorate|Countryside|City|Town|Desert|Region|Area|Outskirts|District)\b")
@@ -148,6 +149,9 @@ def _relation(text: str, start: int, end: int) -> tuple[str | None, int, int, fl
                     s2 = start - (len(before) - mb.start())
                     break
             return rel, s2, end + m.end(), None
+    # every _BEFORE pattern ends in one of these words: a cheap test spares 8 searches
+    if not _BEFORE_TAIL.search(before):
+        return None, start, end, None
     for rel, pat in _BEFORE:
         m = pat.search(before)
         if not m:
