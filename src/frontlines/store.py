@@ -1,13 +1,17 @@
-"""Stage 8, store: the event ledger in one SQLite file.
+"""Stage 8, store: the event ledger in one SQLite file, or a PostgreSQL database.
 
 The store is a narrow interface (``Store``) so that a PostgreSQL backend can stand beside
 it: ``has_article``, ``save_article``, ``save_skip``, ``events``, ``skips``, ``counts``.
 Schema changes are numbered migrations recorded in ``PRAGMA user_version``; re-running
-on the same input adds nothing (articles are keyed by their content hash).
+on the same input adds nothing (articles are keyed by their content hash). The SQL here is
+SQLite's; a ``postgresql://`` URL gets a connection from ``store_pg`` that translates it
+(placeholders, ``INSERT OR IGNORE/REPLACE``, DDL types, ``PRAGMA user_version``), so both
+backends share this one schema and these queries.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -93,11 +97,36 @@ MIGRATIONS: list[str] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def is_postgres_url(db: str | Path) -> bool:
+    """True for a ``postgresql://`` (or ``postgres://``) connection URL, False for a file."""
+    return str(db).startswith(("postgresql://", "postgres://"))
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (mean Earth radius)."""
+    import math
+
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
 class Store:
     """An event ledger in a SQLite file (created and migrated on open)."""
 
-    def __init__(self, path: str | Path = "frontlines.db"):
+    def __init__(self, path: str | Path = "frontlines.db", *, postgis: bool | None = None):
+        """Open (creating and migrating) the ledger at ``path``: a SQLite file, or a
+        ``postgresql://`` URL (``store_pg`` translates the SQL; ``postgis`` None uses
+        PostGIS when the server has it, False never, True insists)."""
         self.path = str(path)
+        self.is_postgres = is_postgres_url(self.path)
+        if self.is_postgres:
+            from .store_pg import connect
+
+            self.conn = connect(self.path, postgis=postgis)
+            self.migrate()
+            self.conn.setup_postgis()
+            return
         try:
             self.conn = sqlite3.connect(self.path)
         except sqlite3.Error as exc:
@@ -111,13 +140,34 @@ class Store:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> None:
-        version = self.schema_version()
-        if version > SCHEMA_VERSION:
-            raise SchemaTooNew(f"{self.path} has schema version {version}; this frontlines knows {SCHEMA_VERSION}")
-        for i in range(version, SCHEMA_VERSION):
-            with self.conn:
-                self.conn.executescript(MIGRATIONS[i])
-                self.conn.execute(f"PRAGMA user_version = {i + 1}")
+        with self.conn.migration_lock() if self.is_postgres else contextlib.nullcontext():
+            version = self.schema_version()
+            if version > SCHEMA_VERSION:
+                raise SchemaTooNew(f"{self.display_name} has schema version {version}; this frontlines knows {SCHEMA_VERSION}")
+            for i in range(version, SCHEMA_VERSION):
+                with self.conn:
+                    self.conn.executescript(MIGRATIONS[i])
+                    self.conn.execute(f"PRAGMA user_version = {i + 1}")
+
+    @contextlib.contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """One holder at a time per ledger for a read-modify-write pass over many rows
+        (stage 7): an advisory lock on PostgreSQL, where several writers share a database;
+        nothing on SQLite, whose single writer is the running process."""
+        if not self.is_postgres:
+            yield
+            return
+        with self.conn.advisory_lock(name):
+            yield
+
+    @property
+    def display_name(self) -> str:
+        """The path, or the URL without its password."""
+        if self.is_postgres:
+            from .store_pg import redact
+
+            return redact(self.path)
+        return self.path
 
     def close(self) -> None:
         self.conn.close()
@@ -131,6 +181,15 @@ class Store:
     # -- writes ------------------------------------------------------------------------
     def has_article(self, article_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM articles WHERE article_id=?", (article_id,)).fetchone() is not None
+
+    def stored_article_ids(self, ids: list[str]) -> set[str]:
+        """The ids among ``ids`` already stored (one query per 500 ids)."""
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            sql = f"SELECT article_id FROM articles WHERE article_id IN ({','.join('?' * len(chunk))})"
+            found.update(r[0] for r in self.conn.execute(sql, chunk))
+        return found
 
     def save_article(self, article: Article, clean_text: str, removed: list, warnings: list[str], events: list[Event]) -> bool:
         """Store one processed article and its events atomically; False if already stored."""
@@ -248,7 +307,7 @@ class Store:
         sql = "SELECT article_id, outlet, published, sketch, fingerprints, credits FROM article_sources WHERE article_id IN ({marks})"
         return {
             r[0]: ArticleSource(r[0], r[1], r[2], json.loads(r[3] or "[]"), set(json.loads(r[4] or "[]")), set(json.loads(r[5] or "[]")))
-            for r in self._in_chunks(sql, ids)
+            for r in sorted(self._in_chunks(sql, ids))  # id order on both backends: stage 7 must not depend on row order
         }
 
     def article_meta(self, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
@@ -345,6 +404,38 @@ class Store:
         """The merge and split log."""
         keys = ("kind", "event_id", "other_event_id", "detail", "changed_at")
         return [dict(zip(keys, r)) for r in self.conn.execute(f"SELECT {','.join(keys)} FROM event_changes")]
+
+    def events_near(self, latitude: float, longitude: float, km: float) -> list[dict[str, Any]]:
+        """Events within ``km`` of a point, nearest first, each with ``distance_km``. A
+        PostgreSQL store with PostGIS asks its spatial index; otherwise a bounding box in SQL
+        and the great-circle distance in Python (the same events either way)."""
+        import math
+
+        cols = ",".join(EVENT_COLUMNS)
+        if getattr(self.conn, "postgis", False):
+            sql = (
+                f"SELECT {cols} FROM events WHERE ST_DWithin(geography(ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)), "
+                "geography(ST_SetSRID(ST_MakePoint(?, ?), 4326)), ?)"
+            )
+            # PostGIS measures on the spheroid: a 0.5% margin, then the same distance test as below
+            args: list[Any] = [longitude, latitude, km * 1005.0]
+        else:
+            dlat = km / 111.0 * 1.01
+            dlon = min(180.0, km / max(1e-6, 111.0 * math.cos(math.radians(min(89.9, abs(latitude) + dlat)))) * 1.01)
+            sql = f"SELECT {cols} FROM events WHERE latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?"
+            args = [latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon]
+        out = []
+        for row in self.conn.execute(sql, args):
+            rec = dict(zip(EVENT_COLUMNS, row))
+            d = haversine_km(latitude, longitude, rec["latitude"], rec["longitude"])
+            if d <= km:
+                for c in JSON_COLUMNS:
+                    rec[c] = json.loads(rec[c]) if rec.get(c) else []
+                rec["civilian_targeting"] = bool(rec["civilian_targeting"])
+                rec["distance_km"] = d
+                out.append(rec)
+        out.sort(key=lambda r: (r["distance_km"], r["event_id"]))
+        return out
 
     def skips(self) -> list[Skip]:
         return [Skip(*r) for r in self.conn.execute("SELECT source, code, reason FROM skips ORDER BY source")]
