@@ -1,19 +1,23 @@
-"""Stage 9 (files): write the ledger as JSONL (the SPEC record), CSV, or ACLED's layout.
+"""Stage 9 (files): write the ledger as JSONL (the SPEC record), CSV, ACLED's layout,
+GeoJSON, a GeoPackage or Parquet.
 
 ``export --format acled`` writes ACLED's column names in ACLED's order, so an ACLED
-workflow reads it unchanged; frontlines' own fields follow as extra columns.
+workflow reads it unchanged; frontlines' own fields follow as extra columns. GeoPackage
+and Parquet are binary and need a file path (``write_file``); the text formats can stream.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
+import struct
 from importlib import resources
 from typing import IO, Any, Iterable
 
 import yaml
 
-from .errors import ExportError
+from .errors import ExportError, MissingExtra
 
 SPEC_FIELDS = [
     "event_id", "event_date", "time_precision", "event_type", "sub_event_type",
@@ -23,7 +27,6 @@ SPEC_FIELDS = [
     "fatalities", "fatalities_low", "fatalities_high", "claim_status",
     "sources", "source_count", "independent_source_count", "notes", "mentions",
 ]  # fmt: skip
-
 # Stage 7 (corroborate) fields beyond the SPEC record: the independent origins behind the
 # sources and which report gave which fatality figure (JSONL carries them whole).
 CORROBORATION_FIELDS = ["origins", "fatality_sources"]
@@ -35,7 +38,6 @@ def _origins_text(ev: dict[str, Any]) -> str:
 
 def _fatality_sources_text(ev: dict[str, Any]) -> str:
     return "; ".join(f"{f.get('figure')} {f.get('outlet')}" + (f" via {f.get('origin')}" if f.get("origin") != f.get("outlet") else "") for f in ev.get("fatality_sources") or [])
-
 
 # ACLED's export columns, in ACLED's order (ACLED codebook / data export tool).
 ACLED_COLUMNS = [
@@ -66,18 +68,34 @@ DISORDER_SUB = {
     "Violent demonstration": "Political violence; Demonstrations",
 }
 
-FORMATS = ("jsonl", "csv", "acled")
+TEXT_FORMATS = ("jsonl", "csv", "acled", "geojson")
+FILE_FORMATS = ("gpkg", "parquet")  # binary: need a real file, not stdout
+FORMATS = TEXT_FORMATS + FILE_FORMATS
 
 
 def write(events: Iterable[dict[str, Any]], fmt: str, out: IO[str]) -> int:
-    """Write events in ``fmt`` to ``out``; returns the number written."""
+    """Write events in a text format ``fmt`` to ``out``; returns the number written."""
     if fmt == "jsonl":
         return write_jsonl(events, out)
     if fmt == "csv":
         return write_csv(events, out)
     if fmt == "acled":
         return write_acled(events, out)
+    if fmt == "geojson":
+        return write_geojson(events, out)
+    if fmt in FILE_FORMATS:
+        raise ExportError(f"{fmt} is a binary format and needs a file", hint=f"give -o FILE.{fmt}")
     raise ExportError(f"unknown export format {fmt!r}", hint=f"choose one of {', '.join(FORMATS)}")
+
+
+def write_file(events: Iterable[dict[str, Any]], fmt: str, path: str | os.PathLike) -> int:
+    """Write events in any format ``fmt`` to the file at ``path``; returns the number written."""
+    if fmt == "gpkg":
+        return write_gpkg(events, path)
+    if fmt == "parquet":
+        return write_parquet(events, path)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        return write(events, fmt, fh)
 
 
 def write_jsonl(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
@@ -179,3 +197,174 @@ def write_acled(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
         )
         n += 1
     return n
+
+
+# -- GeoJSON ----------------------------------------------------------------------------
+def geojson_feature(event: dict[str, Any]) -> dict[str, Any]:
+    """One event as a GeoJSON Point feature (RFC 7946: lon, lat) with the SPEC record as
+    properties; an event without coordinates gets a null geometry rather than a fake one."""
+    lat, lon = event.get("latitude"), event.get("longitude")
+    geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
+    return {
+        "type": "Feature",
+        "id": event.get("event_id"),
+        "geometry": geometry,
+        "properties": {k: event.get(k) for k in SPEC_FIELDS},
+    }
+
+
+def write_geojson(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    """A FeatureCollection, one feature per line (streams, and diffs line by line)."""
+    out.write('{"type": "FeatureCollection", "features": [\n')
+    n = 0
+    for ev in events:
+        if n:
+            out.write(",\n")
+        out.write(json.dumps(geojson_feature(ev), ensure_ascii=False))
+        n += 1
+    out.write("\n]}\n")
+    return n
+
+
+# -- GeoPackage -------------------------------------------------------------------------
+# Column name -> OGR kind. Lists become text ("; "-joined sources, JSON mentions) so that
+# QGIS shows them; the full record stays one JSON column away.
+GPKG_INT = (
+    "time_precision", "inter1", "inter2", "interaction", "geo_precision", "geonameid",
+    "fatalities", "fatalities_low", "fatalities_high", "source_count", "independent_source_count",
+)  # fmt: skip
+GPKG_FLOAT = ("latitude", "longitude")
+GPKG_BOOL = ("civilian_targeting",)
+GPKG_LAYER = "events"
+
+
+def _wkb_point(lon: float, lat: float) -> bytes:
+    return struct.pack("<BIdd", 1, 1, float(lon), float(lat))  # little-endian WKB Point
+
+
+def _gpkg_value(ev: dict[str, Any], col: str) -> Any:
+    if col == "sources":
+        return "; ".join(ev.get("sources") or [])
+    if col == "mentions":
+        return json.dumps(ev.get("mentions") or [], ensure_ascii=False)
+    if col == "evidence":
+        ms = ev.get("mentions") or []
+        return ms[0].get("sentence", "") if ms else None
+    return ev.get(col)
+
+
+def write_gpkg(events: Iterable[dict[str, Any]], path: str | os.PathLike) -> int:
+    """A GeoPackage (one Point layer ``events``, EPSG:4326) written by GDAL through pyogrio,
+    so QGIS, ArcGIS and ogr2ogr open it as they open any other."""
+    try:
+        import numpy as np
+        from pyogrio.raw import write as ogr_write
+    except ImportError as exc:
+        raise MissingExtra("GeoPackage export needs pyogrio", hint="pip install 'frontlines[gis]'") from exc
+    rows = list(events)
+    cols = [c for c in SPEC_FIELDS if c != "event_id"] + ["evidence"]
+    cols = ["event_id"] + cols
+    data, masks = [], []
+    for col in cols:
+        values = [_gpkg_value(ev, col) for ev in rows]
+        mask = np.array([v is None for v in values], dtype=bool)
+        if col in GPKG_INT:
+            arr = np.array([0 if v is None else int(v) for v in values], dtype=np.int64)
+        elif col in GPKG_FLOAT:
+            arr = np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+        elif col in GPKG_BOOL:
+            arr = np.array([bool(v) for v in values], dtype=bool)
+        else:
+            arr = np.array(["" if v is None else str(v) for v in values], dtype=object)
+        data.append(arr)
+        masks.append(mask if mask.any() else None)
+    geometry = np.array(
+        [
+            _wkb_point(ev["longitude"], ev["latitude"])
+            if ev.get("latitude") is not None and ev.get("longitude") is not None
+            else None
+            for ev in rows
+        ],
+        dtype=object,
+    )
+    path = os.fspath(path)
+    if os.path.exists(path):
+        os.remove(path)  # GDAL appends layers to an existing GeoPackage; an export replaces it
+    ogr_write(
+        path, geometry, data, cols, field_mask=masks, layer=GPKG_LAYER, driver="GPKG",
+        geometry_type="Point", crs="EPSG:4326",
+        dataset_options={"VERSION": "1.2"},  # readable by the GDAL 3.x that distributions ship
+        layer_options={"FID": "fid", "IDENTIFIER": "frontlines events", "DESCRIPTION": "frontlines event ledger"},
+    )  # fmt: skip
+    return len(rows)
+
+
+# -- Parquet ----------------------------------------------------------------------------
+def parquet_schema():
+    """The Arrow schema of the Parquet export: SPEC fields with native types; ``mentions``
+    is a list of structs so DuckDB/pandas can unnest the evidence without parsing JSON."""
+    import pyarrow as pa
+
+    s, i64 = pa.string(), pa.int64()
+    mention = pa.struct(
+        [
+            ("article_id", s), ("path", s), ("url", s), ("outlet", s), ("published", s),
+            ("sentence", s), ("char_start", i64), ("char_end", i64), ("attributed_to", s),
+            ("hedges", pa.list_(s)), ("fields", pa.map_(s, s)), ("claim", s),
+            ("sub_event_type", s), ("fatalities", i64), ("extra", s),
+        ]
+    )  # fmt: skip
+    types = {c: i64 for c in GPKG_INT}
+    types.update({"latitude": pa.float64(), "longitude": pa.float64(), "civilian_targeting": pa.bool_()})
+    types.update({"sources": pa.list_(s), "mentions": pa.list_(mention)})
+    return pa.schema([(c, types.get(c, s)) for c in SPEC_FIELDS])
+
+
+MENTION_KEYS = (
+    "article_id", "path", "url", "outlet", "published", "sentence", "char_start", "char_end",
+    "attributed_to", "hedges", "fields", "claim", "sub_event_type", "fatalities",
+)  # fmt: skip
+
+
+def _parquet_row(ev: dict[str, Any]) -> dict[str, Any]:
+    row = {k: ev.get(k) for k in SPEC_FIELDS}
+    row["sources"] = list(ev.get("sources") or [])
+    row["mentions"] = [
+        {**{k: m.get(k) for k in MENTION_KEYS}, "hedges": list(m.get("hedges") or []),
+         "fields": [(str(k), None if v is None else str(v)) for k, v in (m.get("fields") or {}).items()],
+         # keys a later pipeline adds to a mention travel as JSON rather than being dropped
+         "extra": json.dumps({k: v for k, v in m.items() if k not in MENTION_KEYS}, ensure_ascii=False, sort_keys=True)
+         if set(m) - set(MENTION_KEYS) else None}
+        for m in ev.get("mentions") or []
+    ]  # fmt: skip
+    return row
+
+
+def write_parquet(events: Iterable[dict[str, Any]], path: str | os.PathLike) -> int:
+    """A Parquet file (pyarrow, zstd) with the SPEC record's fields as typed columns."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise MissingExtra("Parquet export needs pyarrow", hint="pip install 'frontlines[gis]'") from exc
+    schema = parquet_schema()
+    rows = [_parquet_row(ev) for ev in events]
+    table = pa.Table.from_pylist(rows, schema=schema)
+    pq.write_table(table, os.fspath(path), compression="zstd")
+    return len(rows)
+
+
+def read_parquet(path: str | os.PathLike) -> list[dict[str, Any]]:
+    """Events back from a Parquet export, as SPEC records (the inverse of write_parquet)."""
+    import pyarrow.parquet as pq
+
+    out = []
+    for row in pq.read_table(os.fspath(path)).to_pylist():
+        mentions = []
+        for m in row.get("mentions") or []:
+            extra = m.pop("extra", None)
+            m["fields"] = dict(m.get("fields") or [])
+            mentions.append({**m, **(json.loads(extra) if extra else {})})
+        row["mentions"] = mentions
+        out.append(row)
+    return out
