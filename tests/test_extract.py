@@ -128,6 +128,22 @@ def test_background_history_is_not_an_event(pipe):
         ("Protesters threw stones at police and set tyres ablaze in Beirut on Saturday.", "Violent demonstration"),
         ("Riot police watched as hundreds of protesters marched peacefully through Tunis on Saturday.", "Peaceful protest"),
         ("Dozens of shops were looted and burned in Kaduna on Sunday.", "Looting/property destruction"),
+        (
+            "Dozens were arrested in Bristol after projectiles were thrown at police during a demonstration on Sunday.",
+            "Violent demonstration",
+        ),
+        ("Gunmen on motorcycles opened fire in the market of Kukawa on Thursday, scattering residents.", "Attack"),
+        # strategic developments
+        (
+            "Rebel fighters entered the town of Tal Rifaat on Sunday and took control of it after Kurdish forces pulled out.",
+            "Non-violent transfer of territory",
+        ),
+        ("The army dispatched hundreds of troops and tanks to the border with Iraq on Tuesday.", "Change to group/activity"),
+        (
+            "More than 70 armed opposition fighters have surrendered to government forces in Yambio, officials said on Monday.",
+            "Agreement",
+        ),
+        ("The Turkish army set up a new observation point in the Idlib countryside on Thursday.", "Headquarters or base established"),
     ],
 )
 def test_sub_event_choice(pipe, text, expected):

@@ -28,21 +28,42 @@ Share this: Facebook Twitter
 """
 
 
-def build_ledger(tmp: Path) -> Path:
-    """examples/ plus one scraped page carrying <script>, run through the real pipeline."""
+# a village-level import (name, lat, lon, admin1, admin2, country) so that some events carry
+# an admin2 district: the packaged cities500 gazetteer names provinces only
+VILLAGES = """name,lat,lon,admin1,admin2,country
+Mulai,11.905,13.096,Borno,Konduga,Nigeria
+"""
+
+
+def build_ledger(tmp: Path, gazetteer=None) -> Path:
+    """examples/ plus one scraped page carrying <script>, run through the real pipeline
+    (with ``gazetteer``, a copy of it that also knows the villages above)."""
     import frontlines
 
     hostile = tmp / "hostile"
     hostile.mkdir()
     (hostile / "checkpoint_attack_script.txt").write_text(HOSTILE, encoding="utf-8")
+    options = None
+    if gazetteer is not None:
+        from frontlines.gazetteer import Gazetteer
+
+        copy = tmp / "gazetteer.sqlite"
+        shutil.copyfile(gazetteer.path, copy)
+        (tmp / "villages.csv").write_text(VILLAGES, encoding="utf-8")
+        gz = Gazetteer.open(copy)
+        try:
+            gz.import_file(tmp / "villages.csv")
+        finally:
+            gz.close()
+        options = frontlines.Options(gazetteer_path=copy)
     db = tmp / "ledger.db"
-    frontlines.run([str(ROOT / "examples"), str(hostile)], db=str(db), workers=1)
+    frontlines.run([str(ROOT / "examples"), str(hostile)], db=str(db), workers=1, options=options)
     return db
 
 
 @pytest.fixture(scope="module")
 def ledger(gazetteer, tmp_path_factory) -> Path:
-    return build_ledger(tmp_path_factory.mktemp("web_api"))
+    return build_ledger(tmp_path_factory.mktemp("web_api"), gazetteer)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +126,8 @@ def test_admin1_and_admin2(api, all_events):
     want = expect(all_events, lambda e: (e["admin1"] or "").lower() == "idlib")
     assert want and ids(get(api, admin1="Idlib")) == want
     assert ids(get(api, admin1="idlib")) == want, "province names match case-insensitively"
-    admin2 = next(e["admin2"] for e in all_events if e["admin2"])
+    admin2 = next((e["admin2"] for e in all_events if e["admin2"]), None)
+    assert admin2 == "Konduga", "the imported village gives one event its district"
     assert ids(get(api, admin2=admin2)) == expect(all_events, lambda e: e["admin2"] == admin2)
 
 

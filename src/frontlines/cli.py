@@ -16,8 +16,15 @@ from . import export as export_mod
 from .errors import FrontlinesError
 
 DB_OPTION = click.option(
-    "--db", default="frontlines.db", show_default=True, type=click.Path(dir_okay=False), help="SQLite ledger file."
+    "--db", default="frontlines.db", show_default=True, type=click.Path(dir_okay=False), help="SQLite ledger file, or a postgresql://user@host/dbname URL."
 )
+
+
+def _ledger_exists(db: str) -> bool:
+    """A SQLite ledger file exists; a PostgreSQL URL is checked when the store connects."""
+    from .store import is_postgres_url
+
+    return is_postgres_url(db) or Path(db).exists()
 
 
 def friendly_errors(fn):
@@ -48,10 +55,30 @@ def main() -> None:
 @click.option("--lexicon", "lexicons", multiple=True, type=click.Path(exists=True, dir_okay=False), help="Extra event lexicon (YAML).")
 @click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False), help="Extra actor dictionary (YAML).")
 @click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="Override thresholds (TOML).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="local: worker processes on this machine; dask: partitions on a Dask cluster.")
+@click.option("--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster of --workers processes.")
+@click.option("--out-parquet", type=click.Path(file_okay=False), help="Dask engine: write events and articles to this Parquet dataset instead of the store.")
+@click.option("--partition-size", type=click.IntRange(1), default=64, show_default=True, help="Dask engine: articles (files or JSONL lines) per partition.")
 @friendly_errors
-def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds) -> None:
+def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, engine, scheduler, out_parquet, partition_size) -> None:
     """Ingest INPUTS (files, folders, or - for stdin) and run the pipeline into the store."""
     from .pipeline import Options, run as run_pipeline
+
+    if engine != "dask" and (scheduler or out_parquet):
+        raise click.UsageError("--scheduler and --out-parquet need --engine dask")
+    if engine == "dask":
+        try:
+            from .engine.dask_run import run_dask
+        except ImportError as exc:
+            from .errors import MissingExtra
+
+            raise MissingExtra(f"the Dask engine needs dask.distributed ({exc.name} is missing)", hint="pip install 'frontlines[dask]'") from exc
+
+        def run_pipeline(inputs, db, *, options, workers, stdin=None, progress=None):  # noqa: F811
+            if stdin is not None:
+                raise click.UsageError("--engine dask reads files and folders, not stdin")
+            return run_dask(inputs, db, options=options, scheduler=scheduler, workers=workers,
+                            out_parquet=out_parquet, partition_size=partition_size, progress=progress)  # fmt: skip
 
     options = Options(
         gazetteer_path=Path(gazetteer_path) if gazetteer_path else None,
@@ -75,7 +102,7 @@ def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds) 
         click.echo(f"skipped {skip.source}: [{skip.code}] {skip.reason}", err=True)
     click.echo(
         f"{summary.seen} articles read, {summary.added} new, {summary.already} already stored, "
-        f"{summary.events} events added, {len(summary.skips)} inputs skipped -> {db}",
+        f"{summary.events} events added, {len(summary.skips)} inputs skipped -> {out_parquet or db}",
         err=True,
     )
 
@@ -89,19 +116,41 @@ def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds) 
 @click.option("--where", "admin1", help="Only events in this admin1 (province).")
 @friendly_errors
 def export_cmd(db, fmt, output, since, until, admin1) -> None:
-    """Write the ledger as JSONL (SPEC record), CSV, or ACLED's columns."""
+    """Write the ledger as JSONL (SPEC record), CSV, ACLED's columns, GeoJSON, a GeoPackage
+    or Parquet (the last two need -o FILE)."""
     from .store import Store
 
-    if not Path(db).exists():
+    if fmt in export_mod.FILE_FORMATS and output == "-":
+        raise click.UsageError(f"--format {fmt} writes a binary file: give -o FILE.{fmt}")
+    if not _ledger_exists(db):
         raise click.UsageError(f"no ledger at {db}: run `frontlines run INPUT` first")
     with Store(db) as store:
         events = store.events(since=since, until=until, admin1=admin1)
         if output == "-":
             n = export_mod.write(events, fmt, sys.stdout)
         else:
-            with open(output, "w", encoding="utf-8", newline="") as fh:
-                n = export_mod.write(events, fmt, fh)
+            n = export_mod.write_file(events, fmt, output)
     click.echo(f"{n} events written to {'stdout' if output == '-' else output}", err=True)
+
+
+@main.command()
+@DB_OPTION
+@click.option("--since", help="Start of the period (YYYY-MM-DD); default: the first event.")
+@click.option("--until", help="End of the period (YYYY-MM-DD); default: the last event.")
+@click.option("--where", "admin1", help="Only this admin1 (province / governorate).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="FILE.html (self-contained) or FILE.md.")
+@friendly_errors
+def report(db, since, until, admin1, output) -> None:
+    """Write a situation report (HTML or Markdown) for a period and an area."""
+    from . import report as report_mod
+
+    if Path(output).suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
+        raise click.UsageError(f"cannot tell the report format from {output!r}: name it FILE.html or FILE.md")
+    if not _ledger_exists(db):
+        raise click.UsageError(f"no ledger at {db}: run `frontlines run INPUT` first")
+    rep = report_mod.report_from_store(db, since=since, until=until, where=admin1)
+    report_mod.write(rep, output)
+    click.echo(f"report on {rep.n_events} events ({rep.period}, {rep.area}) written to {output}", err=True)
 
 
 @main.command()
@@ -173,7 +222,7 @@ def serve(db, host, port, tiles, tiles_attribution) -> None:
     """Serve the event map and the read-only API (OpenAPI at /docs) over the ledger."""
     from .web import serve as serve_web
 
-    if not Path(db).exists():
+    if not _ledger_exists(db):
         raise click.UsageError(f"no ledger at {db}: run `frontlines run INPUT` first")
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"frontlines map at http://{shown}:{port}/  (API: http://{shown}:{port}/docs; Ctrl+C to stop)", err=True)

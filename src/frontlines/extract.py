@@ -613,7 +613,8 @@ FEATURE_RANK = {"city": 0, "region": 1, "admin1": 2, "country": 3}
 def _place_rank(sp: Span, text: str, trig: Span) -> tuple:
     cands = sp.attrs.get("candidates") or []
     feature = cands[0].feature if cands else "country"
-    prep = bool(PLACE_PREP.search(text[max(0, sp.start - 14) : sp.start]))
+    # a span that already took its relation word ("near the village of X") is locative too
+    prep = bool(sp.attrs.get("relation")) or bool(PLACE_PREP.search(text[max(0, sp.start - 14) : sp.start]))
     return (FEATURE_RANK.get(feature, 3), 0 if prep else 1, abs(sp.start - trig.end))
 
 
