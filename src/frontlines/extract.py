@@ -146,7 +146,13 @@ def _trigger_scanners(lexicon: "Lexicon") -> tuple[re.Pattern, list[tuple["SubEv
     lowered = [(sub, _lower_pattern(sub.pattern.pattern)) for sub in lexicon.sub_events.values()]
     per_sub = [(sub, sub.pattern if "(?-i" in sub.pattern.pattern else re.compile(lp)) for sub, lp in lowered]
     # the union drops case-sensitivity, so it finds a superset of the start positions
-    union = re.compile("(?=" + "|".join(f"(?:{lp.replace('(?-i:', '(?:')})" for _, lp in lowered) + ")") if lowered else re.compile("(?!)")
+    # every trigger pattern starts with \b (``_compile``) at a word character, so the union
+    # is tried only at word starts: ``\b(?=\w)`` rejects the other ~80% of positions cheaply
+    union = (
+        re.compile(r"\b(?=\w)(?=" + "|".join(f"(?:{lp.replace('(?-i:', '(?:')})" for _, lp in lowered) + ")")
+        if lowered
+        else re.compile("(?!)")
+    )
     return union, per_sub
 
 

@@ -31,7 +31,8 @@ from .errors import GazetteerError, GazetteerImportError
 from .records import Place
 
 # Bump when the schema or the build changes: an older index is rebuilt on open.
-SCHEMA_VERSION = 3
+# 4: names_skel covers (skel, norm), so skeleton candidates are read from the index alone.
+SCHEMA_VERSION = 4
 INDEX_FILE = "gazetteer.sqlite"
 
 # A skeleton hit is kept only if the normalised query and the matched name are at least
@@ -148,7 +149,7 @@ CREATE TABLE names(norm TEXT, skel TEXT, pid INTEGER, tier INTEGER, words INTEGE
 """
 _INDEXES = """
 CREATE INDEX names_norm ON names(norm);
-CREATE INDEX names_skel ON names(skel);
+CREATE INDEX names_skel ON names(skel, norm);
 CREATE INDEX places_gid ON places(geonameid);
 CREATE INDEX places_cc_a1 ON places(iso3, admin1);
 CREATE INDEX places_lat ON places(lat);
@@ -484,8 +485,23 @@ class Gazetteer:
                    f"WHERE n.{column} IN ({','.join('?' * len(chunk))})")
             yield from self._con.execute(sql, chunk)
 
+    def _skeleton_names(self, skels: list[str]) -> dict[str, list[str]]:
+        """The distinct names (norms) under each skeleton, from the covering index only."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for i in range(0, len(skels), SQL_BATCH):
+            chunk = skels[i : i + SQL_BATCH]
+            sql = f"SELECT DISTINCT skel, norm FROM names WHERE skel IN ({','.join('?' * len(chunk))})"
+            for skel, norm in self._con.execute(sql, chunk):
+                out[skel].append(norm)
+        return out
+
     def _fetch(self, surfaces: list[str]) -> dict[str, list[tuple]]:
-        """Raw (tier, place-row, matched-norm) hits for each surface."""
+        """Raw (tier, place-row) hits for each surface.
+
+        Exact names first; skeletons only for the surfaces nothing matched exactly. Most
+        n-grams of an article are ordinary words whose skeleton is shared by hundreds of
+        names, so the skeleton pass reads only (skeleton, name) pairs from the index, checks
+        each name's similarity once, and joins the places of the few names that pass."""
         keys = {}
         for s in surfaces:
             norm = normalize_name(s) if isinstance(s, str) else ""
@@ -493,29 +509,28 @@ class Gazetteer:
                 keys[s] = (norm, skeleton_key(norm))
         norms = {k[0] for k in keys.values()}
         by_norm: dict[str, list] = defaultdict(list)
-        by_skel: dict[str, list] = defaultdict(list)
         with self._lock:
-            # exact names first; skeletons only for the surfaces nothing matched exactly
-            # (most n-grams of an article are ordinary words with long skeleton row lists)
             for r in self._select("norm", sorted(norms)):
                 by_norm[r[0]].append(r)
             skels = {k[1] for k in keys.values() if k[0] not in by_norm and len(k[1].replace(" ", "")) >= SKELETON_MIN_LEN}
-            for r in self._select("skel", sorted(skels)):
-                by_skel[r[1]].append(r)
+            names_by_skel = self._skeleton_names(sorted(skels)) if skels else {}
+        similar: dict[str, list[str]] = {}  # query norm -> names under its skeleton that pass
+        for norm, skel in set(keys.values()):
+            if norm in by_norm or not names_by_skel.get(skel):
+                continue
+            check = _SkeletonCheck(norm)
+            similar[norm] = [m for m in names_by_skel[skel] if check(m)]
+        wanted = sorted({m for ms in similar.values() for m in ms} - by_norm.keys())
+        if wanted:
+            with self._lock:
+                for r in self._select("norm", wanted):
+                    by_norm[r[0]].append(r)
         out: dict[str, list[tuple]] = {}
-        checked: dict[tuple[str, str], bool] = {}  # many rows share one matched name
-        for s, (norm, skel) in keys.items():
-            hits = []
-            for r in by_norm.get(norm, ()):
-                hits.append((r[2], r[3:]))
-            if not hits:  # skeleton hits only when no exact name or alias matched
-                for r in by_skel.get(skel, ()):
-                    ok = checked.get((norm, r[0]))
-                    if ok is None:
-                        ok = checked[(norm, r[0])] = _skeleton_ok(norm, r[0])
-                    if ok:
-                        hits.append((TIER_SKELETON, r[3:]))
-            out[s] = hits
+        for s, (norm, _skel) in keys.items():
+            if norm in similar:  # skeleton hits only when no exact name or alias matched
+                out[s] = [(TIER_SKELETON, r[3:]) for m in similar[norm] for r in by_norm.get(m, ())]
+            else:
+                out[s] = [(r[2], r[3:]) for r in by_norm.get(norm, ())]
         return out
 
     @staticmethod
@@ -586,16 +601,28 @@ class Gazetteer:
         return added
 
 
-def _skeleton_ok(norm: str, matched: str) -> bool:
-    if not norm or not matched or norm[0] != matched[0] and not (norm[0] in "aeiou" and matched[0] in "aeiou"):
-        return False
-    sm = difflib.SequenceMatcher(None, norm, matched, autojunk=False)
-    # the cheap upper bounds first: same answer, most candidates rejected without ratio()
-    return (
-        sm.real_quick_ratio() >= SKELETON_MIN_RATIO
-        and sm.quick_ratio() >= SKELETON_MIN_RATIO
-        and sm.ratio() >= SKELETON_MIN_RATIO
-    )
+class _SkeletonCheck:
+    """Is a name under the same skeleton similar enough to ``norm`` (difflib ratio at
+    least SKELETON_MIN_RATIO)? One matcher per query name: the cheap upper bounds (first
+    letter, lengths, character counts) reject most names before ``ratio()`` runs."""
+
+    def __init__(self, norm: str):
+        self.norm = norm
+        # difflib caches its analysis of the second sequence: keep the query there for the
+        # symmetric bounds; ratio() itself keeps the (norm, matched) order
+        self._bound = difflib.SequenceMatcher(None, "", norm, autojunk=False)
+
+    def __call__(self, matched: str) -> bool:
+        norm = self.norm
+        if not norm or not matched or norm[0] != matched[0] and not (norm[0] in "aeiou" and matched[0] in "aeiou"):
+            return False
+        ln, lm = len(norm), len(matched)
+        if 2 * min(ln, lm) < SKELETON_MIN_RATIO * (ln + lm):  # real_quick_ratio
+            return False
+        self._bound.set_seq1(matched)
+        if self._bound.quick_ratio() < SKELETON_MIN_RATIO:
+            return False
+        return difflib.SequenceMatcher(None, norm, matched, autojunk=False).ratio() >= SKELETON_MIN_RATIO
 
 
 def data_fingerprint() -> str:
