@@ -25,7 +25,7 @@ import hashlib
 import json
 import math
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Iterable, Sequence
 
@@ -741,7 +741,7 @@ def corroborate_store(store, *, settings: dict[str, Any] | None = None, book: So
         for m in moved:
             mention_rows.append((m, a.event_id))
         old = old_events.get(a.event_id)
-        new_rec = asdict(built.event)
+        new_rec = {f: getattr(built.event, f) for f in TRACKED_FIELDS}  # asdict would deep-copy the mentions
         triggering = [m for m in a.members if m.report_id in new_ids] or a.members
         for f in TRACKED_FIELDS:
             before = old.get(f) if old else None

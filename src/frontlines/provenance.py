@@ -14,9 +14,11 @@ Three questions decide how much a report is worth as a witness:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import re
+import sys
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -45,9 +47,16 @@ def load_settings(path: str | Path | None = None) -> dict[str, Any]:
 # -- text reuse ------------------------------------------------------------------------
 def words(text: str) -> list[str]:
     """Lower-cased words with accents folded (the unit of shingles and fingerprints)."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return _WORD_RE.findall(text)
+    if not text.isascii():  # most reporting is ASCII but for its quotes: skip the fold then
+        text = unicodedata.normalize("NFKD", text).translate(_combining_marks())
+    return _WORD_RE.findall(text.casefold())
+
+
+@functools.cache
+def _combining_marks() -> dict[int, None]:
+    """A ``str.translate`` table deleting every combining mark (built once per process,
+    ~0.1 s; testing each character of each article costs more than that per 100 articles)."""
+    return {cp: None for cp in range(0x300, sys.maxunicode + 1) if unicodedata.combining(chr(cp))}
 
 
 def _h64(s: str) -> int:

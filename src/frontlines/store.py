@@ -97,6 +97,17 @@ MIGRATIONS: list[str] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def _event_values(ev: Event) -> list[Any]:
+    """An event's column values after ``event_id``, as stored: lists as JSON, the flag as
+    0/1. Read straight off the fields: the JSON columns hold plain dicts and lists already,
+    and ``dataclasses.asdict`` would deep-copy every mention (most of a run's store time)."""
+    out: list[Any] = []
+    for c in EVENT_COLUMNS[1:]:
+        v = getattr(ev, c)
+        out.append(json.dumps(v) if c in JSON_COLUMNS else (int(v) if c == "civilian_targeting" else v))
+    return out
+
+
 def is_postgres_url(db: str | Path) -> bool:
     """True for a ``postgresql://`` (or ``postgres://``) connection URL, False for a file."""
     return str(db).startswith(("postgresql://", "postgres://"))
@@ -132,6 +143,9 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
         self.conn.execute("PRAGMA journal_mode=WAL")
+        # in WAL mode NORMAL syncs at checkpoints, not at every commit (one per article): a
+        # killed process loses nothing committed; only a power cut may lose the last commits
+        self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.migrate()
 
@@ -219,11 +233,7 @@ class Store:
             cols = ["event_id", "article_id"] + EVENT_COLUMNS[1:]
             placeholders = ",".join("?" * len(cols))
             for ev in events:
-                row = dataclasses.asdict(ev)
-                values = [ev.event_id, article.article_id] + [
-                    json.dumps(row[c]) if c in JSON_COLUMNS else (int(row[c]) if c == "civilian_targeting" else row[c])
-                    for c in EVENT_COLUMNS[1:]
-                ]
+                values = [ev.event_id, article.article_id] + _event_values(ev)
                 self.conn.execute(f"INSERT OR IGNORE INTO events ({','.join(cols)}) VALUES ({placeholders})", values)
             # an input that failed before and now reads fine is no longer a skip
             if article.path:
@@ -369,11 +379,7 @@ class Store:
             for eid in retired:
                 self.conn.execute("DELETE FROM events WHERE event_id = ? AND corroborated = 1", (eid,))
             for ev, first_article in events:
-                row = dataclasses.asdict(ev)
-                values = [ev.event_id, first_article] + [
-                    json.dumps(row[c]) if c in JSON_COLUMNS else (int(row[c]) if c == "civilian_targeting" else row[c])
-                    for c in EVENT_COLUMNS[1:]
-                ] + [1]
+                values = [ev.event_id, first_article] + _event_values(ev) + [1]
                 self.conn.execute("DELETE FROM events WHERE event_id = ?", (ev.event_id,))
                 self.conn.execute(f"INSERT INTO events ({','.join(cols)}) VALUES ({marks})", values)
             self.conn.executemany(
