@@ -112,7 +112,7 @@ class Lexicon:
 def _read_yaml(path: Path) -> dict:
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh) or {}
+            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise LexiconError(f"cannot read lexicon {path}: {exc}") from exc
 

@@ -201,7 +201,7 @@ def _load_yaml(name: str):
     path = _data_path(name)
     try:
         with open(path, encoding="utf-8") as f:
-            return yaml.safe_load(f) or {}
+            return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except (OSError, yaml.YAMLError) as e:
         raise GazetteerError(f"cannot read {path}: {e}") from e
 

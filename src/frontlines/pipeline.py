@@ -22,7 +22,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from . import assemble, clean, geocode, segment
 from .annotate.actors import ActorAnnotator
@@ -40,6 +40,8 @@ from .store import Store
 # Below this many new articles a run stays in one process: starting workers (each opens
 # the gazetteer and compiles the lexicons, ~0.3 s) costs more than it saves.
 MIN_ARTICLES_FOR_WORKERS = 32
+# Provenance profiles from the workers are written this many at a time (one transaction).
+SOURCE_BATCH = 200
 
 
 @dataclass
@@ -59,6 +61,9 @@ class ArticleResult:
     removed: list
     warnings: list[str]
     events: list[Event]
+    # stage 7's per-article profile (reuse sketch, sentence fingerprints, credit lines),
+    # computed here in the worker so the single corroboration pass does not have to
+    source: Any = None  # provenance.ArticleSource
 
 
 class Pipeline:
@@ -69,6 +74,7 @@ class Pipeline:
         self._stages: list[tuple[str, Callable[[Doc], object]]] | None = None
         self.thresholds = load_thresholds(self.options.thresholds_file)
         self._gaz: Gazetteer | None = None
+        self._reuse_settings: dict | None = None  # stage 7's settings, for ArticleResult.source
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -79,7 +85,8 @@ class Pipeline:
     def stages(self) -> list[tuple[str, Callable[[Doc], object]]]:
         """The registered stages in order, each a callable over the Doc."""
         if self._stages is None:
-            gaz = self.gazetteer
+            # the gazetteer (a SQLite connection) opens on the first article, not here, so a
+            # built pipeline can be inherited by forked workers (``process_many``)
             actors = ActorAnnotator(extra_files=self.options.actor_files)
             casualties = CasualtyAnnotator()
             dates = DateAnnotator()
@@ -91,13 +98,13 @@ class Pipeline:
 
             self._stages = [
                 ("segment", segment.segment),
-                ("places", add(lambda doc: annotate_places(doc, gaz))),
+                ("places", add(lambda doc: annotate_places(doc, self.gazetteer))),
                 ("actors", add(actors.annotate)),
                 ("casualties", add(casualties.annotate)),
                 ("dates", add(dates.annotate)),
                 ("attribution", add(attribution.annotate)),
                 ("extract", extractor),
-                ("geocode", lambda doc: geocode.geocode(doc, gaz)),
+                ("geocode", lambda doc: geocode.geocode(doc, self.gazetteer)),
             ]
         return self._stages
 
@@ -113,7 +120,17 @@ class Pipeline:
         events = assemble.build_events(
             article.article_id, doc.mentions, float(self.thresholds["dedupe"]["same_place_km"])
         )
-        return ArticleResult(article, doc.text, doc.removed, doc.warnings, events)
+        source = None
+        if doc.text.strip():
+            from .provenance import article_source
+
+            if self._reuse_settings is None:
+                from .provenance import load_settings
+
+                self._reuse_settings = load_settings()
+            published = article.published.isoformat() if article.published else None
+            source = article_source(article.article_id, article.outlet, published, doc.text, self._reuse_settings)
+        return ArticleResult(article, doc.text, doc.removed, doc.warnings, events, source)
 
 
 # -- worker processes ----------------------------------------------------------------------
@@ -122,9 +139,11 @@ class Pipeline:
 _worker_pipeline: Pipeline | None = None
 
 
-def _init_worker(options: Options) -> None:
+def _init_worker(options: Options, built: Pipeline | None = None) -> None:
+    """Give this worker its pipeline: ``built`` (compiled once in the parent and inherited
+    by fork, ~1 s of regexes and dictionaries saved per worker) or a new one."""
     global _worker_pipeline
-    _worker_pipeline = Pipeline(options)
+    _worker_pipeline = built if built is not None else Pipeline(options)
     _worker_pipeline.stages()
 
 
@@ -156,8 +175,13 @@ def process_many(
         return
     # the gazetteer index is built once here, before the workers open it
     Gazetteer.open(options.gazetteer_path)
-    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(options,)) as pool:
+    fork = sys.platform.startswith("linux")
+    ctx = mp.get_context("fork" if fork else "spawn")
+    built = None
+    if fork:  # compile the stages once; each forked worker opens its own gazetteer connection
+        built = Pipeline(options)
+        built.stages()
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(options, built)) as pool:
         yield from pool.imap(_work, articles, chunksize=8)
 
 
@@ -191,6 +215,7 @@ def run(
             seen_ids.add(item.article_id)
             new.append(item)
         done = 0
+        profiles: list = []  # the workers' provenance profiles, saved in batches
         for result in process_many(new, options, workers):
             if not result.clean_text.strip():
                 # nothing but boilerplate: a skip with its reason, not an empty article
@@ -201,9 +226,16 @@ def run(
             elif store.save_article(result.article, result.clean_text, result.removed, result.warnings, result.events):
                 summary.added += 1
                 summary.events += len(result.events)
+                if result.source is not None:
+                    profiles.append(result.source)
+            if len(profiles) >= SOURCE_BATCH:
+                store.save_article_sources(profiles)
+                profiles = []
             done += 1
             if progress:
                 progress(done, len(new))
+        if profiles:
+            store.save_article_sources(profiles)
         # stage 7: the new articles' events join the stored events of the same incidents
         from .corroborate import corroborate_store
 

@@ -32,9 +32,10 @@ SHORT_ACRONYM_LEN = 5
 
 def load_data(name: str, extra_files: Iterable[str | Path] = ()) -> list[dict[str, Any]]:
     """The packaged data file ``name`` followed by user files, each parsed as YAML."""
-    docs = [yaml.safe_load(resources.files("frontlines").joinpath("data", name).read_text("utf-8"))]
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it: 10x faster
+    docs = [yaml.load(resources.files("frontlines").joinpath("data", name).read_text("utf-8"), Loader=loader)]
     for path in extra_files:
-        docs.append(yaml.safe_load(Path(path).read_text("utf-8")))
+        docs.append(yaml.load(Path(path).read_text("utf-8"), Loader=loader))
     return [d or {} for d in docs]
 
 

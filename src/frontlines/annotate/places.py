@@ -83,7 +83,7 @@ def _stoplist() -> _Stoplist:
     path = Path(__file__).resolve().parent.parent / "data" / "place_stoplist.yaml"
     try:
         with open(path, encoding="utf-8") as f:
-            data = yaml.safe_load(f) or {}
+            data = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except (OSError, yaml.YAMLError) as e:
         raise GazetteerError(f"cannot read {path}: {e}") from e
     words = frozenset(normalize_name(str(w)) for w in data.get("words") or [] if isinstance(w, str) and normalize_name(w))
