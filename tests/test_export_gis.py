@@ -87,7 +87,7 @@ def test_ogrinfo_reads_the_geopackage(store_db, tmp_path):
     assert re.search(rf"Feature Count: {len(evs)}\b", info)
     assert "ID[\"EPSG\",4326]" in info or "WGS 84" in info
     fields = dict(re.findall(r"^(\w+): (\w+)", info, flags=re.M))
-    for name in ("event_id", "event_date", "event_type", "sub_event_type", "actor1", "admin1", "location", "notes", "claim_status", "sources", "mentions", "evidence"):
+    for name in ("event_id", "event_date", "event_type", "sub_event_type", "actor1", "admin1", "location", "notes", "claim_status", "sources", "mentions", "evidence", "independent_origins", "fatality_sources"):
         assert fields.get(name) == "String", (name, fields.get(name))
     for name in ("fatalities", "fatalities_low", "fatalities_high", "geo_precision", "inter1", "source_count"):
         assert fields.get(name, "").startswith("Integer"), name
@@ -124,7 +124,10 @@ def test_parquet_round_trip(store_db, tmp_path):
     def norm(ev):  # absent and null mention keys are the same thing
         return {**ev, "mentions": [{k: v for k, v in m.items() if v is not None} for m in ev["mentions"]]}
 
-    assert [norm({k: e.get(k) for k in export.SPEC_FIELDS}) for e in evs] == [norm(b) for b in back]
+    assert [norm({k: e.get(k) for k in export.SPEC_FIELDS}) for e in evs] == [norm({k: b[k] for k in export.SPEC_FIELDS}) for b in back]
+    # stage 7's fields travel too
+    assert [{k: e.get(k) or [] for k in export.CORROBORATION_FIELDS} for e in evs] == [{k: b[k] for k in export.CORROBORATION_FIELDS} for b in back]
+    assert any(b["origins"] for b in back)
     import pyarrow.parquet as pq
 
     schema = pq.read_schema(out)

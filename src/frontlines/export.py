@@ -250,6 +250,10 @@ def _gpkg_value(ev: dict[str, Any], col: str) -> Any:
     if col == "evidence":
         ms = ev.get("mentions") or []
         return ms[0].get("sentence", "") if ms else None
+    if col == "independent_origins":
+        return _origins_text(ev)
+    if col == "fatality_sources":
+        return _fatality_sources_text(ev)
     return ev.get(col)
 
 
@@ -262,7 +266,7 @@ def write_gpkg(events: Iterable[dict[str, Any]], path: str | os.PathLike) -> int
     except ImportError as exc:
         raise MissingExtra("GeoPackage export needs pyogrio", hint="pip install 'frontlines[gis]'") from exc
     rows = list(events)
-    cols = [c for c in SPEC_FIELDS if c != "event_id"] + ["evidence"]
+    cols = [c for c in SPEC_FIELDS if c != "event_id"] + ["evidence", "independent_origins", "fatality_sources"]
     cols = ["event_id"] + cols
     data, masks = [], []
     for col in cols:
@@ -317,7 +321,8 @@ def parquet_schema():
     types = {c: i64 for c in GPKG_INT}
     types.update({"latitude": pa.float64(), "longitude": pa.float64(), "civilian_targeting": pa.bool_()})
     types.update({"sources": pa.list_(s), "mentions": pa.list_(mention)})
-    return pa.schema([(c, types.get(c, s)) for c in SPEC_FIELDS])
+    # stage 7's origins and fatality sources: JSON text, their shape is still growing
+    return pa.schema([(c, types.get(c, s)) for c in SPEC_FIELDS + CORROBORATION_FIELDS])
 
 
 MENTION_KEYS = (
@@ -328,6 +333,8 @@ MENTION_KEYS = (
 
 def _parquet_row(ev: dict[str, Any]) -> dict[str, Any]:
     row = {k: ev.get(k) for k in SPEC_FIELDS}
+    for k in CORROBORATION_FIELDS:
+        row[k] = json.dumps(ev.get(k) or [], ensure_ascii=False, sort_keys=True)
     row["sources"] = list(ev.get("sources") or [])
     row["mentions"] = [
         {**{k: m.get(k) for k in MENTION_KEYS}, "hedges": list(m.get("hedges") or []),
@@ -366,5 +373,7 @@ def read_parquet(path: str | os.PathLike) -> list[dict[str, Any]]:
             m["fields"] = dict(m.get("fields") or [])
             mentions.append({**m, **(json.loads(extra) if extra else {})})
         row["mentions"] = mentions
+        for k in CORROBORATION_FIELDS:
+            row[k] = json.loads(row[k]) if row.get(k) else []
         out.append(row)
     return out
