@@ -78,23 +78,98 @@ def group_mentions(mentions: list[EventMention], same_place_km: float) -> list[l
             groups.append([m])
         else:
             target.append(m)
+    groups = _refine_weapon(groups, same_place_km)
     for g in groups:
         g.sort(key=lambda x: x.evidence.char_start)
     groups.sort(key=lambda g: g[0].evidence.char_start)
     return groups
 
 
+# A generic weapon that a later sentence of the same article names more precisely: "a car
+# bomb tore through a convoy" ... "a suicide bomber drove a van loaded with explosives".
+REFINED_BY = {"Remote explosive/landmine/IED": ("Suicide bomb",)}
+
+
+def _own_place(m: EventMention) -> bool:
+    """Whether the mention's place is named in its own sentence (not carried over)."""
+    return bool(m.place_text) and m.place_text in m.evidence.sentence
+
+
+def _refine_weapon(groups: list[list[EventMention]], same_place_km: float) -> list[list[EventMention]]:
+    """Merge a group of a more specific weapon into the generic group of the same incident:
+    same date, one toll between them (two figures may be two incidents), and a place that is compatible or only
+    carried over from another sentence. The merged event takes the specific sub-event
+    (``build_events`` codes a group by its most specific mention)."""
+    out = list(groups)
+    for g in groups:
+        specific = g[0].sub_event_type
+        for generic_name, refiners in REFINED_BY.items():
+            if specific not in refiners:
+                continue
+            targets = [
+                h
+                for h in out
+                if h is not g
+                and h[0].sub_event_type == generic_name
+                and all(dates_compatible(x, m) for x in h for m in g)
+                and len({x.fatalities for x in h + g if x.fatalities}) <= 1
+                and all(
+                    not _own_place(m) or all(_mention_places_compatible(x, m, same_place_km) for x in h) for m in g
+                )
+            ]
+            if targets and g in out:
+                targets[0].extend(g)
+                out.remove(g)
+                break
+    return out
+
+
 def _compatible(group: list[EventMention], m: EventMention, same_place_km: float, slack_days: int = 0) -> bool:
     return (
         group[0].sub_event_type == m.sub_event_type
-        and all(places_compatible(x.place, m.place, same_place_km) for x in group)
+        and all(_mention_places_compatible(x, m, same_place_km) for x in group)
         and all(dates_compatible(x, m, slack_days) for x in group)
     )
 
 
+def _mention_places_compatible(a: EventMention, b: EventMention, same_place_km: float) -> bool:
+    """``places_compatible``, and "the countryside of Hama" (a part of the province, coded
+    to its capital) holds any town of that province ("the village of Kafr Zita in the
+    northern countryside of Hama")."""
+    if places_compatible(a.place, b.place, same_place_km):
+        return True
+    if "countryside" in (a.place_relation, b.place_relation):
+        return a.place.iso3 == b.place.iso3 and bool(a.place.admin1) and a.place.admin1 == b.place.admin1
+    return False
+
+
+def _unidentified(actor: str | None) -> bool:
+    """An actor the reporting leaves unnamed ("a suicide bomber", "gunmen", "terrorists")."""
+    return bool(actor) and actor.startswith("Unidentified")
+
+
 def _actors_compatible(group: list[EventMention], m: EventMention) -> bool:
-    named = {x.actor1 for x in group if x.actor1}
-    return not (m.actor1 and named and m.actor1 not in named)
+    """No two different named agents. An unidentified agent ("a suicide bomber") fits a
+    named one (a later sentence says "the bomber, an Islamic State militant"), and the two
+    sides of a fight may be named in either order ("army units repelled an attack launched
+    by terrorists" / "terrorists were killed in the clashes" with the army from context)."""
+    if not m.actor1 or _unidentified(m.actor1):
+        return True
+    named = {x.actor1 for x in group if x.actor1 and not _unidentified(x.actor1)}
+    if not named or m.actor1 in named:
+        return True
+    sides = {x.actor2 for x in group if x.actor2}
+    return m.actor1 in sides and bool(m.actor2) and (m.actor2 in named or _unidentified(m.actor2))
+
+
+def _most_specific(group: list[EventMention]) -> EventMention:
+    """The mention whose sub-event codes the group: the first one, unless the group merged
+    a more specific weapon into a generic one (``REFINED_BY``)."""
+    first = group[0]
+    for m in group:
+        if m.sub_event_type in REFINED_BY.get(first.sub_event_type, ()):
+            return m
+    return first
 
 
 def event_id(article_id: str, first: EventMention) -> str:
@@ -139,13 +214,21 @@ def _fatalities(group: list[EventMention]) -> tuple[int, int, int, bool]:
 def build_events(article_id: str, mentions: list[EventMention], same_place_km: float) -> list[Event]:
     events = []
     for group in group_mentions(mentions, same_place_km):
-        first = group[0]
+        first = _most_specific(group)
         pm = _most_precise_place(group)
         place = pm.place if pm else None
-        _, actor1 = _best(group, "actor1")
+        # a named agent outranks an unidentified one ("a suicide bomber" -> "an Islamic State militant")
+        named1 = [m for m in group if m.actor1 and not _unidentified(m.actor1)]
+        _, actor1 = _best(named1 or group, "actor1")
         a1m = next((m for m in group if m.actor1 == actor1), first)
-        _, actor2 = _best(group, "actor2")
+        # the other side: never actor1 again (mentions may name the sides in either order)
+        _, actor2 = _best([m for m in group if m.actor2 != actor1], "actor2")
         a2m = next((m for m in group if m.actor2 == actor2), first)
+        swapped = next((m for m in group if m.actor1 and m.actor1 != actor1), None) if actor2 is None else None
+        if swapped is not None and first.event_type == "Battles":
+            actor2, a2m = swapped.actor1, None
+        inter2 = (a2m.inter2 if a2m is not None else swapped.inter1) if actor2 else None
+        assoc2 = a2m.assoc_actor_2 if a2m is not None else swapped.assoc_actor_1
         dated = [m for m in group if m.event_date is not None]
         # the body dates the incident; a headline's date is often the publication day
         dm = min(dated, key=lambda m: (m.time_precision or 3, m.headline)) if dated else None
@@ -162,7 +245,7 @@ def build_events(article_id: str, mentions: list[EventMention], same_place_km: f
             claim = "reported"
         outlets = sorted({m.evidence.outlet for m in group if m.evidence.outlet})
         ev = Event(
-            event_id=event_id(article_id, first),
+            event_id=event_id(article_id, group[0]),
             event_date=dm.event_date.isoformat() if dm else None,
             time_precision=dm.time_precision if dm else None,
             event_type=first.event_type,
@@ -171,9 +254,9 @@ def build_events(article_id: str, mentions: list[EventMention], same_place_km: f
             assoc_actor_1=a1m.assoc_actor_1,
             inter1=a1m.inter1 if actor1 else None,
             actor2=actor2,
-            assoc_actor_2=a2m.assoc_actor_2,
-            inter2=a2m.inter2 if actor2 else None,
-            interaction=interaction_code(a1m.inter1 if actor1 else None, a2m.inter2 if actor2 else None),
+            assoc_actor_2=assoc2,
+            inter2=inter2,
+            interaction=interaction_code(a1m.inter1 if actor1 else None, inter2),
             civilian_targeting=any(m.civilian_targeting for m in group),
             country=place.country if place else None,
             iso3=place.iso3 if place else None,

@@ -191,6 +191,32 @@ PASSIVE_VICTIM = re.compile(
     re.I,
 )
 CIVILIAN_VICTIMS = {"civilians", "children", "women", "people", "residents", "family"}
+# INTENTION cue words (data/attribution.yaml) that do not make a sentence a plan: modal
+# verbs of reported speech and conditionals ("could", "would"), "soon" ("soon after the
+# strike"), and attempts, which are actions that happened ("attempted to storm the base")
+NOT_GOVERNING_INTENTION = frozenset(
+    {"would", "could", "might", "may", "soon", "tried to", "attempted to", "attempting to", "trying to"}
+)
+# a concessive or circumstantial phrase ("despite Russian air strikes", "amid heavy
+# shelling") names the backdrop of the sentence's event, not the event itself
+CONCESSIVE_BEFORE = re.compile(r"\b(?:despite|amid|amidst|in spite of|in the face of)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
+# "supported by the Russian Aerospace Forces": an associate, not the agent of a passive
+SUPPORT_BEFORE = re.compile(r"\b(?:backed|supported|aided|assisted|covered|accompanied|joined)\s+by\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+# "Militants of the Islamic State": the generic noun is the named group's members
+GENERIC_OF = re.compile(r"\s+of\s+(?:the\s+)?", re.I)
+DESCRIPTIVE_CLAUSE_BEFORE = re.compile(
+    r",\s*(?:(?:which|that|who)\s+(?:is|are|was|were)\s+(?:also\s+)?(?:part|one|among|home|located|known)\b"
+    r"|one\s+of\s+the\b)[^,;]*$",
+    re.I,
+)
+NON_VIOLENT_TRANSFER = "Non-violent transfer of territory"
+VIOLENT_FAMILIES = frozenset({"explosion", "battle"})
+# the speaker's own forces ("its warplanes", "their fighters"): actor1 is the attributed party
+SPEAKER_FORCES = re.compile(
+    r"\b(?:its|their|our)\s+(?:own\s+)?(?:war)?(?:planes?|jets|aircraft|helicopters|drones|forces|troops|fighters|"
+    r"units|artillery|aviation|air force|bombers)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -221,7 +247,9 @@ class Extractor:
         for i, trig in sorted(by_sentence.items()):
             sent = doc.sentences[i]
             spans = spans_by_sentence.get(i, [])
-            m = self._mention(doc, i, sent, trig, spans, spans_by_sentence, th)
+            # the scene of the story so far: the place of the latest body mention
+            scene = next((x.place_span for x in reversed(mentions) if not x.headline and x.place_span is not None), None)
+            m = self._mention(doc, i, sent, trig, spans, spans_by_sentence, th, scene)
             if m is not None:
                 mentions.append(m)
         _headline_weapon_from_lede(mentions)
@@ -269,6 +297,11 @@ class Extractor:
             after = doc.text[trig.end : min(sent.end, trig.end + 25)]
             if neg.search(after):
                 return "negation"
+        # a description of what something is ("The evacuation, which is part of a deal
+        # that also covers Madaya, ...", "Ahrar al-Sham, one of the groups that negotiated
+        # the deal") names the event noun as a standing fact, not as news
+        if DESCRIPTIVE_CLAUSE_BEFORE.search(doc.text, max(sent.start, trig.start - 80), trig.start):
+            return "description"
         # background wording near the trigger ("In 2013, a sarin attack"); farther away it
         # belongs to another clause ("captured two villages near the scene of a 2017 attack")
         bg = self.lexicon.cues.get("background")
@@ -284,37 +317,47 @@ class Extractor:
         return None
 
     # -- one sentence ----------------------------------------------------------------
-    def _mention(self, doc, i, sent, trig, spans, spans_by_sentence, th) -> EventMention | None:
+    def _mention(self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None) -> EventMention | None:
         actors = [s for s in spans if s.label == "ACTOR"]
         protest = bool(PROTEST_RE.search(sent.text))
+        plan_at = _governing_intention(spans)
         candidates = []
         for t in trig:
             sub = self.lexicon.sub_events[t.attrs["sub_event"]]
             if sub.needs == "protest_context" and not protest:
                 continue
+            if plan_at is not None and plan_at < t.start:
+                continue  # the sentence reports a plan: "will soon launch an offensive ... the battle"
             why = self._cancelled(doc, sent, t, th)
             if why:
                 continue
-            candidates.append((sub.priority, -t.start, t, sub))
+            # "retakes Palmyra despite Russian air strikes": the backdrop ranks below any event
+            backdrop = bool(CONCESSIVE_BEFORE.search(doc.text, max(sent.start, t.start - 40), t.start))
+            candidates.append((0 if backdrop else 1, sub.priority, -t.start, t, sub))
         # a trigger inside a longer trigger of another sub-event is part of that phrase
         # ("clashed" in "clashed with police", "grenades" in "grenades were seized")
         candidates = [
             c
             for c in candidates
             if not any(
-                o[3].name != c[3].name
-                and o[2].start <= c[2].start
-                and c[2].end <= o[2].end
-                and (o[2].end - o[2].start) > (c[2].end - c[2].start)
+                o[4].name != c[4].name
+                and o[3].start <= c[3].start
+                and c[3].end <= o[3].end
+                and (o[3].end - o[3].start) > (c[3].end - c[3].start)
                 for o in candidates
             )
         ]
         if not candidates:
             return None
+        # ground that changed hands amid strikes or fighting named in the same sentence
+        # ("recaptured Palmyra after government forces withdrew despite intense air
+        # strikes") did not change hands without violence
+        if any(c[4].family in VIOLENT_FAMILIES and c[4].needs is None for c in candidates):
+            candidates = [c for c in candidates if c[4].name != NON_VIOLENT_TRANSFER] or candidates
         # territory entries share wording; resolve them by who gained ground
-        candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
+        candidates.sort(key=lambda c: (c[0], c[1], c[2]), reverse=True)
         chosen = None
-        for _, _, t, sub in candidates:
+        for _, _, _, t, sub in candidates:
             if sub.needs in ("state_actor1", "nonstate_actor1"):
                 state = _gainer_is_state(doc.text, sent, actors, t)
                 if state is None:
@@ -329,8 +372,20 @@ class Extractor:
         dead = [s for s in spans if s.label == "CASUALTY" and s.attrs.get("kind") == "killed"]
         a1, assoc1, a2, assoc2 = _assign_actors(doc.text, sent, actors, t, dead)
 
-        # actor1 from the paragraph when the sentence has none ("The jets struck again.")
+        # a party's own report: "Amaq claimed that a suicide car bomb had killed 20 soldiers",
+        # "the ministry said its warplanes had carried out 64 strikes"
         actor1_source = "sentence"
+        attributions = [s for s in spans if s.label == "ATTRIBUTION"]
+        forces = next((a for a in attributions if a.attrs.get("forces")), None)
+        if forces is not None and (a1 is None or SPEAKER_FORCES.search(doc.text, sent.start, t.end)):
+            own = _doc_actor(doc, forces.attrs["forces"])
+            if own is not None and (a1 is None or own.attrs.get("actor") != a1.attrs.get("actor")):
+                if a1 is not None and a2 is None:
+                    a2 = a1  # the actor named in the report was the target of the speaker's forces
+                a1, actor1_source = own, f"forces of {forces.attrs.get('source')}"
+                if a2 is not None and a2.attrs.get("actor") == own.attrs.get("actor"):
+                    a2 = None
+        # actor1 from the paragraph when the sentence has none ("The jets struck again.")
         if a1 is None:
             a1 = _paragraph_actor(doc, i, spans_by_sentence, exclude=a2)
             actor1_source = "paragraph" if a1 is not None else ""
@@ -355,6 +410,11 @@ class Extractor:
         civ_span = next((s for s in actors if s.attrs.get("inter") == CIVILIAN_INTER), None)
         if a2 is None and civ_span is not None and civ_span is not a1:
             a2 = civ_span
+        elif sub.event_type == "Violence against civilians" and civ_victims and (a2 is None or a2.attrs.get("inter") != CIVILIAN_INTER):
+            # violence against civilians targets the civilians it names, not a group the
+            # reporting mentions in passing ("executed eight civilians on charges of
+            # collaborating with the SDF")
+            a2 = civ_span if civ_span is not None and civ_span is not a1 else None
 
         # date
         date, precision, date_text, explicit = _date_for(doc, i, sent, t, spans_by_sentence)
@@ -364,9 +424,12 @@ class Extractor:
 
         # place
         place_span = _place_for(doc, i, sent, t, spans, spans_by_sentence, int(self.thresholds["geocode"]["place_lookback_sentences"]))
+        if place_span is None and scene is not None and i > 1:
+            # a sentence that names no place continues the scene of the previous report
+            # ("ISIS militants launched the assault at dawn ...")
+            place_span = scene
 
         hedges = [s for s in spans if s.label == "HEDGE"]
-        attributions = [s for s in spans if s.label == "ATTRIBUTION"]
         claim = "reported"
         if any(h.attrs.get("kind") in ("doubt", "denial") for h in hedges):
             claim = "disputed"
@@ -493,6 +556,28 @@ def _headline_weapon_from_lede(mentions: list[EventMention]) -> None:
         mentions[0].event_type, mentions[0].sub_event_type = lede.event_type, lede.sub_event_type
 
 
+def _governing_intention(spans: list[Span]) -> int | None:
+    """Where a plan, forecast or threat starts in a sentence that reports no casualties, or None.
+
+    "Army units will soon launch a wide-scale operation to break the siege" and "Iraqi
+    forces will soon launch an offensive ..., after the battle for the Old City ends" are
+    plans, however far the event noun stands from the cue: every trigger after the cue is
+    part of what is planned. A sentence that counts dead or wounded reports something that
+    happened ("vowed to respond after the strike killed 12") and keeps its triggers."""
+    start = None
+    for sp in spans:
+        if sp.label == "CASUALTY" and sp.attrs.get("kind") in ("killed", "wounded"):
+            return None
+        if (
+            sp.label == "INTENTION"
+            and sp.attrs.get("kind") in ("plan", "future", "threat")
+            and sp.text.lower() not in NOT_GOVERNING_INTENTION
+            and (start is None or sp.start < start)
+        ):
+            start = sp.start
+    return start
+
+
 def _gainer_is_state(text: str, sent: Sentence, actors: list[Span], trig: Span) -> bool | None:
     """Whether the side that gained ground is a state force: the first armed actor (or
     unnamed state force, "the army") before the territory trigger is its subject; actors
@@ -512,13 +597,28 @@ def _assign_actors(text: str, sent: Sentence, actors: list[Span], trig: Span, de
     else after it); actor2 = the other side or the civilian victims."""
     # "rebel-held Aleppo", "IS-controlled town": who holds the place, not who acted
     actors = [a for a in actors if not HELD_BY.match(text, a.end)]
+    # "Militants of the Islamic State": the generic noun stands for the named group
+    actors = [
+        a
+        for a in actors
+        if not (
+            a.attrs.get("generic")
+            and any(b.start > a.end and GENERIC_OF.fullmatch(text, a.end, b.start) for b in actors)
+        )
+    ]
     armed = [a for a in actors if a.attrs.get("inter") != CIVILIAN_INTER]
     civ = [a for a in actors if a.attrs.get("inter") == CIVILIAN_INTER]
     a1 = None
     for a in armed:
-        if PASSIVE_AGENT.search(text[max(sent.start, a.start - 12) : a.start]):
+        if PASSIVE_AGENT.search(text[max(sent.start, a.start - 12) : a.start]) and not SUPPORT_BEFORE.search(
+            text, max(sent.start, a.start - 30), a.start
+        ):
             a1 = a
             break
+    if a1 is None:
+        # an actor named inside the trigger phrase acts ("coalition air strikes hit",
+        # "Russian warplanes struck"): whoever else the sentence names
+        a1 = next((a for a in armed if a.start <= trig.start < a.end), None)
     if a1 is None:
         # the dead of a passive report are victims, not agents ("29 rebels were killed in
         # clashes with regime troops"): prefer an actor that is not their subject
@@ -528,7 +628,9 @@ def _assign_actors(text: str, sent: Sentence, actors: list[Span], trig: Span, de
             for a in armed
             if PASSIVE_VICTIM.match(text, a.end) or any(d.start <= a.start and a.end <= d.end for d in dead)
         ]
-        agents = [a for a in armed if a not in victims] or armed
+        # when every armed actor is among the dead ("a car bomb killed 20 SAA soldiers",
+        # "scores of terrorists were killed"), none is the agent: actor1 stays open
+        agents = [a for a in armed if a not in victims]
         before = [a for a in agents if a.start < trig.start]
         after = [a for a in agents if a.start >= trig.end]
         if before:
@@ -543,12 +645,23 @@ def _assign_actors(text: str, sent: Sentence, actors: list[Span], trig: Span, de
             if re.fullmatch(r"\s*(?:,|and|backed by|supported by|alongside|allied|together with|with)\s*(?:the\s+)?", between, re.I):
                 assoc1 = a
                 break
-    rest = [a for a in others if a is not assoc1]
-    a2 = rest[0] if rest else (civ[0] if civ else None)
+    rest = [a for a in others if assoc1 is None or a.attrs.get("actor") != assoc1.attrs.get("actor")]
+    # the other side: a named group before a generic noun for it ("clashed with the
+    # militants, killing over 15 ISIS fighters")
+    a2 = next((a for a in rest if not a.attrs.get("generic")), rest[0]) if rest else (civ[0] if civ else None)
     assoc2 = None
     if a2 is not None and len(rest) > 1:
-        assoc2 = rest[1]
+        assoc2 = next((a for a in rest if a.attrs.get("actor") != a2.attrs.get("actor")), None)
     return a1, assoc1, a2, assoc2
+
+
+def _doc_actor(doc: Doc, name_prefix: str) -> Span | None:
+    """The first ACTOR span of the article whose canonical name starts with ``name_prefix``
+    (the force an attributed source speaks for, named as the article names it)."""
+    for s in doc.spans:
+        if s.label == "ACTOR" and str(s.attrs.get("actor") or "").startswith(name_prefix):
+            return s
+    return None
 
 
 def _paragraph_actor(doc: Doc, i: int, spans_by_sentence, exclude: Span | None) -> Span | None:
@@ -587,6 +700,10 @@ def _fatalities(killed: list[Span]) -> tuple[int, int, int, str | None]:
     return low, value, max(high, value), text
 
 
+# A "sentence" of fewer words than this is a dateline or byline line, not reporting.
+DATELINE_MAX_WORDS = 7
+
+
 def _date_for(doc: Doc, i: int, sent: Sentence, trig: Span, spans_by_sentence):
     """(date, precision, evidence text, explicit?) for the mention in sentence ``i``."""
     dates = [s for s in spans_by_sentence.get(i, []) if s.label == "DATE" and s.attrs.get("date")]
@@ -600,8 +717,11 @@ def _date_for(doc: Doc, i: int, sent: Sentence, trig: Span, spans_by_sentence):
         ds = [s for s in spans_by_sentence.get(j, []) if s.label == "DATE" and s.attrs.get("date")]
         if ds:
             return ds[-1].attrs["date"], int(ds[-1].attrs.get("precision", 1)), ds[-1].text, True
-    # the lede's date covers the story ("On Wednesday, ... . Later, ...")
+    # the lede's date covers the story ("On Wednesday, ... . Later, ..."); a dateline line
+    # ("Thu 25 May 2017", "Posted on June 24, 2017") is the publication day, not the lede's
     for j in range(0, min(len(doc.sentences), 4)):
+        if len(doc.sentences[j].text.split()) < DATELINE_MAX_WORDS:
+            continue
         ds = [s for s in spans_by_sentence.get(j, []) if s.label == "DATE" and s.attrs.get("date")]
         if ds:
             return ds[0].attrs["date"], max(int(ds[0].attrs.get("precision", 1)), 1), ds[0].text, False
@@ -624,17 +744,78 @@ def _place_rank(sp: Span, text: str, trig: Span) -> tuple:
     return (FEATURE_RANK.get(feature, 3), 0 if prep else 1, abs(sp.start - trig.end))
 
 
+# "the road between Salamiyah and Ithriya", "the Aleppo-Raqqa highway": a route's ends
+# name where the road runs, not where the event happened
+ROUTE_END_BEFORE = re.compile(r"\b(?:road|highway|route|motorway|supply lines?)\s+(?:between|from|linking|connecting)\s+(?:the\s+)?(?:towns?\s+of\s+)?$", re.I)
+
+
+def _event_places(spans: list[Span], text: str) -> list[Span]:
+    """The PLACE spans of a sentence that can be an event's place."""
+    return [
+        s
+        for s in spans
+        if s.label == "PLACE"
+        and s.attrs.get("candidates")
+        and not ROUTE_END_BEFORE.search(text, max(0, s.start - 40), s.start)
+    ]
+
+
+AROUND_RELATIONS = frozenset({"near", "countryside", "outskirts", "direction"})
+# "the village of al-Safsafah, east of Tabqa": the anchor town locates the village; a
+# candidate of the village farther than this from the anchor is a namesake elsewhere
+ANCHOR_MAX_KM = 60.0
+APPOSITION = re.compile(r"\s*,\s*")
+
+
+def _around(sp: Span) -> int:
+    """1 for a place named as around a town ("near X", "countryside of X"), else 0."""
+    return 1 if sp.attrs.get("relation") in AROUND_RELATIONS else 0
+
+
+def _anchored(sp: Span, places: list[Span], text: str) -> Span:
+    """``sp`` with its namesakes ordered by distance to an anchor that follows it ("X,
+    east of Y"); the anchor itself (precision 2) when no namesake lies near it."""
+    anchor = next(
+        (
+            a
+            for a in places
+            if a.start > sp.end
+            and a.attrs.get("relation") in AROUND_RELATIONS
+            and APPOSITION.fullmatch(text, sp.end, a.start)
+        ),
+        None,
+    )
+    if anchor is None or _around(sp):
+        return sp
+    ref = anchor.attrs["candidates"][0]
+    cands = [c for c in sp.attrs["candidates"] if c.latitude is not None]
+    if not cands or ref.latitude is None:
+        return sp
+    from .assemble import haversine_km
+
+    dist = {id(c): haversine_km(c, ref) for c in cands}
+    best = min(cands, key=lambda c: dist[id(c)])
+    if dist[id(best)] > ANCHOR_MAX_KM:
+        return anchor
+    if best is sp.attrs["candidates"][0]:
+        return sp
+    ordered = [best] + [c for c in sp.attrs["candidates"] if c is not best]
+    return Span(sp.start, sp.end, sp.label, sp.text, {**sp.attrs, "candidates": ordered})
+
+
 def _place_for(doc, i, sent, trig, spans, spans_by_sentence, lookback: int) -> Span | None:
-    places = [s for s in spans if s.label == "PLACE" and s.attrs.get("candidates")]
+    places = _event_places(spans, doc.text)
     if places:
-        return min(places, key=lambda s: _place_rank(s, doc.text, trig))
+        return _anchored(min(places, key=lambda s: _place_rank(s, doc.text, trig)), places, doc.text)
     para = sent.paragraph
     for j in range(i - 1, max(-1, i - 1 - lookback), -1):
         if doc.sentences[j].paragraph != para:
             break
-        ps = [s for s in spans_by_sentence.get(j, []) if s.label == "PLACE" and s.attrs.get("candidates")]
+        ps = _event_places(spans_by_sentence.get(j, []), doc.text)
         if ps:
-            return min(ps, key=lambda s: _place_rank(s, doc.text, trig))
+            # a sentence back, the most precise place is the scene ("shelled the village of
+            # Kafr Zita in the northern countryside of Hama ... The shelling also destroyed")
+            return _anchored(min(ps, key=lambda s: (_place_rank(s, doc.text, trig)[0], _around(s), *_place_rank(s, doc.text, trig)[1:])), ps, doc.text)
     return None
 
 

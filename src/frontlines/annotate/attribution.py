@@ -180,6 +180,8 @@ class AttributionAnnotator:
                     "via": via["name"] if via else None,
                     "party": bool(src.get("party")) or bool(via and via.get("party")),
                     "kind": src.get("kind", "anonymous"),
+                    # the armed force the source speaks for (its claims of attacks are its own)
+                    "forces": src.get("forces") or (via.get("forces") if via else None),
                 }
                 out.append(Span(st, en, "ATTRIBUTION", text[st:en], attrs))
         return out

@@ -29,6 +29,11 @@ MAX_GAP_WORDS = 7
 MAX_TOLL_WORDS = 8
 # A bare four-digit figure in this range with no victim noun is a year, not a count.
 YEAR_RANGE = (1900, 2100)
+# Words that open an appositive naming a subgroup of the victims, skipped between a count
+# and its verb ("12 people, including five children, were killed"); the appositive is at
+# most this many characters, so a comma-separated list of other clauses is never skipped.
+APPOSITIVE_CUES = ("among them", "including", "among whom", "most of them", "many of them", "mostly", "most of whom")
+APPOSITIVE_MAX_CHARS = 60
 # Priority of the pattern kinds when two candidates overlap (lower wins).
 _PRIORITY = {"toll": 0, "passive": 1, "active": 1, "noun": 2, "pronoun": 3, "subset": 4}
 
@@ -112,13 +117,20 @@ class CasualtyAnnotator:
         # words between the count (or its noun) and the verb, auxiliaries included; lazy
         # and flat so a failed match costs at most MAX_GAP_WORDS steps
         gap = rf"(?:\s+(?!(?:{_CLAUSE_WORDS})\b)[a-z'\-]+){{0,{MAX_GAP_WORDS}}}?"
+        # an appositive that names a subgroup between the count and its verb ("at least 35
+        # civilians, among them women and children, were killed")
+        apposition = rf"(?:\s*,\s*(?:{_opt_list(APPOSITIVE_CUES)})\s+[^,.;:]{{1,{APPOSITIVE_MAX_CHARS}}}?,)?"
+        # after "a <noun> killed", a count of its own makes the verb active: in "a suicide
+        # bomber killed five policemen" the bomber is the killer, not one of the dead
+        # (plural counts keep the headline form "6 citizens killed, 22 injured")
+        self._object_after = re.compile(rf"\s+(?:(?:{_opt_list(mods)})\s+)?(?:{digit_num}|{word_num}|{vague})(?![\w\-])")
         verb_p = _opt_list(passive)
         verb_a = _opt_list(active)
         knoun = _opt_list(kind_nouns)
         b = r"(?<![\w\-])"
         # "12 people were killed" (verb after the count) or "12 bodies" (a noun of a kind)
         self._passive = re.compile(
-            rf"{b}{count}{not_after_re}(?:{noun}?{gap}\s+(?P<verb>{verb_p})|"
+            rf"{b}{count}{not_after_re}(?:{noun}?{apposition}{gap}\s+(?P<verb>{verb_p})|"
             rf"(?:\s+[\w'\-]+){{0,2}}?\s+(?P<knoun>{knoun}))(?![\w\-])"
         )
         self._active = re.compile(
@@ -282,6 +294,8 @@ class CasualtyAnnotator:
         for m in self._toll.finditer(chunk):
             add(m, "toll", "killed")
         for m in self._passive.finditer(chunk):
+            if m.group("verb") and m.group("count").strip() in ("a", "an", "one") and self._object_after.match(chunk, m.end()):
+                continue
             if m.group("verb"):
                 add(m, "passive", self.passive.get(_key(m.group("verb"))))
             else:
