@@ -202,6 +202,11 @@ NOT_GOVERNING_INTENTION = frozenset(
 CONCESSIVE_BEFORE = re.compile(r"\b(?:despite|amid|amidst|in spite of|in the face of)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
 # "supported by the Russian Aerospace Forces": an associate, not the agent of a passive
 SUPPORT_BEFORE = re.compile(r"\b(?:backed|supported|aided|assisted|covered|accompanied|joined)\s+by\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+# between actor1 and an associate: "X and Y", "X, Y", "X, supported by Y", "X backed by the Y"
+ASSOCIATE_BETWEEN = re.compile(
+    r"\s*(?:,\s*)?(?:(?:and|backed by|supported by|aided by|assisted by|alongside|allied with|allied|together with|with)\s+)?(?:the\s+)?",
+    re.I,
+)
 # "Militants of the Islamic State": the generic noun is the named group's members
 GENERIC_OF = re.compile(r"\s+of\s+(?:the\s+)?", re.I)
 DESCRIPTIVE_CLAUSE_BEFORE = re.compile(
@@ -623,10 +628,12 @@ def _assign_actors(text: str, sent: Sentence, actors: list[Span], trig: Span, de
         # the dead of a passive report are victims, not agents ("29 rebels were killed in
         # clashes with regime troops"): prefer an actor that is not their subject
         # ... and so is an actor inside a toll phrase ("kill 35 ISIL fighters")
+        # ... unless a toll of its own follows the actor: "IS executed five civilians" is active
         victims = [
             a
             for a in armed
-            if PASSIVE_VICTIM.match(text, a.end) or any(d.start <= a.start and a.end <= d.end for d in dead)
+            if (PASSIVE_VICTIM.match(text, a.end) and not any(d.start > a.end and not text[a.end : d.start].strip() for d in dead))
+            or any(d.start <= a.start and a.end <= d.end for d in dead)
         ]
         # when every armed actor is among the dead ("a car bomb killed 20 SAA soldiers",
         # "scores of terrorists were killed"), none is the agent: actor1 stays open
@@ -642,7 +649,7 @@ def _assign_actors(text: str, sent: Sentence, actors: list[Span], trig: Span, de
     if a1 is not None:
         for a in others:
             between = text[a1.end : a.start] if a.start >= a1.end else ""
-            if re.fullmatch(r"\s*(?:,|and|backed by|supported by|alongside|allied|together with|with)\s*(?:the\s+)?", between, re.I):
+            if between.strip() and ASSOCIATE_BETWEEN.fullmatch(between):
                 assoc1 = a
                 break
     rest = [a for a in others if assoc1 is None or a.attrs.get("actor") != assoc1.attrs.get("actor")]
