@@ -301,3 +301,17 @@ def test_supporting_air_power_is_associated_not_the_agent(pipe):
     assert evs[0].actor1 == "Military Forces of Syria (2000-)"
     assert evs[0].assoc_actor_1 == "Hezbollah"
     assert (evs[0].actor2 or "").startswith("Islamic State")
+
+
+def test_a_clause_of_its_own_after_a_plan_still_reports(pipe):
+    evs = events(pipe, "Kurdish commanders vowed to push on towards the city, as heavy clashes raged around the Tabqa dam on Monday.")
+    assert [e.sub_event_type for e in evs] == ["Armed clash"]
+
+
+def test_a_handover_that_ended_fighting_stays_non_violent(pipe):
+    evs = events(
+        pipe,
+        "Rebel fighters handed over the town of Qalaat al-Madiq to government forces on Sunday under a deal "
+        "ending weeks of fighting.",
+    )
+    assert [e.sub_event_type for e in evs] == ["Non-violent transfer of territory"]

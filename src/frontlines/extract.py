@@ -197,6 +197,9 @@ CIVILIAN_VICTIMS = {"civilians", "children", "women", "people", "residents", "fa
 NOT_GOVERNING_INTENTION = frozenset(
     {"would", "could", "might", "may", "soon", "tried to", "attempted to", "attempting to", "trying to"}
 )
+# a clause of its own after a plan reports what is happening: "protesters vowed to
+# continue, as deadly violence surged in Baghdad"
+NEW_CLAUSE = re.compile(r"[,;]\s+(?:as|while|whereas|but|meanwhile)\s", re.I)
 # a concessive or circumstantial phrase ("despite Russian air strikes", "amid heavy
 # shelling") names the backdrop of the sentence's event, not the event itself
 CONCESSIVE_BEFORE = re.compile(r"\b(?:despite|amid|amidst|in spite of|in the face of)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
@@ -215,7 +218,6 @@ DESCRIPTIVE_CLAUSE_BEFORE = re.compile(
     re.I,
 )
 NON_VIOLENT_TRANSFER = "Non-violent transfer of territory"
-VIOLENT_FAMILIES = frozenset({"explosion", "battle"})
 # the speaker's own forces ("its warplanes", "their fighters"): actor1 is the attributed party
 SPEAKER_FORCES = re.compile(
     r"\b(?:its|their|our)\s+(?:own\s+)?(?:war)?(?:planes?|jets|aircraft|helicopters|drones|forces|troops|fighters|"
@@ -294,7 +296,12 @@ class Extractor:
         before = doc.text[window_start : trig.start]
         for kind in ("intention", "negation"):
             pat = self.lexicon.cues.get(kind)
-            if pat is not None and pat.search(before):
+            last = None
+            for last in pat.finditer(before) if pat is not None else ():
+                pass
+            # ... unless a clause of its own starts after the cue ("vowed to push on, as
+            # heavy clashes raged")
+            if last is not None and not (kind == "intention" and NEW_CLAUSE.search(before, last.end())):
                 return kind
         # a negation right after the trigger also cancels it ("its jets did not bomb")
         neg = self.lexicon.cues.get("negation")
@@ -331,7 +338,7 @@ class Extractor:
             sub = self.lexicon.sub_events[t.attrs["sub_event"]]
             if sub.needs == "protest_context" and not protest:
                 continue
-            if plan_at is not None and plan_at < t.start:
+            if plan_at is not None and plan_at < t.start and not NEW_CLAUSE.search(doc.text, plan_at, t.start):
                 continue  # the sentence reports a plan: "will soon launch an offensive ... the battle"
             why = self._cancelled(doc, sent, t, th)
             if why:
@@ -354,10 +361,11 @@ class Extractor:
         ]
         if not candidates:
             return None
-        # ground that changed hands amid strikes or fighting named in the same sentence
-        # ("recaptured Palmyra after government forces withdrew despite intense air
-        # strikes") did not change hands without violence
-        if any(c[4].family in VIOLENT_FAMILIES and c[4].needs is None for c in candidates):
+        # ground that changed hands under strikes, shelling or blasts named in the same
+        # sentence ("recaptured Palmyra after government forces withdrew despite intense
+        # air strikes") did not change hands without violence; "fighting" is left out, as a
+        # handover often ends it ("a peace deal ending eight weeks of fighting")
+        if any(c[4].family == "explosion" for c in candidates):
             candidates = [c for c in candidates if c[4].name != NON_VIOLENT_TRANSFER] or candidates
         # territory entries share wording; resolve them by who gained ground
         candidates.sort(key=lambda c: (c[0], c[1], c[2]), reverse=True)
