@@ -261,6 +261,14 @@ class Clusterer:
 
     def cluster(self, reports: Sequence[Report]) -> list[list[int]]:
         """Clusters of report indices, each sorted, in canonical order; order-independent."""
+        return self.link(reports, self.edges(reports))
+
+    def edges(self, reports: Sequence[Report]) -> list[tuple]:
+        """Links between reports: ``(-score, order of a, order of b, i, j)`` for every
+        compatible candidate pair scoring at least ``link``, ``a`` the earlier report.
+
+        Each edge depends only on its two reports, never on the others in ``reports``: the
+        engine computes them block by block and joins them (``frontlines.engine.stage7``)."""
         link = self.w["link"]
         edges = []
         for i, j in self.candidate_pairs(reports):
@@ -272,7 +280,13 @@ class Clusterer:
                 if b.order < a.order:
                     i, j, a, b = j, i, b, a
                 edges.append((-round(s, 6), a.order, b.order, i, j))
-        edges.sort()
+        return edges
+
+    def link(self, reports: Sequence[Report], edges: Iterable[tuple]) -> list[list[int]]:
+        """Constrained single-link clustering over ``edges`` (as ``edges`` makes them):
+        the strongest links first; two groups join only when all their reports are
+        compatible. Clusters of report indices, each sorted, in canonical order."""
+        edges = sorted(edges)
         parent = list(range(len(reports)))
         members: dict[int, list[int]] = {}
 
@@ -679,13 +693,40 @@ class CorroborationSummary:
     splits: int = 0
 
 
-def corroborate_store(store, *, settings: dict[str, Any] | None = None, book: SourceBook | None = None) -> CorroborationSummary:
+class LocalSteps:
+    """The three costly steps of ``corroborate_store``, run in this process.
+
+    ``corroborate_store`` hands them to an object like this one, so that a cluster run can
+    pass one that spreads them over its workers (``frontlines.engine.stage7``) and keep
+    every other step, and so the results, exactly those of a local run."""
+
+    def roots(self, sources: dict[str, ArticleSource], settings: dict[str, Any]) -> dict[str, str]:
+        """Article id -> the article it republishes (``provenance.reuse_roots``)."""
+        return reuse_roots(sources.values(), settings)
+
+    def cluster(self, clusterer: Clusterer, reports: Sequence[Report]) -> list[list[int]]:
+        """Clusters of report indices (``Clusterer.cluster``)."""
+        return clusterer.cluster(reports)
+
+    def build(
+        self, builder: EventBuilder, jobs: Sequence[tuple[str, list[Report]]], sources: dict[str, ArticleSource], roots: dict[str, str]
+    ) -> list[Built]:
+        """One built event per ``(event id, members)`` job, in the jobs' order."""
+        return [builder.build(event_id, members, sources, roots) for event_id, members in jobs]
+
+
+def corroborate_store(
+    store, *, settings: dict[str, Any] | None = None, book: SourceBook | None = None, steps: LocalSteps | None = None
+) -> CorroborationSummary:
     """Corroborate the reports of newly stored articles with the stored events near them.
 
     Idempotent: with nothing new it changes nothing. Events keep their ids; merges,
-    splits and field changes (with the article that caused them) are recorded.
+    splits and field changes (with the article that caused them) are recorded. ``steps``
+    runs the costly steps (provenance roots, clustering, building events): in this
+    process by default, on a cluster for ``frontlines.engine``, with the same results.
     """
     settings = settings or load_settings()
+    steps = steps or LocalSteps()
     summary = CorroborationSummary()
     pending = store.pending_reports()
     if not pending:
@@ -724,19 +765,22 @@ def corroborate_store(store, *, settings: dict[str, Any] | None = None, book: So
     ]
     reports = old_reports + new_reports
     sources = store.article_sources({r.article_id for r in reports})
-    roots = reuse_roots(sources.values(), settings)
-    clusters = [[reports[i] for i in c] for c in clusterer.cluster(reports)]
+    roots = steps.roots(sources, settings)
+    clusters = [[reports[i] for i in c] for c in steps.cluster(clusterer, reports)]
     assignments, changes, retired = assign_ids(clusters, old_event_of)
 
     old_events = store.events_by_id(set(old_event_of.values()))
     new_ids = {r.report_id for r in new_reports}
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     to_write, mention_rows, history = [], [], []
+    todo: list[tuple[Assignment, list[Report]]] = []
     for a in assignments:
         moved = [m for m in a.members if old_event_of.get(m.report_id) != a.event_id]
         if not moved and a.event_id in old_events and set(a.previous) == {a.event_id}:
             continue  # untouched event
-        built = builder.build(a.event_id, a.members, sources, roots)
+        todo.append((a, moved))
+    builts = steps.build(builder, [(a.event_id, a.members) for a, _ in todo], sources, roots)
+    for (a, moved), built in zip(todo, builts):
         to_write.append((built.event, built.first_article))
         for m in moved:
             mention_rows.append((m, a.event_id))

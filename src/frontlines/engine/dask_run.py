@@ -12,6 +12,11 @@ Pipeline per worker process (built by a worker plugin), and hands the results to
 * ``--out-parquet DIR``: the worker writes ``events/`` and ``articles/`` part files named
   by the partition key, articles last, so a part that exists is complete.
 
+Into a store, the articles' stage-7 profiles (``ArticleResult.source``: provenance sketch,
+fingerprints, credits, made on the workers) are stored with them, and once every
+partition is stored, stage 7 runs with its costly steps spread over the workers, block by
+block (``stage7.ClusterSteps``), to exactly the events of a local run.
+
 A partition whose task fails is retried (``retries``); a worker that dies has its
 partitions rescheduled by Dask. A run killed halfway and restarted resumes: articles
 already stored are recognised by their content-hash id and not processed again, parts
@@ -31,15 +36,24 @@ from typing import Callable, Sequence
 from distributed import Client, LocalCluster, as_completed, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from ..errors import EmptyInput
 from ..pipeline import ArticleResult, Options, Pipeline, RunSummary
-from ..records import Article, Skip
+from ..records import Article, Event, Skip
 from ..store import Store, is_postgres_url
 from .partitions import Partition, iter_partitions, read_partition
+from .stage7 import TASK_REPORTS, ClusterSteps
 
 PLUGIN_NAME = "frontlines-pipeline"
+# Articles per partition by default: a partition costs ~25 ms beyond its articles (the
+# task's round trip, reading its byte range, writing its Parquet parts), 10% of the time
+# of 64 articles, 2-3% of 256; a worker holds one partition's results, a few MB.
+PARTITION_ARTICLES = 256
 # Partitions in flight per worker: enough to keep every worker busy while the client
 # stores the results of the last one, few enough that memory stays flat.
 IN_FLIGHT_PER_WORKER = 2
+# The skip a local run (``pipeline.run``) records for an article with no text left after
+# cleaning; a cluster run records the same.
+EMPTY_REASON = "no text left after cleaning (only comments, widgets or boilerplate)"
 
 
 @dataclass(frozen=True)
@@ -55,13 +69,18 @@ class Sink:
 
 @dataclass
 class PartitionResult:
+    """One partition's outcome. Positions count the partition's new articles in input order."""
+
     key: str
     seen: int = 0
     added: int = 0
     already: int = 0
     events: int = 0
-    skips: list[Skip] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)  # inputs that could not be read
+    empty: list[tuple[int, Skip]] = field(default_factory=list)  # pages with no text left, by position
     results: list[ArticleResult] = field(default_factory=list)  # client sink only
+    positions: list[int] = field(default_factory=list)  # client sink: each result's position
+    saved: dict[str, int] = field(default_factory=dict)  # postgres sink: path -> position of its last stored article
 
 
 class PipelinePlugin(WorkerPlugin):
@@ -121,21 +140,36 @@ def process_partition(part: Partition, sink: Sink) -> PartitionResult:
         stored = plugin.stored_ids(lookup, [a.article_id for a in articles])
         out.already += sum(1 for a in articles if a.article_id in stored)
         articles = [a for a in articles if a.article_id not in stored]
-    results = [pipe.process(a) for a in articles]
+    results = []
+    for pos, a in enumerate(articles):
+        r = pipe.process(a)
+        if r.clean_text.strip():
+            results.append(r)
+            out.positions.append(pos)
+        else:  # nothing but boilerplate: a skip with its reason, as in a local run
+            out.empty.append((pos, Skip(a.path or a.url or a.article_id, EmptyInput.code, EMPTY_REASON)))
     if sink.kind == "client":
         out.results = results
     elif sink.kind == "postgres":
         store = plugin.store(sink.target)
         for skip in out.skips:
             store.save_skip(skip)
-        for r in results:
+        profiles = []
+        for r, pos in zip(results, out.positions):
             if store.save_article(r.article, r.clean_text, r.removed, r.warnings, r.events):
                 out.added += 1
                 out.events += len(r.events)
+                if r.source is not None:
+                    profiles.append(r.source)
+                if r.article.path:
+                    out.saved[r.article.path] = pos
             else:
                 out.already += 1
+        if profiles:
+            store.save_article_sources(profiles)
+        out.positions = []
     elif sink.kind == "parquet":
-        write_parquet_part(Path(sink.target), part.key, results, out.skips)
+        write_parquet_part(Path(sink.target), part.key, results, out.skips + [s for _, s in out.empty])
         out.added = len(results)
         out.events = sum(len(r.events) for r in results)
     else:
@@ -144,11 +178,24 @@ def process_partition(part: Partition, sink: Sink) -> PartitionResult:
 
 
 # -- Parquet output --------------------------------------------------------------------
+def _plain(v):
+    """``json.dumps`` fallback: a dataclass nested in an event's lists, as ``asdict`` gives it."""
+    if dataclasses.is_dataclass(v):
+        return dataclasses.asdict(v)
+    raise TypeError(f"not JSON serialisable: {type(v).__name__}")
+
+
 def _event_rows(results: Sequence[ArticleResult]) -> list[dict]:
+    """One row per event; lists and dicts as JSON text. Read straight off the fields:
+    ``dataclasses.asdict`` would deep-copy every mention first (a sixth of a worker's time)."""
+    names = [f.name for f in dataclasses.fields(Event)]
     rows = []
     for r in results:
         for ev in r.events:
-            rec = {k: (json.dumps(v) if isinstance(v, (list, dict)) else v) for k, v in dataclasses.asdict(ev).items()}
+            rec = {}
+            for k in names:
+                v = getattr(ev, k)
+                rec[k] = json.dumps(v, default=_plain) if isinstance(v, (list, dict)) else v
             rec["article_id"] = r.article.article_id
             rows.append(rec)
     return rows
@@ -195,8 +242,6 @@ def _write_table(rows: list[dict], schema, path: Path) -> None:
 
 def parquet_schemas():
     import pyarrow as pa
-
-    from ..records import Event
 
     s, i = pa.string(), pa.int64()
     events = pa.schema([(f.name, _arrow_type(f.type)) for f in dataclasses.fields(Event)] + [("article_id", s)])
@@ -245,12 +290,14 @@ def run_dask(
     scheduler: str | None = None,
     workers: int | None = None,
     out_parquet: str | os.PathLike | None = None,
-    partition_size: int = 64,
+    partition_size: int = PARTITION_ARTICLES,
     retries: int = 2,
     progress: Callable[[int, int | None], None] | None = None,
+    stage7_task_reports: int = TASK_REPORTS,
 ) -> RunSummary:
-    """Run stages 1-6 of ``inputs`` on a Dask cluster (``scheduler`` address, or a local
-    cluster of ``workers`` processes) into the store at ``db`` or a Parquet dataset."""
+    """Run ``inputs`` on a Dask cluster (``scheduler`` address, or a local cluster of
+    ``workers`` processes): stages 1-6 into the store at ``db`` or a Parquet dataset, then
+    stage 7 in a store, its blocks of about ``stage7_task_reports`` reports on the workers."""
     options = options or Options()
     summary = RunSummary()
     db = str(db)
@@ -275,6 +322,9 @@ def run_dask(
         parts = iter_partitions(inputs, size=partition_size)
         submitted: set[str] = set()
         pending = as_completed()
+        in_flight: dict[str, Partition] = {}  # future key -> its partition
+        listing: dict[str, int] = {}  # future key -> position of its partition in the input
+        empty = EmptyPages()
         done = 0
         total: int | None = None
         listed = 0
@@ -297,6 +347,7 @@ def run_dask(
                 fut = client.submit(
                     process_partition, item, sink, key=f"frontlines-{item.key}", retries=retries, pure=False
                 )
+                in_flight[fut.key], listing[fut.key] = item, listed
                 pending.add(fut)
                 return True
             total = listed
@@ -307,14 +358,19 @@ def run_dask(
                 break
         for fut in pending:
             res: PartitionResult = fut.result()
+            part, place = in_flight.pop(fut.key), listing.pop(fut.key)
             fut.release()
-            _merge(summary, res, store if sink.kind == "client" else None)
+            saved = _merge(summary, res, store if sink.kind == "client" else None)
+            if store is not None:
+                empty.add(store, place, part.kind != "files", res.empty, saved)
+            summary.skips.extend(s for _, s in res.empty)
             done += 1
             submit_next()
             if progress:
                 progress(done, total)
         if store is not None:
-            _corroborate(store, summary)
+            empty.finish(store)
+            _corroborate(store, summary, ClusterSteps(client, task_reports=stage7_task_reports))
     finally:
         client.close()
         if cluster is not None:
@@ -324,15 +380,13 @@ def run_dask(
     return summary
 
 
-def _corroborate(store: Store, summary: RunSummary) -> None:
-    """Stage 7 once every partition is stored, as the local run does (when the
-    corroboration module is installed)."""
-    try:
-        from ..corroborate import corroborate_store
-    except ImportError:  # an older checkout without stage 7
-        return
-    with store.exclusive("corroborate"):
-        summary.corroboration = corroborate_store(store)
+def _corroborate(store: Store, summary: RunSummary, steps: ClusterSteps) -> None:
+    """Stage 7 once every partition is stored, as the local run does, its costly steps
+    on the cluster."""
+    from ..corroborate import corroborate_store
+
+    with store.exclusive("corroborate"):  # one pass at a time on a shared PostgreSQL ledger
+        summary.corroboration = corroborate_store(store, steps=steps)
 
 
 def _count_done_part(summary: RunSummary, root: Path, part: Partition) -> None:
@@ -344,19 +398,65 @@ def _count_done_part(summary: RunSummary, root: Path, part: Partition) -> None:
     summary.already += n
 
 
-def _merge(summary: RunSummary, res: PartitionResult, store: Store | None) -> None:
+def _merge(summary: RunSummary, res: PartitionResult, store: Store | None) -> dict[str, int]:
+    """Count a partition's outcome and, for the client sink, store its results; the path ->
+    position of the last article stored from each file (see ``EmptyPages``)."""
     summary.seen += res.seen
     summary.already += res.already
     summary.skips.extend(res.skips)
     if store is None:
         summary.added += res.added
         summary.events += res.events
-        return
+        return res.saved
     for skip in res.skips:
         store.save_skip(skip)
-    for r in res.results:
+    profiles = []
+    saved: dict[str, int] = {}
+    for r, pos in zip(res.results, res.positions):
         if store.save_article(r.article, r.clean_text, r.removed, r.warnings, r.events):
             summary.added += 1
             summary.events += len(r.events)
+            if r.source is not None:
+                profiles.append(r.source)
+            if r.article.path:
+                saved[r.article.path] = pos
         else:
             summary.already += 1
+    if profiles:
+        store.save_article_sources(profiles)
+    return saved
+
+
+class EmptyPages:
+    """The skips of pages with no text left after cleaning, left in the store as a local
+    run leaves them.
+
+    A local run stores articles in input order, and storing an article deletes the skips
+    of its file (it reads fine now): the skip of an empty record in a JSONL file survives
+    only when no later record of that file is stored. Partitions finish in any order, so
+    the skip is kept or dropped by position: within its partition at once; for a file cut
+    into several partitions, at the end of the run, against the last record stored from
+    that file (known for cut files only, a handful, so this stays small)."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[int, int, Skip]] = []  # (partition, position, skip) in cut files
+        self.last_stored: dict[str, tuple[int, int]] = {}  # cut file -> (partition, position)
+
+    def add(self, store: Store, place: int, cut: bool, empty: list[tuple[int, Skip]], saved: dict[str, int]) -> None:
+        """One partition's empty pages (``place``: its position in the input; ``cut``: it
+        is a part of a file) and the position of the last article stored from each file."""
+        for pos, skip in empty:
+            if saved.get(skip.source, -1) > pos:
+                continue  # a later record of the same file was stored: the skip is gone
+            if cut:
+                self.pending.append((place, pos, skip))
+            else:
+                store.save_skip(skip)
+        if cut:
+            for path, pos in saved.items():
+                self.last_stored[path] = max(self.last_stored.get(path, (-1, -1)), (place, pos))
+
+    def finish(self, store: Store) -> None:
+        for place, pos, skip in self.pending:
+            if self.last_stored.get(skip.source, (-1, -1)) < (place, pos):
+                store.save_skip(skip)
