@@ -280,7 +280,8 @@ def _blockwise(clusterer: Clusterer, reports: list[Report], task: int) -> tuple[
     """stage7's cluster step without a cluster: blocks one by one, then the borders."""
     clusters, border = [], []
     for block in stage7.plan_blocks(clusterer, reports, task):
-        res = stage7.cluster_blocks(clusterer, [(block, [reports[i] for i in block.core + block.margin])])
+        fields = [tuple(getattr(reports[i], f) for f in stage7.CLUSTER_FIELDS) for i in block.core + block.margin]
+        res = stage7.cluster_blocks(clusterer, [(block, fields)])
         clusters += res.clusters
         border += res.border_edges
     clusters += stage7.reconcile_borders(clusterer, reports, iter(border))
@@ -354,7 +355,7 @@ def test_cluster_steps_on_workers_equal_local_steps(scheduler):
     builder = EventBuilder(settings)
     local = LocalSteps()
     with Client(scheduler) as client:
-        steps = stage7.ClusterSteps(client, task_reports=20, task_pairs=200)
+        steps = stage7.ClusterSteps(client, block_reports=20, task_reports=20, task_pairs=200)
         assert steps.cluster(clusterer, reports) == local.cluster(clusterer, reports)
         roots = local.roots(srcs, settings)
         assert steps.roots(srcs, settings) == roots

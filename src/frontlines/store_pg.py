@@ -102,10 +102,14 @@ class PgConnection:
         self._keys: dict[str, tuple[list[str], list[str]]] = {}
         self.want_postgis = postgis
         self.postgis = False
-        self.raw.execute(
-            "CREATE TABLE IF NOT EXISTS frontlines_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)"
-        )
-        self.raw.execute("INSERT INTO frontlines_schema VALUES (1, 0) ON CONFLICT DO NOTHING")
+        # under the migration lock: two processes running CREATE TABLE IF NOT EXISTS on a
+        # new database at once can both try to create it (PostgreSQL's IF NOT EXISTS is
+        # not atomic), and one fails on the catalogue's unique index
+        with self.migration_lock():
+            self.raw.execute(
+                "CREATE TABLE IF NOT EXISTS frontlines_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)"
+            )
+            self.raw.execute("INSERT INTO frontlines_schema VALUES (1, 0) ON CONFLICT DO NOTHING")
 
     # -- sqlite3's interface ---------------------------------------------------------------
     def execute(self, sql: str, args: Sequence[Any] = ()):

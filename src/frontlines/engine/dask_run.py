@@ -41,7 +41,7 @@ from ..pipeline import ArticleResult, Options, Pipeline, RunSummary
 from ..records import Article, Event, Skip
 from ..store import Store, is_postgres_url
 from .partitions import Partition, iter_partitions, read_partition
-from .stage7 import TASK_REPORTS, ClusterSteps
+from .stage7 import ClusterSteps
 
 PLUGIN_NAME = "frontlines-pipeline"
 # Articles per partition by default: a partition costs ~25 ms beyond its articles (the
@@ -293,11 +293,12 @@ def run_dask(
     partition_size: int = PARTITION_ARTICLES,
     retries: int = 2,
     progress: Callable[[int, int | None], None] | None = None,
-    stage7_task_reports: int = TASK_REPORTS,
+    stage7_task_reports: int | None = None,
 ) -> RunSummary:
     """Run ``inputs`` on a Dask cluster (``scheduler`` address, or a local cluster of
     ``workers`` processes): stages 1-6 into the store at ``db`` or a Parquet dataset, then
-    stage 7 in a store, its blocks of about ``stage7_task_reports`` reports on the workers."""
+    stage 7 in a store, with its steps on the workers (``stage7_task_reports``: reports per
+    block and per task, instead of ``stage7``'s sizes)."""
     options = options or Options()
     summary = RunSummary()
     db = str(db)
@@ -370,7 +371,8 @@ def run_dask(
                 progress(done, total)
         if store is not None:
             empty.finish(store)
-            _corroborate(store, summary, ClusterSteps(client, task_reports=stage7_task_reports))
+            sizes = {} if stage7_task_reports is None else {"block_reports": stage7_task_reports, "task_reports": stage7_task_reports}
+            _corroborate(store, summary, ClusterSteps(client, **sizes))
     finally:
         client.close()
         if cluster is not None:

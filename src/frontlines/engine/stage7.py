@@ -30,18 +30,26 @@ Workers hold one block or one batch at a time; the client holds what a local pas
 from __future__ import annotations
 
 import dataclasses
+import operator
 import pickle
 from typing import Any, Callable, Iterator, Sequence
 
 from distributed import as_completed
 
 from ..corroborate import Built, Clusterer, EventBuilder, LocalSteps, Report
+
+# The fields a worker needs to cluster a report: all but the record, which stays here.
+CLUSTER_FIELDS = tuple(f.name for f in dataclasses.fields(Report) if f.name != "record")
 from ..provenance import ArticleSource, SourceBook, reuse_roots
 
-# Reports per block task and per event-building task: big enough that a task's work
-# (tens of ms per hundred reports) dwarfs Dask's per-task cost (about 1 ms) and the
-# margin of a window, small enough that a worker's share of memory stays a few MB.
+# Reports per event-building task: big enough that a task's work (about 0.5 ms a report)
+# dwarfs Dask's per-task cost (about 1 ms), small enough that a worker holds a few MB.
 TASK_REPORTS = 5_000
+# Core reports per clustering block. A block also carries its margins (up to a month of
+# its region on either side), and clustering a block costs somewhat more than linearly,
+# so blocks stay moderate: at 5,000 the margins of a dense feed (100 reports a day) add
+# a quarter, and 1,000,000 reports make 200 tasks for the workers to share.
+BLOCK_REPORTS = 5_000
 # Sketch comparisons per provenance task, for the same reasons (about 10 µs each).
 TASK_PAIRS = 50_000
 # Tasks out per worker at a time: one running, one waiting, so that a worker never idles
@@ -116,10 +124,12 @@ class BlockResult:
     border_edges: list[tuple]
 
 
-def cluster_blocks(clusterer: Clusterer, work: list[tuple[Block, list[Report]]]) -> BlockResult:
-    """Cluster the blocks of one task on a worker (see the module docstring)."""
+def cluster_blocks(clusterer: Clusterer, work: list[tuple[Block, list[tuple]]]) -> BlockResult:
+    """Cluster the blocks of one task on a worker (see the module docstring); each block's
+    reports come as tuples of ``CLUSTER_FIELDS`` (core, then margin)."""
     out = BlockResult([], [])
-    for block, reps in work:
+    for block, rows in work:
+        reps = [Report(*row) for row in rows]
         ids = block.core + block.margin  # local index -> index in the whole pass
         n_core = len(block.core)
         edges = [e for e in clusterer.edges(reps) if e[3] < n_core or e[4] < n_core]
@@ -294,27 +304,29 @@ class ClusterSteps(LocalSteps):
     ``task_reports`` and ``task_pairs`` size the tasks; a step whose whole input is one
     task's worth runs in this process instead (shipping it would only add time)."""
 
-    def __init__(self, client, *, task_reports: int = TASK_REPORTS, task_pairs: int = TASK_PAIRS):
+    def __init__(
+        self, client, *, block_reports: int = BLOCK_REPORTS, task_reports: int = TASK_REPORTS, task_pairs: int = TASK_PAIRS
+    ):
         self.client = client
+        self.block_reports = block_reports
         self.task_reports = task_reports
         self.task_pairs = task_pairs
 
     def cluster(self, clusterer: Clusterer, reports: Sequence[Report]) -> list[list[int]]:
-        if len(reports) <= self.task_reports:
+        if len(reports) <= self.block_reports:
             return clusterer.cluster(reports)
-        # workers compare features only: the records stay here
-        light = [dataclasses.replace(r, record=None) for r in reports]
-        blocks = plan_blocks(clusterer, light, self.task_reports)
+        blocks = plan_blocks(clusterer, reports, self.block_reports)
+        fields = operator.attrgetter(*CLUSTER_FIELDS)  # plain tuples pickle at half the cost
         work = (
-            (clusterer, [(b, [light[i] for i in b.core + b.margin]) for b in batch])
-            for batch in _batches(blocks, lambda b: len(b.core) + len(b.margin), self.task_reports)
+            (clusterer, [(b, [fields(reports[i]) for i in b.core + b.margin]) for b in batch])
+            for batch in _batches(blocks, lambda b: len(b.core) + len(b.margin), self.block_reports)
         )
         clusters: list[list[int]] = []
         border: list[tuple] = []
         for res in map_bounded(self.client, cluster_blocks, work):
             clusters.extend(res.clusters)
             border.extend(res.border_edges)
-        clusters.extend(reconcile_borders(clusterer, light, iter(border)))
+        clusters.extend(reconcile_borders(clusterer, reports, iter(border)))
         clusters.sort(key=lambda c: reports[c[0]].order)
         return clusters
 
