@@ -347,6 +347,8 @@ def main() -> None:
     ap.add_argument("--real-limit", type=int, default=0, help="FA-KES articles for the one-core rate on real text (0: all)")
     ap.add_argument("--memory-only", type=int, default=0, help="only the long memory run of this many articles")
     ap.add_argument("--memory-json", help="where the long memory run keeps its figures")
+    ap.add_argument("--results-json", help="keep a full run's measurements here")
+    ap.add_argument("--render", help="write up the measurements kept in this file (no new run)")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     from frontlines.gazetteer import Gazetteer
@@ -361,51 +363,70 @@ def main() -> None:
             if args.memory_json:
                 Path(args.memory_json).write_text(json.dumps(r), encoding="utf-8")
             return
-        run(args, tmp)
+        if args.render:
+            res = json.loads(Path(args.render).read_text(encoding="utf-8"))
+        else:
+            res = run(args, tmp)
+            if args.results_json:
+                Path(args.results_json).write_text(json.dumps(res), encoding="utf-8")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    long_run = None
+    if args.memory_json and Path(args.memory_json).exists():
+        long_run = json.loads(Path(args.memory_json).read_text(encoding="utf-8"))
+    body = render(res, long_run)
+    print(body)
+    if not args.no_write:
+        write_section("scale", body, ".venv/bin/python benchmarks/scale.py " + " ".join(res["argv"]))
 
 
-def run(args, tmp: Path) -> None:
+def run(args, tmp: Path) -> dict:
+    """Every measurement of a full run, as a JSON-able dict (``render`` writes it up)."""
     sizes = sorted({int(s) for s in args.sizes.split(",") if s})
-    load_before = os.getloadavg()
+    res: dict = {"argv": sys.argv[1:], "repeat": args.repeat, "scaling": args.scaling, "partition_size": args.partition_size,
+                 "load_before": os.getloadavg()}  # fmt: skip
     corpus = make_corpus(tmp, args.scaling)
-    runs: dict[int, list[dict]] = {1: [], 2: []}
+    res["synth_chars"] = synthetic_chars_per_article(corpus)
+    res["runs"] = {1: [], 2: []}
     for _ in range(args.repeat):
         for w in (1, 2):
             r = measure(corpus, args.scaling, w, args.partition_size)
             print(json.dumps({k: v for k, v in r.items() if k != "timeline"}), flush=True)
-            runs[w].append(r)
-    one = max(runs[1], key=lambda r: r["rate"])
-    two = max(runs[2], key=lambda r: r["rate"])
-    mem_rows = []
+            res["runs"][w].append(r)
+    res["mem_rows"] = []
     for n in sizes:
         r = measure(make_corpus(tmp, n), n, 2, args.partition_size)
         print(json.dumps(r), flush=True)
-        mem_rows.append(r)
-    long_run = None
-    if args.memory_json and Path(args.memory_json).exists():
-        long_run = json.loads(Path(args.memory_json).read_text(encoding="utf-8"))
-    real = real_text_rate(args.real_limit)
-    print(json.dumps(real), flush=True)
-    ledger = stage7_ledger(make_corpus(tmp, args.stage7_articles), tmp) if args.stage7_articles else None
-    print(json.dumps(ledger), flush=True)
-    mentions = stage7_mentions(args.mentions) if args.mentions else None
-    print(json.dumps(mentions), flush=True)
-    load_after = os.getloadavg()
-    synth_chars = synthetic_chars_per_article(corpus)
+        res["mem_rows"].append(r)
+    res["real"] = real_text_rate(args.real_limit)
+    print(json.dumps(res["real"]), flush=True)
+    res["ledger"] = stage7_ledger(make_corpus(tmp, args.stage7_articles), tmp) if args.stage7_articles else None
+    print(json.dumps(res["ledger"]), flush=True)
+    res["mentions"] = stage7_mentions(args.mentions) if args.mentions else None
+    print(json.dumps(res["mentions"]), flush=True)
+    res["load_after"] = os.getloadavg()
+    return res
+
+
+def render(res: dict, long_run: dict | None) -> str:
+    """BENCHMARKS.md's text from ``run``'s measurements and the long memory run's."""
+    runs = {int(k): v for k, v in res["runs"].items()}
+    one = max(runs[1], key=lambda r: r["rate"])
+    two = max(runs[2], key=lambda r: r["rate"])
+    mem_rows, real, ledger, mentions = res["mem_rows"], res["real"], res["ledger"], res["mentions"]
+    load_before, load_after, synth_chars = res["load_before"], res["load_after"], res["synth_chars"]
 
     speedup = two["rate"] / one["rate"]
     speedup_cpu = two["cpu_rate"] / one["cpu_rate"]
     lines = [
         f"Synthetic corpus (`frontlines.engine.synthetic`, {synth_chars:,.0f} characters an article, JSONL shards of "
-        f"{SHARD_ARTICLES:,}), `run_dask` on a local cluster, {args.partition_size} articles per partition, stages 1-6 into a "
+        f"{SHARD_ARTICLES:,}), `run_dask` on a local cluster, {res['partition_size']} articles per partition, stages 1-6 into a "
         f"Parquet dataset. The machine (2 cores) is shared with other sessions: load average "
         f"{load_before[0]:.1f} / {load_before[1]:.1f} / {load_before[2]:.1f} (1 / 5 / 15 min) at the start, "
         f"{load_after[0]:.1f} / {load_after[1]:.1f} / {load_after[2]:.1f} at the end; each row gives the 1-minute load "
         "when it started.",
         "",
-        f"### Scaling: 1 vs 2 workers ({args.scaling:,} articles, best of {args.repeat} alternating runs)",
+        f"### Scaling: 1 vs 2 workers ({res['scaling']:,} articles, best of {res['repeat']} alternating runs)",
         "",
         "| workers | articles/s (steady, wall) | articles/s (incl. start-up) | start-up s | articles/s per worker CPU s (steady) | load | peak RSS per worker (MB) |",
         "|---:|---:|---:|---:|---:|---:|---|",
@@ -429,8 +450,12 @@ def run(args, tmp: Path) -> None:
     for r in mem_rows + ([long_run] if long_run else []):
         peaks = ", ".join(f"{p:.0f}" for p in r["peaks_mb"])
         timeline = " / ".join(f"{mb:.0f}" for _, mb in r["timeline"])
-        lines.append(f"| {r['n']:,} | {r['rate']:.1f} | {peaks} | {timeline} | {r['client_peak_mb']:.0f} |")
-    if long_run:
+        lines.append(f"| {r.get('stopped_at') or r['n']:,} | {r['rate']:.1f} | {peaks} | {timeline} | {r['client_peak_mb']:.0f} |")
+    if long_run and long_run.get("stopped_at"):
+        lines += ["", f"The last row is a run over a {long_run['n']:,}-article corpus ({long_run['partition_size']} articles per "
+                      f"partition, `nice -n 19` beside other work) stopped after {long_run['stopped_at']:,} articles "
+                      f"({long_run['wall_s'] / 3600:.1f} h): {long_run['note']}"]
+    elif long_run:
         lines += ["", f"The {long_run['n']:,}-article run ({long_run['partition_size']} articles per partition) ran niced (`nice -n 19`) "
                       f"beside other work: {long_run['wall_s'] / 3600:.1f} h, load {long_run['load']:.1f} when it started."]
     else:
@@ -438,7 +463,7 @@ def run(args, tmp: Path) -> None:
     lines += [
         "",
         "The client holds partition descriptors (paths and byte ranges) and a window of 2 partitions per worker; a "
-        f"worker holds one partition of {args.partition_size} articles. Its caches are bounded: the gazetteer's lookups (cleared at a "
+        f"worker holds one partition of {res['partition_size']} articles. Its caches are bounded: the gazetteer's lookups (cleared at a "
         "fixed size), actor names per country, attribution chains (at most 100,000 sentences).",
         "",
         "### Stage 7 on the workers",
@@ -487,10 +512,7 @@ def run(args, tmp: Path) -> None:
         f"(The synthetic pages run at {one['cpu_rate']:,.0f} articles/s per core; real articles are longer and slower, "
         "so the projection uses the real-text rate.)",
     ]
-    body = "\n".join(lines)
-    print(body)
-    if not args.no_write:
-        write_section("scale", body, ".venv/bin/python benchmarks/scale.py " + " ".join(sys.argv[1:]))
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
