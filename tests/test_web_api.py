@@ -390,3 +390,280 @@ def test_responses_match_the_openapi_schemas(api, openapi, all_events):
     check("/api/summary", "/api/summary")
     check("/api/facets", "/api/facets")
     check("/api/config", "/api/config")
+
+
+# -- the search index (store migration 4) ---------------------------------------------------
+TEXT_COLUMNS = ("notes", "location", "admin1", "actor1", "actor2", "sources", "mentions")
+ACTOR_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
+# partial words, other cases, one and two letters, digits, punctuation, JSON as stored,
+# quotes and LIKE's wildcards (literal here), and words nothing holds
+SEARCH_WORDS = ["Saraqib", "saraq", "RAQI", "aRaQ", "a", "Z", "ib", "17", "2017-0", "'s", '"sentence":', "al-", "%", "_",
+                "100%", "nerve agent", "KILLED civilians", "zzzunmatched", "q zzzunmatched", "é"]  # fmt: skip
+SEARCH_ACTORS = ["Islamic State", "islamic state (syria)", "Military Forces of Syria", "civilians", "of", "Fo", "s", ")", "zzz"]
+
+
+def _fold(text) -> str:
+    """ASCII-only lower case, as SQLite's LIKE compares."""
+    return str(text).encode().lower().decode() if text is not None else ""
+
+
+def raw_rows(db: Path) -> list[dict]:
+    """Every event row as stored (JSON columns as their text)."""
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute("SELECT * FROM events")]
+
+
+def text_oracle(rows: list[dict], q: str | None = None, actor: str | None = None) -> set[str]:
+    """The free-text and actor filters computed in Python over the stored text."""
+
+    def ok(r) -> bool:
+        words = (q or "").split()
+        if not all(any(_fold(w) in _fold(r[c]) for c in TEXT_COLUMNS) for w in words):
+            return False
+        return not actor or any(_fold(actor) in _fold(r[c]) for c in ACTOR_COLUMNS)
+
+    return {r["event_id"] for r in rows if ok(r)}
+
+
+def drop_search_index(db: Path) -> None:
+    with sqlite3.connect(db) as conn:
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'events_search%'").fetchall():
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.execute("DROP TABLE events_search_terms")
+        conn.execute("DROP TABLE events_search")
+
+
+def test_ledger_has_the_search_index(ledger):
+    from frontlines.web import queries
+
+    conn = queries.connect(ledger)
+    try:
+        assert queries.search_index_ready(conn)
+        flt = queries.resolve(conn, queries.EventFilter(q="Saraqib", actor="forces"))
+        assert flt.matches is not None, "the text filters are answered from the index"
+    finally:
+        conn.close()
+
+
+def test_search_index_gives_like_results(api, ledger):
+    """Every word and actor, through the index, matches what LIKE matches: any part of a
+    word, ASCII case-insensitively, in the same columns."""
+    rows = raw_rows(ledger)
+    for q in SEARCH_WORDS:
+        want = text_oracle(rows, q=q)
+        assert ids(get(api, q=q)) == want, q
+    for actor in SEARCH_ACTORS:
+        assert ids(get(api, actor=actor)) == text_oracle(rows, actor=actor), actor
+    combined = ids(get(api, q="killed", actor="forces", admin1="Idlib"))
+    assert combined == {i for i in text_oracle(rows, q="killed", actor="forces") if next(r for r in rows if r["event_id"] == i)["admin1"] == "Idlib"}
+    assert any(text_oracle(rows, q=w) for w in ("a", "17", "ib")), "the short words must match something"
+
+
+def test_search_without_index_is_the_same(ledger, tmp_path):
+    """A ledger without the index (older ones) answers with LIKE, the same events."""
+    from frontlines.web import running
+
+    db = tmp_path / "no_index.db"
+    shutil.copy(ledger, db)
+    drop_search_index(db)
+    rows = raw_rows(db)
+    with running(db) as base, httpx.Client(base_url=base, timeout=30) as client:
+        for q in ("Saraqib", "aRaQ", "17", "zzzunmatched"):
+            assert ids(get(client, q=q)) == text_oracle(rows, q=q), q
+        assert ids(get(client, actor="Islamic State")) == text_oracle(rows, actor="Islamic State")
+        summary = client.get("/api/summary", params={"q": "killed"}).json()
+        assert summary["total"] == len(text_oracle(rows, q="killed"))
+
+
+def test_search_index_follows_writes(ledger, tmp_path):
+    """Triggers keep the index in step when events are deleted, rewritten (as stage 7 does),
+    updated or added; pending rows (before stage 7) are found with LIKE; an index that missed
+    a write is not used."""
+    from frontlines.web import queries, running
+
+    db = tmp_path / "written.db"
+    shutil.copy(ledger, db)
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        first, second, third = (dict(r) for r in conn.execute("SELECT * FROM events ORDER BY event_id LIMIT 3"))
+        conn.execute("DELETE FROM events WHERE event_id = ?", (first["event_id"],))
+        conn.execute("DELETE FROM events WHERE event_id = ?", (second["event_id"],))
+        cols = [c for c in second if c != "notes"]
+        conn.execute(
+            f"INSERT INTO events ({','.join(cols)}, notes) VALUES ({','.join('?' * len(cols))}, ?)", [second[c] for c in cols] + ["Rewritten Qwertyville"]
+        )
+        conn.execute("UPDATE events SET location = 'Updated Asdfton' WHERE event_id = ?", (third["event_id"],))
+        pending = {**first, "event_id": "pending-1", "notes": "Pending Zxcvburg", "corroborated": 0}
+        conn.execute(f"INSERT INTO events ({','.join(pending)}) VALUES ({','.join('?' * len(pending))})", list(pending.values()))
+    rows = raw_rows(db)
+    with running(db) as base, httpx.Client(base_url=base, timeout=30) as client:
+        assert ids(get(client, q="qwertyville")) == {second["event_id"]}
+        assert ids(get(client, q="ASDFTON")) == {third["event_id"]}
+        assert ids(get(client, q="zxcvburg")) == {"pending-1"}
+        assert first["event_id"] not in ids(get(client, q=(first["notes"] or "").split()[0]))
+        for q in ("Saraqib", "17", "killed"):
+            assert ids(get(client, q=q)) == text_oracle(rows, q=q), q
+    conn = queries.connect(db)
+    try:
+        assert queries.search_index_ready(conn)
+    finally:
+        conn.close()
+    with sqlite3.connect(db) as conn:  # a write the triggers do not see
+        conn.execute("DROP TRIGGER events_search_insert")
+        conn.execute("UPDATE events SET event_id = 'copied' WHERE event_id = 'pending-1'")
+        conn.execute("UPDATE events SET corroborated = 1 WHERE event_id = 'copied'")
+        conn.execute(f"INSERT INTO events ({','.join(pending)}) VALUES ({','.join('?' * len(pending))})", [*{**pending, "event_id": "unseen", "corroborated": 1}.values()])
+    conn = queries.connect(db)
+    try:
+        assert not queries.search_index_ready(conn)
+        assert queries.resolve(conn, queries.EventFilter(q="zxcvburg")).matches is None
+    finally:
+        conn.close()
+    with running(db) as base, httpx.Client(base_url=base, timeout=30) as client:
+        assert ids(get(client, q="zxcvburg")) == {"copied", "unseen"}, "LIKE, when the index missed a write"
+
+
+def test_migration_indexes_an_existing_ledger(tmp_path):
+    """Opening a ledger of schema 3 builds the index from the events already stored."""
+    from frontlines.store import MIGRATIONS, Store
+    from frontlines.web import queries
+
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as conn:
+        for i, script in enumerate(MIGRATIONS[:3]):
+            conn.executescript(script)
+            conn.execute(f"PRAGMA user_version = {i + 1}")
+        conn.executemany(
+            "INSERT INTO events (event_id, event_type, sub_event_type, claim_status, notes, actor1, corroborated) VALUES (?, 'Battles', 'Armed clash', 'reported', ?, ?, ?)",
+            [("e1", "Clashes near Kafr Nabl", "Opposition Rebels (Syria)", 1), ("e2", "Shelling of Kafr Zita", "Military Forces of Syria", 1), ("e3", "Pending Kafr", None, 0)],
+        )
+    with Store(db) as store:
+        assert store.schema_version() == len(MIGRATIONS)
+    conn = queries.connect(db)
+    try:
+        assert queries.search_index_ready(conn)
+        for q, want in (("kafr", {"e1", "e2", "e3"}), ("KAFR NABL", {"e1"}), ("kafr Z", {"e2"}), ("zita", {"e2"}), ("fr", {"e1", "e2", "e3"}), ("nabl", {"e1"})):
+            flt = queries.resolve(conn, queries.EventFilter(q=q))
+            assert flt.matches is not None
+            assert {e["event_id"] for e in queries.iter_events(conn, flt)} == want, q
+        flt = queries.resolve(conn, queries.EventFilter(actor="REBELS"))
+        assert [e["event_id"] for e in queries.iter_events(conn, flt)] == ["e1"] and queries.count_events(conn, flt) == 1
+    finally:
+        conn.close()
+
+
+def _sql_order(value) -> tuple:
+    return (0,) if value is None else (1, value)
+
+
+def test_summary_matches_python(api, all_events, ledger):
+    """Every count of /api/summary, for several filters and buckets, against Python."""
+    import datetime as dt
+
+    rows = {r["event_id"]: r for r in raw_rows(ledger)}
+    cases = [({}, None), ({"admin1": "Idlib"}, lambda e: e["admin1"] == "Idlib"), ({"q": "killed"}, "q"), ({"actor": "forces", "event_type": "Battles"}, "actor")]
+    for params, pred in cases:
+        if pred == "q":
+            keep = text_oracle(list(rows.values()), q="killed")
+            pred = lambda e, keep=keep: e["event_id"] in keep  # noqa: E731
+        elif pred == "actor":
+            keep = text_oracle(list(rows.values()), actor="forces")
+            pred = lambda e, keep=keep: e["event_id"] in keep and e["event_type"] == "Battles"  # noqa: E731
+        events = [e for e in all_events if pred is None or pred(e)]
+        assert events, params
+        for bucket in ("auto", "day", "week", "month"):
+            s = api.get("/api/summary", params={**params, "bucket": bucket}).json()
+            dated = [e for e in events if e["event_date"]]
+            assert (s["total"], s["fatalities"]) == (len(events), sum(e["fatalities"] for e in events)), params
+            assert (s["first_date"], s["last_date"]) == (min(e["event_date"] for e in dated), max(e["event_date"] for e in dated))
+            if bucket == "auto":
+                span = (dt.date.fromisoformat(s["last_date"]) - dt.date.fromisoformat(s["first_date"])).days
+                assert s["bucket"] == ("day" if span <= 120 else "week" if span <= 730 else "month")
+
+            def key(d: str, b=s["bucket"]) -> str:
+                day = dt.date.fromisoformat(d)
+                return d if b == "day" else (day - dt.timedelta(days=day.weekday())).isoformat() if b == "week" else d[:7] + "-01"
+
+            by_date: dict[str, list[int]] = {}
+            for e in dated:
+                acc = by_date.setdefault(key(e["event_date"]), [0, 0])
+                acc[0] += 1
+                acc[1] += e["fatalities"]
+            assert s["by_date"] == [{"date": d, "events": n, "fatalities": f} for d, (n, f) in sorted(by_date.items())], (params, bucket)
+            for col in ("event_type", "admin1", "claim_status"):
+                counts: dict = {}
+                for e in events:
+                    acc = counts.setdefault(e[col], [0, 0])
+                    acc[0] += 1
+                    acc[1] += e["fatalities"]
+                want = [{"value": v, "events": n, "fatalities": f} for v, (n, f) in sorted(counts.items(), key=lambda kv: (-kv[1][0], _sql_order(kv[0])))]
+                assert s[f"by_{col}"] == want, (params, col)
+
+
+def test_every_way_of_reading_a_page_gives_the_same_page(ledger, all_events):
+    """A page read by selecting its matches first, by walking the sort order, or past an
+    offset by rowid first holds the same events in the same order; the text filters give
+    the same events from the index as with LIKE."""
+    from frontlines.web import queries
+
+    conn = queries.connect(ledger)
+    try:
+        filters = [queries.EventFilter(), queries.EventFilter(event_type=["Battles"]), queries.EventFilter(min_fatalities=2),
+                   queries.EventFilter(q="killed"), queries.EventFilter(actor="forces", admin1=["Idlib"])]  # fmt: skip
+        for flt in filters:
+            like = queries.resolve_names(conn, queries.EventFilter(**{k: v for k, v in vars(flt).items() if k != "matches"}))
+            flt = queries.resolve(conn, flt)
+            total = queries.count_events(conn, flt)
+            assert total == queries.count_events(conn, like)
+            for sort in ("-event_date", "-fatalities,location", "event_id", "admin1"):
+                whole = [e["event_id"] for e in queries.iter_events(conn, like, sort=sort)]
+                for offset in (0, 3):
+                    want = whole[offset : offset + 5]
+                    for hint in (None, total):
+                        page = [e["event_id"] for e in queries.iter_events(conn, flt, sort=sort, limit=5, offset=offset, total=hint)]
+                        assert page == want, (flt, sort, offset, hint)
+        few = queries.resolve(conn, queries.EventFilter(q="killed", admin1=["Idlib"]))
+        assert few.matches is None, "a text filter over a few events tests them with LIKE"
+    finally:
+        conn.close()
+
+
+def test_server_sees_writes_made_while_it_runs(ledger, tmp_path):
+    """Pooled connections read in a fresh transaction per request: a run's commits show."""
+    from frontlines.web import running
+
+    db = tmp_path / "live.db"
+    shutil.copy(ledger, db)
+    with running(db) as base, httpx.Client(base_url=base, timeout=30) as client:
+        before = get(client).json()["total"]
+        assert ids(get(client, q="Plughton")) == set()
+        with sqlite3.connect(db) as conn:
+            conn.row_factory = sqlite3.Row
+            row = dict(conn.execute("SELECT * FROM events LIMIT 1").fetchone())
+            row.update(event_id="live-1", notes="Shelling of Plughton", corroborated=1)
+            conn.execute(f"INSERT INTO events ({','.join(row)}) VALUES ({','.join('?' * len(row))})", list(row.values()))
+        for _ in range(3):  # every pooled connection
+            assert ids(get(client, q="plughton")) == {"live-1"}
+            assert get(client).json()["total"] == before + 1
+
+
+def test_sqlite_without_trigram_search_skips_the_index(tmp_path, monkeypatch, gazetteer):
+    """Where SQLite has no FTS5 trigram tokenizer (before 3.34) the store skips the index
+    and the API answers the text filters with LIKE; where it has one, the script is whole."""
+    import frontlines
+    from frontlines.store import MIGRATIONS, SQLITE_ONLY, Store
+
+    with Store(tmp_path / "full.db") as store:
+        assert store._runnable(MIGRATIONS[-1]) == MIGRATIONS[-1]
+    monkeypatch.setattr(Store, "_runnable", lambda self, script: SQLITE_ONLY.sub("", script))
+    db = tmp_path / "plain.db"
+    frontlines.run([str(ROOT / "examples")], db=str(db), workers=1)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'events_search%'").fetchone()[0] == 0
+    from frontlines.web import running
+
+    rows = raw_rows(db)
+    with running(db) as base, httpx.Client(base_url=base, timeout=30) as client:
+        for q in ("Saraqib", "17"):
+            assert ids(get(client, q=q)) == text_oracle(rows, q=q)

@@ -170,8 +170,11 @@ def test_clicking_an_event_shows_its_evidence(page, ledger, base_url):
     page.click("#events th[data-sort=fatalities]")
     page.click("#events th[data-sort=fatalities]")
     page.wait_for_selector("#events th.desc[data-sort=fatalities]")
-    page.locator("#events tbody tr", has_text="Chemical weapon").first.click()
-    page.wait_for_selector("#evidence mark")
+    row = page.locator("#events tbody tr", has_text="Chemical weapon").first
+    chosen = row.get_attribute("data-event-id")
+    row.click()
+    # the panel still shows the event clicked above (with marks of its own) until this one loads
+    page.wait_for_selector(f'#panel[data-event-id="{chosen}"] #evidence mark')
     assert "nerve agent" in page.inner_text("#evidence").lower()
     page.evaluate("() => window.frontlines.state.map.fitBounds([[31.5, 34.5], [37.6, 43.5]])")
     page.wait_for_timeout(600)

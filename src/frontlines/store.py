@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -93,8 +94,77 @@ MIGRATIONS: list[str] = [
     CREATE INDEX events_type ON events(event_type, event_date);
     CREATE INDEX events_fatalities ON events(fatalities);
     """,
+    # 4: indexes for the web API's search and charts. ``q`` and ``actor`` match any part of a
+    # word, ASCII case-insensitively (SQL LIKE '%word%', which reads every row); an FTS5
+    # trigram index finds the same events. It holds lower() (ASCII-only, as LIKE folds case)
+    # of the columns each filter reads, one per line and two newlines at the end, so that
+    # every one- or two-letter word begins an indexed trigram (the web layer expands those
+    # through events_search_terms). Contentless (the text is not stored twice), it is kept in
+    # step by triggers with the corroborated events, which stage 7 rewrites: write events
+    # with INSERT, UPDATE and DELETE (INSERT OR REPLACE fires no delete trigger unless
+    # recursive triggers are on). Pending rows (corroborated = 0: one article's events until
+    # stage 7 runs) are not indexed, which would nearly double a run's indexing work; the web
+    # layer tests them with LIKE, found through events_pending (which also serves
+    # pending_reports). On real articles the index adds about half the ledger's size again.
+    # The block is SQLite's own (SQLITE_ONLY). events_admin1_counts (in place of
+    # events_admin1) lets the charts count per province, type and status from the index
+    # alone, in its order; events_type gains the tolls so that one type's charts read no rows.
+    """
+    -- begin sqlite only
+    CREATE VIRTUAL TABLE events_search USING fts5(search, actors, content='', tokenize='trigram case_sensitive 1');
+    CREATE VIRTUAL TABLE events_search_terms USING fts5vocab(events_search, 'col');
+    CREATE TRIGGER events_search_insert AFTER INSERT ON events WHEN new.corroborated = 1 BEGIN
+        INSERT INTO events_search (rowid, search, actors) VALUES (new.rowid,
+            lower(coalesce(new.notes, '') || char(10) || coalesce(new.location, '') || char(10) || coalesce(new.admin1, '') || char(10)
+              || coalesce(new.actor1, '') || char(10) || coalesce(new.actor2, '') || char(10) || coalesce(new.sources, '') || char(10)
+              || coalesce(new.mentions, '') || char(10, 10)),
+            lower(coalesce(new.actor1, '') || char(10) || coalesce(new.actor2, '') || char(10) || coalesce(new.assoc_actor_1, '') || char(10)
+              || coalesce(new.assoc_actor_2, '') || char(10, 10)));
+    END;
+    CREATE TRIGGER events_search_delete AFTER DELETE ON events WHEN old.corroborated = 1 BEGIN
+        INSERT INTO events_search (events_search, rowid, search, actors) VALUES ('delete', old.rowid,
+            lower(coalesce(old.notes, '') || char(10) || coalesce(old.location, '') || char(10) || coalesce(old.admin1, '') || char(10)
+              || coalesce(old.actor1, '') || char(10) || coalesce(old.actor2, '') || char(10) || coalesce(old.sources, '') || char(10)
+              || coalesce(old.mentions, '') || char(10, 10)),
+            lower(coalesce(old.actor1, '') || char(10) || coalesce(old.actor2, '') || char(10) || coalesce(old.assoc_actor_1, '') || char(10)
+              || coalesce(old.assoc_actor_2, '') || char(10, 10)));
+    END;
+    CREATE TRIGGER events_search_update AFTER UPDATE ON events BEGIN
+        INSERT INTO events_search (events_search, rowid, search, actors) SELECT 'delete', old.rowid,
+            lower(coalesce(old.notes, '') || char(10) || coalesce(old.location, '') || char(10) || coalesce(old.admin1, '') || char(10)
+              || coalesce(old.actor1, '') || char(10) || coalesce(old.actor2, '') || char(10) || coalesce(old.sources, '') || char(10)
+              || coalesce(old.mentions, '') || char(10, 10)),
+            lower(coalesce(old.actor1, '') || char(10) || coalesce(old.actor2, '') || char(10) || coalesce(old.assoc_actor_1, '') || char(10)
+              || coalesce(old.assoc_actor_2, '') || char(10, 10))
+            WHERE old.corroborated = 1;
+        INSERT INTO events_search (rowid, search, actors) SELECT new.rowid,
+            lower(coalesce(new.notes, '') || char(10) || coalesce(new.location, '') || char(10) || coalesce(new.admin1, '') || char(10)
+              || coalesce(new.actor1, '') || char(10) || coalesce(new.actor2, '') || char(10) || coalesce(new.sources, '') || char(10)
+              || coalesce(new.mentions, '') || char(10, 10)),
+            lower(coalesce(new.actor1, '') || char(10) || coalesce(new.actor2, '') || char(10) || coalesce(new.assoc_actor_1, '') || char(10)
+              || coalesce(new.assoc_actor_2, '') || char(10, 10))
+            WHERE new.corroborated = 1;
+    END;
+    INSERT INTO events_search (rowid, search, actors) SELECT rowid,
+            lower(coalesce(notes, '') || char(10) || coalesce(location, '') || char(10) || coalesce(admin1, '') || char(10)
+              || coalesce(actor1, '') || char(10) || coalesce(actor2, '') || char(10) || coalesce(sources, '') || char(10)
+              || coalesce(mentions, '') || char(10, 10)),
+            lower(coalesce(actor1, '') || char(10) || coalesce(actor2, '') || char(10) || coalesce(assoc_actor_1, '') || char(10)
+              || coalesce(assoc_actor_2, '') || char(10, 10))
+        FROM events WHERE corroborated = 1;
+    -- end sqlite only
+    CREATE INDEX events_pending ON events(corroborated) WHERE corroborated = 0;
+    DROP INDEX events_admin1;
+    CREATE INDEX events_admin1_counts ON events(admin1, event_type, claim_status, event_date, fatalities);
+    DROP INDEX events_type;
+    CREATE INDEX events_type ON events(event_type, event_date, fatalities);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+# A migration's block between these lines is SQLite's own (the FTS5 search index and its
+# triggers): PostgreSQL skips it (store_pg), and so does a SQLite without FTS5's trigram
+# tokenizer (before 3.34), whose web API then searches with LIKE.
+SQLITE_ONLY = re.compile(r"^\s*-- begin sqlite only$.*?^\s*-- end sqlite only$", re.M | re.S)
 
 
 def _event_values(ev: Event) -> list[Any]:
@@ -160,8 +230,20 @@ class Store:
                 raise SchemaTooNew(f"{self.display_name} has schema version {version}; this frontlines knows {SCHEMA_VERSION}")
             for i in range(version, SCHEMA_VERSION):
                 with self.conn:
-                    self.conn.executescript(MIGRATIONS[i])
+                    self.conn.executescript(self._runnable(MIGRATIONS[i]))
                     self.conn.execute(f"PRAGMA user_version = {i + 1}")
+
+    def _runnable(self, script: str) -> str:
+        """``script`` as this database can run it: a SQLite without FTS5's trigram tokenizer
+        skips the SQLite-only block (PostgreSQL's connection skips it itself)."""
+        if self.is_postgres or not SQLITE_ONLY.search(script):
+            return script
+        try:
+            self.conn.execute("CREATE VIRTUAL TABLE temp.fts5_trigram_probe USING fts5(x, tokenize='trigram case_sensitive 1')")
+            self.conn.execute("DROP TABLE temp.fts5_trigram_probe")
+        except sqlite3.OperationalError:
+            return SQLITE_ONLY.sub("", script)
+        return script
 
     @contextlib.contextmanager
     def exclusive(self, name: str) -> Iterator[None]:

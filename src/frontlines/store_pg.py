@@ -11,7 +11,8 @@ Dialect differences live here and only here:
   are 64-bit), ``INTEGER PRIMARY KEY AUTOINCREMENT`` is ``BIGSERIAL PRIMARY KEY``;
 * ``PRAGMA user_version`` reads and writes the table ``frontlines_schema``; other PRAGMAs
   are SQLite tuning and do nothing;
-* ``with conn:`` is a transaction (nested ones are savepoints), as in sqlite3.
+* ``with conn:`` is a transaction (nested ones are savepoints), as in sqlite3;
+* a migration's ``-- begin sqlite only`` ... ``-- end sqlite only`` block is skipped.
 
 Unique keys plus ``ON CONFLICT`` make concurrent writers safe: two processes storing the
 same article store it once. Migrations run under an advisory lock. PostGIS, when the
@@ -26,6 +27,7 @@ from typing import Any, Iterator, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import MissingExtra, StoreError
+from .store import SQLITE_ONLY
 
 # Any constant: the advisory lock key that serialises frontlines migrations on a server.
 MIGRATION_LOCK_KEY = 0x66726F6E  # "fron"
@@ -66,8 +68,9 @@ def _placeholders(sql: str) -> str:
 
 
 def split_script(script: str) -> list[str]:
-    """Statements of a migration script (no ``;`` inside literals in our migrations)."""
-    return [s.strip() for s in script.split(";") if s.strip()]
+    """Statements of a migration script (no ``;`` inside literals in our migrations), less
+    its SQLite-only block (whose trigger bodies hold ``;`` of their own)."""
+    return [s.strip() for s in SQLITE_ONLY.sub("", script).split(";") if s.strip()]
 
 
 class _EmptyCursor:

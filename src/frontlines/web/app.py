@@ -8,15 +8,17 @@ the page works with no network. Only GET routes exist and the database is opened
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from pathlib import Path
-from typing import Annotated, Any, Iterator
+from typing import Annotated, Any, AsyncIterator
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.gzip import GZipMiddleware
 
 from .. import __version__
@@ -195,7 +197,7 @@ def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
-def event_filter(
+async def event_filter(
     since: Annotated[str | None, Query(pattern=DATE, description="events on or after this date (YYYY-MM-DD)")] = None,
     until: Annotated[str | None, Query(pattern=DATE, description="events on or before this date (YYYY-MM-DD)")] = None,
     event_type: Annotated[list[str], Query(description="ACLED event type; repeat for several")] = [],  # noqa: B006
@@ -231,21 +233,18 @@ def _order(sort: str) -> str:
     return sort
 
 
-def connection(request: Request) -> Iterator[Any]:
-    """A read-only connection for one request."""
-    c = queries.connect(request.app.state.db)
-    try:
+async def connection(request: Request) -> AsyncIterator[Any]:
+    """A read-only connection for one request, from the application's pool. Taking it and
+    giving it back is quick, so that happens on the event loop; the routes with filters run
+    their queries in one worker thread (``run_in_threadpool``): every hop between threads
+    waits for a core, which costs more than the work on a busy two-core machine."""
+    with request.app.state.ledger.snapshot() as c:
         yield c
-    finally:
-        c.close()
 
 
 Conn = Annotated[Any, Depends(connection)]
-def resolved_filter(c: Conn, flt: Annotated[queries.EventFilter, Depends(event_filter)]) -> queries.EventFilter:
-    return queries.resolve_names(c, flt)
-
-
-Filter = Annotated[queries.EventFilter, Depends(resolved_filter)]
+# the filters as given; the routes resolve them against the ledger (``queries.resolve``)
+Filter = Annotated[queries.EventFilter, Depends(event_filter)]
 
 
 # -- the application -------------------------------------------------------------------
@@ -254,8 +253,15 @@ def create_app(db: str | Path, *, tiles: str | None = None, tiles_attribution: s
     import xstatic.pkg.leaflet as xs_leaflet
     import xstatic.pkg.leaflet_markercluster as xs_cluster
 
-    queries.connect(db).close()  # fail now, with a friendly error, if the ledger is unreadable
+    ledger = queries.ReadPool(db)  # fails now, with a friendly error, if the ledger is unreadable
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        ledger.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="frontlines",
         version=__version__,
         description="Read-only API over a frontlines event ledger: ACLED-compatible events with "
@@ -282,9 +288,10 @@ def create_app(db: str | Path, *, tiles: str | None = None, tiles_attribution: s
         return response
 
     app.state.db = db
+    app.state.ledger = ledger
 
     @app.get("/api/events", response_model=EventPage, response_model_exclude_none=False, tags=["events"])
-    def list_events(
+    async def list_events(
         c: Conn,
         flt: Filter,
         sort: SortParam = "-event_date",
@@ -293,10 +300,16 @@ def create_app(db: str | Path, *, tiles: str | None = None, tiles_attribution: s
         mentions: Annotated[bool, Query(description="include each event's evidence")] = False,
     ) -> dict[str, Any]:
         """Events matching the filters, one page at a time."""
+        order = _order(sort)
         cols = queries.EVENT_COLUMNS if mentions else queries.LIST_COLUMNS
-        rows = list(queries.iter_events(c, flt, sort=_order(sort), limit=limit, offset=offset, columns=cols))
-        total = len(rows) + offset if (len(rows) < limit and (rows or offset == 0)) else queries.count_events(c, flt)
-        return {"total": total, "limit": limit, "offset": offset, "sort": sort, "events": rows}
+
+        def page() -> dict[str, Any]:
+            queries.resolve(c, flt)
+            total = queries.count_events(c, flt)  # first: it tells iter_events how to read the page
+            rows = list(queries.iter_events(c, flt, sort=order, limit=limit, offset=offset, columns=cols, total=total))
+            return {"total": total, "limit": limit, "offset": offset, "sort": sort, "events": rows}
+
+        return await run_in_threadpool(page)
 
     @app.get(
         "/api/events.csv",
@@ -304,13 +317,19 @@ def create_app(db: str | Path, *, tiles: str | None = None, tiles_attribution: s
         response_class=Response,
         responses={200: {"content": {"text/csv": {}}, "description": "the SPEC record as CSV, evidence in one column"}},
     )
-    def events_csv(c: Conn, flt: Filter, sort: SortParam = "-event_date", limit: Annotated[int, Query(ge=1, le=MAX_DOWNLOAD)] = MAX_DOWNLOAD) -> Response:
+    async def events_csv(c: Conn, flt: Filter, sort: SortParam = "-event_date", limit: Annotated[int, Query(ge=1, le=MAX_DOWNLOAD)] = MAX_DOWNLOAD) -> Response:
         """Events matching the filters as a CSV download (the same columns as ``export --format csv``)."""
         from ..export import write_csv
 
-        buf = io.StringIO()
-        write_csv(queries.iter_events(c, flt, sort=_order(sort), limit=limit), buf)
-        return Response(buf.getvalue(), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": 'attachment; filename="events.csv"'})
+        order = _order(sort)
+
+        def table() -> str:
+            buf = io.StringIO()
+            write_csv(queries.iter_events(c, queries.resolve(c, flt), sort=order, limit=limit), buf)
+            return buf.getvalue()
+
+        body = await run_in_threadpool(table)
+        return Response(body, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": 'attachment; filename="events.csv"'})
 
     @app.get(
         "/api/events.geojson",
@@ -318,7 +337,7 @@ def create_app(db: str | Path, *, tiles: str | None = None, tiles_attribution: s
         response_class=Response,
         responses={200: {"content": {"application/geo+json": {}}, "description": "a GeoJSON FeatureCollection of points"}},
     )
-    def events_geojson(
+    async def events_geojson(
         c: Conn,
         flt: Filter,
         sort: SortParam = "-event_date",
@@ -327,11 +346,15 @@ def create_app(db: str | Path, *, tiles: str | None = None, tiles_attribution: s
         download: Annotated[bool, Query(description="send as an attachment")] = False,
     ) -> Response:
         """Events matching the filters as GeoJSON points (the SPEC record as properties)."""
+        order = _order(sort)
         cols = queries.MAP_COLUMNS if compact else queries.EVENT_COLUMNS
-        fc = feature_collection(queries.iter_events(c, flt, sort=_order(sort), limit=limit, columns=cols))
+
+        def collection() -> str:
+            fc = feature_collection(queries.iter_events(c, queries.resolve(c, flt), sort=order, limit=limit, columns=cols))
+            return json.dumps(fc, ensure_ascii=False, separators=(",", ":"))
+
         headers = {"Content-Disposition": 'attachment; filename="events.geojson"'} if download else {}
-        body = json.dumps(fc, ensure_ascii=False, separators=(",", ":"))
-        return Response(body, media_type="application/geo+json", headers=headers)
+        return Response(await run_in_threadpool(collection), media_type="application/geo+json", headers=headers)
 
     @app.get("/api/events/{event_id}", response_model=EventDetail, tags=["events"], responses={404: {"description": "no such event"}})
     def one_event(c: Conn, event_id: str) -> dict[str, Any]:
@@ -367,13 +390,13 @@ def create_app(db: str | Path, *, tiles: str | None = None, tiles_attribution: s
         return queries.list_sources(c)
 
     @app.get("/api/summary", response_model=Summary, tags=["charts"])
-    def summary(
+    async def summary(
         c: Conn,
         flt: Filter,
         bucket: Annotated[str, Query(pattern="^(auto|day|week|month)$", description="date bucket of by_date")] = "auto",
     ) -> dict[str, Any]:
         """Counts of the filtered events for charts: over time, by type, province and claim status."""
-        return queries.summary(c, flt, bucket=bucket)
+        return await run_in_threadpool(lambda: queries.summary(c, queries.resolve(c, flt), bucket=bucket))
 
     @app.get("/api/facets", response_model=Facets, tags=["charts"])
     def facets(c: Conn) -> dict[str, Any]:

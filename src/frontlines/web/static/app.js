@@ -14,7 +14,7 @@
   };
   const PAGE = 50;
   const MAP_LIMIT = 50000;
-  const state = { sort: "-event_date", offset: 0, selected: null, facets: null, generation: 0 };
+  const state = { sort: "-event_date", offset: 0, selected: null, facets: null, generation: 0, asked: {} };
   const $ = (id) => document.getElementById(id);
 
   // -- small DOM helpers -------------------------------------------------------------
@@ -45,6 +45,15 @@
     const r = await fetch(url, { headers: { Accept: "application/json" } });
     if (!r.ok) throw new Error(`${url}: ${r.status}`);
     return r.json();
+  }
+
+  // The answer to the latest request of a kind, or null when a newer one was asked since:
+  // answers can arrive out of order, and an older one must not be drawn over a newer one
+  // (a table sorted one way under a header that says the other).
+  async function latestJSON(kind, url) {
+    const asked = (state.asked[kind] = (state.asked[kind] || 0) + 1);
+    const data = await getJSON(url);
+    return asked === state.asked[kind] ? data : null;
   }
 
   // -- filters -------------------------------------------------------------------------
@@ -124,7 +133,8 @@
     const p = filterParams({ withBbox: false });
     p.set("compact", "true");
     p.set("limit", MAP_LIMIT);
-    const gj = await getJSON(`/api/events.geojson?${p}`);
+    const gj = await latestJSON("map", `/api/events.geojson?${p}`);
+    if (!gj) return;
     state.cluster.clearLayers();
     state.markers.clear();
     const markers = [];
@@ -153,7 +163,8 @@
 
   async function loadTimeline() {
     const p = filterParams({ withDates: false });
-    const s = await getJSON(`/api/summary?${p}`);
+    const s = await latestJSON("timeline", `/api/summary?${p}`);
+    if (!s) return;
     state.summary = s;
     drawTimeline();
   }
@@ -244,7 +255,8 @@
     p.set("sort", state.sort);
     p.set("limit", PAGE);
     p.set("offset", state.offset);
-    const page = await getJSON(`/api/events?${p}`);
+    const page = await latestJSON("table", `/api/events?${p}`);
+    if (!page) return;
     const body = $("events").tBodies[0];
     body.replaceChildren(...page.events.map((ev) => {
       const sw = el("span", { class: "swatch" });
