@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import write_section  # noqa: E402
@@ -288,10 +289,9 @@ def stage7_mentions(n: int, workers: int = 2) -> dict:
 
 
 def _peak_rss_kib() -> int:
-    """On a worker: its peak resident memory in KiB."""
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """On a worker: its peak resident memory in KiB (VmHWM: ``ru_maxrss`` of a spawned
+    process starts at its parent's size when it was forked, here gigabytes of reports)."""
+    return _hwm_kib(os.getpid())
 
 
 def _cpu_s() -> float:
@@ -349,6 +349,7 @@ def main() -> None:
     ap.add_argument("--memory-json", help="where the long memory run keeps its figures")
     ap.add_argument("--results-json", help="keep a full run's measurements here")
     ap.add_argument("--render", help="write up the measurements kept in this file (no new run)")
+    ap.add_argument("--only", help=f"measure only these parts again ({','.join(PARTS)}) into --results-json")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     from frontlines.gazetteer import Gazetteer
@@ -365,6 +366,11 @@ def main() -> None:
             return
         if args.render:
             res = json.loads(Path(args.render).read_text(encoding="utf-8"))
+        elif args.only:
+            # measure some parts again into the measurements kept in --results-json
+            kept = json.loads(Path(args.results_json).read_text(encoding="utf-8"))
+            res = run(args, tmp, args.only.split(","), kept)
+            Path(args.results_json).write_text(json.dumps(res), encoding="utf-8")
         else:
             res = run(args, tmp)
             if args.results_json:
@@ -380,30 +386,40 @@ def main() -> None:
         write_section("scale", body, ".venv/bin/python benchmarks/scale.py " + " ".join(res["argv"]))
 
 
-def run(args, tmp: Path) -> dict:
-    """Every measurement of a full run, as a JSON-able dict (``render`` writes it up)."""
-    sizes = sorted({int(s) for s in args.sizes.split(",") if s})
-    res: dict = {"argv": sys.argv[1:], "repeat": args.repeat, "scaling": args.scaling, "partition_size": args.partition_size,
-                 "load_before": os.getloadavg()}  # fmt: skip
+PARTS = ("scaling", "memory", "real", "ledger", "mentions")
+
+
+def run(args, tmp: Path, parts: Sequence[str] = PARTS, res: dict | None = None) -> dict:
+    """The measurements of ``parts``, added to ``res`` (a JSON-able dict that ``render``
+    writes up): a part measured again replaces its earlier figures."""
+    res = res if res is not None else {}
+    res.update({"argv": sys.argv[1:], "partition_size": args.partition_size})
+    load = os.getloadavg()
+    res.setdefault("load_before", load)
     corpus = make_corpus(tmp, args.scaling)
     res["synth_chars"] = synthetic_chars_per_article(corpus)
-    res["runs"] = {1: [], 2: []}
-    for _ in range(args.repeat):
-        for w in (1, 2):
-            r = measure(corpus, args.scaling, w, args.partition_size)
-            print(json.dumps({k: v for k, v in r.items() if k != "timeline"}), flush=True)
-            res["runs"][w].append(r)
-    res["mem_rows"] = []
-    for n in sizes:
-        r = measure(make_corpus(tmp, n), n, 2, args.partition_size)
-        print(json.dumps(r), flush=True)
-        res["mem_rows"].append(r)
-    res["real"] = real_text_rate(args.real_limit)
-    print(json.dumps(res["real"]), flush=True)
-    res["ledger"] = stage7_ledger(make_corpus(tmp, args.stage7_articles), tmp) if args.stage7_articles else None
-    print(json.dumps(res["ledger"]), flush=True)
-    res["mentions"] = stage7_mentions(args.mentions) if args.mentions else None
-    print(json.dumps(res["mentions"]), flush=True)
+    if "scaling" in parts:
+        res.update({"repeat": args.repeat, "scaling": args.scaling, "load_before": load, "runs": {1: [], 2: []}})
+        for _ in range(args.repeat):
+            for w in (1, 2):
+                r = measure(corpus, args.scaling, w, args.partition_size)
+                print(json.dumps({k: v for k, v in r.items() if k != "timeline"}), flush=True)
+                res["runs"][w].append(r)
+    if "memory" in parts:
+        res["mem_rows"] = []
+        for n in sorted({int(s) for s in args.sizes.split(",") if s}):
+            r = measure(make_corpus(tmp, n), n, 2, args.partition_size)
+            print(json.dumps(r), flush=True)
+            res["mem_rows"].append(r)
+    if "real" in parts:
+        res["real"] = real_text_rate(args.real_limit)
+        print(json.dumps(res["real"]), flush=True)
+    if "ledger" in parts:
+        res["ledger"] = stage7_ledger(make_corpus(tmp, args.stage7_articles), tmp) if args.stage7_articles else None
+        print(json.dumps(res["ledger"]), flush=True)
+    if "mentions" in parts:
+        res["mentions"] = stage7_mentions(args.mentions) if args.mentions else None
+        print(json.dumps(res["mentions"]), flush=True)
     res["load_after"] = os.getloadavg()
     return res
 

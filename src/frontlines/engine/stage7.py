@@ -6,7 +6,7 @@ one that runs them on the cluster's workers:
 
 * **clustering, per block.** Reports are cut into blocks: a *region* (country and
   family group: no two reports of different regions can ever be linked) times a *date
-  window* (consecutive anchor days holding about ``task_reports`` reports). A block task
+  window* (consecutive anchor days holding about ``block_reports`` reports). A block task
   gets its window's reports (the core) plus the reports of the same region within reach
   of them on either side (the margin: a pair is only a candidate when the anchors are no
   further apart than the larger of the two date slacks). It computes every link that
@@ -24,7 +24,8 @@ one that runs them on the cluster's workers:
   pairs they found into the same groups and picks the same root of each.
 * **building events**, a batch of clusters per task.
 
-Workers hold one block or one batch at a time; the client holds what a local pass holds.
+Tasks go out in a bounded window (``map_bounded``): workers hold one block or batch at a
+time, and the client, besides what a local pass holds, a few tasks' inputs.
 """
 
 from __future__ import annotations
@@ -37,10 +38,11 @@ from typing import Any, Callable, Iterator, Sequence
 from distributed import as_completed
 
 from ..corroborate import Built, Clusterer, EventBuilder, LocalSteps, Report
-
-# The fields a worker needs to cluster a report: all but the record, which stays here.
-CLUSTER_FIELDS = tuple(f.name for f in dataclasses.fields(Report) if f.name != "record")
 from ..provenance import ArticleSource, SourceBook, reuse_roots
+
+# The fields a worker needs to cluster a report, sent as a plain tuple (half the cost of
+# pickling the dataclass): all but the record, which stays on the client.
+CLUSTER_FIELDS = tuple(f.name for f in dataclasses.fields(Report) if f.name != "record")
 
 # Reports per event-building task: big enough that a task's work (about 0.5 ms a report)
 # dwarfs Dask's per-task cost (about 1 ms), small enough that a worker holds a few MB.
