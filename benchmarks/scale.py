@@ -166,6 +166,32 @@ def make_corpus(root: Path, n: int) -> Path:
     return path
 
 
+def one_process_rss(corpus: Path, n: int, partition_size: int, checkpoints: int = 4) -> dict:
+    """A worker's work without Dask: the partitions of ``corpus`` through stages 1-6 and
+    into Parquet parts in this one process, its RSS after each quarter. What the engine
+    itself holds (nothing from one partition to the next) apart from the Dask worker's."""
+    import psutil
+
+    from frontlines.engine.dask_run import write_parquet_part
+    from frontlines.engine.partitions import iter_partitions, read_partition
+    from frontlines.pipeline import Pipeline
+    from frontlines.records import Article
+
+    out = Path(tempfile.mkdtemp(prefix="scale-one-"))
+    pipe, me = Pipeline(), psutil.Process()
+    done, timeline = 0, []
+    try:
+        for part in iter_partitions([corpus], size=partition_size):
+            results = [pipe.process(a) for a in read_partition(part) if isinstance(a, Article)]
+            write_parquet_part(out, part.key, results, [])
+            before, done = done, done + len(results)
+            if done * checkpoints // n != before * checkpoints // n:
+                timeline.append((done / n, me.memory_info().rss / 2**20))
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return {"n": n, "timeline": timeline}
+
+
 # -- one core on real text -------------------------------------------------------------
 def real_text_rate(limit: int = 0) -> dict | None:
     """Stages 1-6 in one process over the FA-KES articles (real reporting, longer than
@@ -222,7 +248,7 @@ def stage7_ledger(corpus: Path, tmp: Path, workers: int = 2) -> dict:
             s.save_article(r.article, r.clean_text, r.removed, r.warnings, r.events)
             profiles.append(r.source)  # profiled for stage 7 by the workers, as in any run
         s.save_article_sources(profiles)
-    out = {"articles": len(arts)}
+    out = {"articles": len(arts), "load": os.getloadavg()[0]}
     for mode in ("local", "cluster"):
         db = tmp / f"stage7-{mode}.db"
         shutil.copy(base, db)
@@ -263,6 +289,7 @@ def stage7_mentions(n: int, workers: int = 2) -> dict:
 
     settings = load_settings()
     clusterer = Clusterer(settings)
+    load = os.getloadavg()[0]
     records, _, published = corpus(n)
     t0 = time.perf_counter()
     reports = [report_from_record(rec, f"art{rec['event_id']}", pub, clusterer.families, settings) for rec, pub in zip(records, published)]
@@ -282,7 +309,7 @@ def stage7_mentions(n: int, workers: int = 2) -> dict:
         peaks = list(c.run(_peak_rss_kib).values())
     return {
         "mentions": n, "events": len(want), "features_s": features, "local_s": local, "cluster_s": cluster, "equal": got == want,
-        "local_cpu": local_cpu, "client_cpu": client_cpu, "worker_cpu": worker_cpu,
+        "local_cpu": local_cpu, "client_cpu": client_cpu, "worker_cpu": worker_cpu, "load": load,
         "blocks": len(plan_blocks(clusterer, reports, steps.block_reports)), "worker_peaks_mb": sorted((p / 1024 for p in peaks), reverse=True),
         "client_rss_mb": psutil.Process().memory_info().rss / 2**20,
     }  # fmt: skip
@@ -394,12 +421,10 @@ def run(args, tmp: Path, parts: Sequence[str] = PARTS, res: dict | None = None) 
     writes up): a part measured again replaces its earlier figures."""
     res = res if res is not None else {}
     res.update({"argv": sys.argv[1:], "partition_size": args.partition_size})
-    load = os.getloadavg()
-    res.setdefault("load_before", load)
     corpus = make_corpus(tmp, args.scaling)
     res["synth_chars"] = synthetic_chars_per_article(corpus)
     if "scaling" in parts:
-        res.update({"repeat": args.repeat, "scaling": args.scaling, "load_before": load, "runs": {1: [], 2: []}})
+        res.update({"repeat": args.repeat, "scaling": args.scaling, "runs": {1: [], 2: []}})
         for _ in range(args.repeat):
             for w in (1, 2):
                 r = measure(corpus, args.scaling, w, args.partition_size)
@@ -407,10 +432,13 @@ def run(args, tmp: Path, parts: Sequence[str] = PARTS, res: dict | None = None) 
                 res["runs"][w].append(r)
     if "memory" in parts:
         res["mem_rows"] = []
-        for n in sorted({int(s) for s in args.sizes.split(",") if s}):
+        sizes = sorted({int(s) for s in args.sizes.split(",") if s})
+        for n in sizes:
             r = measure(make_corpus(tmp, n), n, 2, args.partition_size)
             print(json.dumps(r), flush=True)
             res["mem_rows"].append(r)
+        res["one_process"] = one_process_rss(make_corpus(tmp, sizes[-1]), sizes[-1], args.partition_size)
+        print(json.dumps(res["one_process"]), flush=True)
     if "real" in parts:
         res["real"] = real_text_rate(args.real_limit)
         print(json.dumps(res["real"]), flush=True)
@@ -420,7 +448,6 @@ def run(args, tmp: Path, parts: Sequence[str] = PARTS, res: dict | None = None) 
     if "mentions" in parts:
         res["mentions"] = stage7_mentions(args.mentions) if args.mentions else None
         print(json.dumps(res["mentions"]), flush=True)
-    res["load_after"] = os.getloadavg()
     return res
 
 
@@ -430,17 +457,16 @@ def render(res: dict, long_run: dict | None) -> str:
     one = max(runs[1], key=lambda r: r["rate"])
     two = max(runs[2], key=lambda r: r["rate"])
     mem_rows, real, ledger, mentions = res["mem_rows"], res["real"], res["ledger"], res["mentions"]
-    load_before, load_after, synth_chars = res["load_before"], res["load_after"], res["synth_chars"]
+    synth_chars = res["synth_chars"]
 
     speedup = two["rate"] / one["rate"]
     speedup_cpu = two["cpu_rate"] / one["cpu_rate"]
     lines = [
         f"Synthetic corpus (`frontlines.engine.synthetic`, {synth_chars:,.0f} characters an article, JSONL shards of "
         f"{SHARD_ARTICLES:,}), `run_dask` on a local cluster, {res['partition_size']} articles per partition, stages 1-6 into a "
-        f"Parquet dataset. The machine (2 cores) is shared with other sessions: load average "
-        f"{load_before[0]:.1f} / {load_before[1]:.1f} / {load_before[2]:.1f} (1 / 5 / 15 min) at the start, "
-        f"{load_after[0]:.1f} / {load_after[1]:.1f} / {load_after[2]:.1f} at the end; each row gives the 1-minute load "
-        "when it started.",
+        "Parquet dataset. The machine (2 cores) is shared with other sessions; each measurement gives the 1-minute load "
+        "average when it started, which counts this benchmark's own processes (and, while it ran, the niced "
+        "1,000,000-article run below).",
         "",
         f"### Scaling: 1 vs 2 workers ({res['scaling']:,} articles, best of {res['repeat']} alternating runs)",
         "",
@@ -476,6 +502,11 @@ def render(res: dict, long_run: dict | None) -> str:
                       f"beside other work: {long_run['wall_s'] / 3600:.1f} h, load {long_run['load']:.1f} when it started."]
     else:
         lines += ["", "No 1,000,000-article run is reported here (run `--memory-only 1000000 --memory-json FILE` first)."]
+    single = res.get("one_process")
+    if single:
+        lines += ["", f"The same work in one process without Dask ({single['n']:,} articles, partition after partition through "
+                      "stages 1-6 into Parquet parts): RSS " + " / ".join(f"{mb:.0f}" for _, mb in single["timeline"]) +
+                      " MB after each quarter."]  # fmt: skip
     lines += [
         "",
         "The client holds partition descriptors (paths and byte ranges) and a window of 2 partitions per worker; a "
@@ -489,7 +520,7 @@ def render(res: dict, long_run: dict | None) -> str:
         lines += [
             f"A stored ledger of {ledger['articles']:,} synthetic articles ({ledger['reports']:,} article-level reports, "
             f"{ledger['events']:,} events after corroboration, {ledger['multi']:,} of them from more than one outlet), profiled "
-            f"for provenance as every run's workers do. `corroborate_store` in one process: **{ledger['local_s']:.1f} s** "
+            f"for provenance as every run's workers do (load {ledger.get('load', float('nan')):.1f}). `corroborate_store` in one process: **{ledger['local_s']:.1f} s** "
             f"({ledger['local_cpu']:.1f} CPU s). With its provenance comparisons, clustering blocks and event building on 2 "
             f"workers (`ClusterSteps`): **{ledger['cluster_s']:.1f} s**, of which the client used {ledger['client_cpu']:.1f} CPU s "
             f"and the workers {' and '.join(f'{c:.1f}' for c in ledger['worker_cpu'])}. The two ledgers are "
@@ -498,7 +529,8 @@ def render(res: dict, long_run: dict | None) -> str:
         ]
     if mentions:
         lines += [
-            f"**{mentions['mentions']:,} mentions** (`cluster_synth`'s corpus, {mentions['events']:,} events): features "
+            f"**{mentions['mentions']:,} mentions** (`cluster_synth`'s corpus, {mentions['events']:,} events; load "
+            f"{mentions.get('load', float('nan')):.1f}): features "
             f"{mentions['features_s']:.1f} s, then clustering **{mentions['local_s']:.1f} s** in one process "
             f"({mentions['local_cpu']:.1f} CPU s), so **{mentions['features_s'] + mentions['local_s']:.0f} s** from "
             f"article-level records to clusters. Block by block on 2 workers ({mentions['blocks']:,} blocks, region x date "
