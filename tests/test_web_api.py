@@ -524,6 +524,45 @@ def test_search_index_follows_writes(ledger, tmp_path):
         assert ids(get(client, q="zxcvburg")) == {"copied", "unseen"}, "LIKE, when the index missed a write"
 
 
+def test_stage7_rewrites_keep_the_search_index(tmp_path, gazetteer):
+    """Stage 7 indexes in bulk, its triggers set aside inside its own transaction: after a
+    second run that rewrites stored events (new reports join them), the index holds exactly
+    the corroborated events, answers as LIKE does, and the triggers are back."""
+    import frontlines
+    from frontlines.store import Store
+    from frontlines.web import queries
+
+    files = sorted(p for p in (ROOT / "examples").iterdir() if p.name != "README.md")
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, part in ((first, files[::2]), (second, files[1::2])):
+        folder.mkdir()
+        for f in part:
+            shutil.copy(f, folder / f.name)
+    db = tmp_path / "two_runs.db"
+    frontlines.run([str(first)], db=str(db), workers=1)
+    with sqlite3.connect(db) as conn:
+        before = {r[0]: r[1] for r in conn.execute("SELECT event_id, mentions FROM events")}
+    frontlines.run([str(second)], db=str(db), workers=1)
+    with Store(db) as store:
+        rewritten = {h["event_id"] for h in store.event_history() if h["event_id"] in before and h["field"] == "source_count"}
+    assert rewritten, "the second run must add reports to stored events"
+    with sqlite3.connect(db) as conn:
+        triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert triggers == {"events_search_insert", "events_search_delete", "events_search_update"}
+    rows = raw_rows(db)
+    conn = queries.connect(db)
+    try:
+        assert queries.search_index_ready(conn)
+        for q in ("Saraqib", "killed", "17", "al-", '"sentence":', "zzzunmatched"):
+            flt = queries.resolve(conn, queries.EventFilter(q=q))
+            assert flt.matches is not None
+            assert {e["event_id"] for e in queries.iter_events(conn, flt)} == text_oracle(rows, q=q), q
+        flt = queries.resolve(conn, queries.EventFilter(actor="forces"))
+        assert {e["event_id"] for e in queries.iter_events(conn, flt)} == text_oracle(rows, actor="forces")
+    finally:
+        conn.close()
+
+
 def test_migration_indexes_an_existing_ledger(tmp_path):
     """Opening a ledger of schema 3 builds the index from the events already stored."""
     from frontlines.store import MIGRATIONS, Store

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import yaml
 
 from frontlines import errors
+from frontlines.datafiles import load_yaml
 from frontlines.records import Article, Doc, OffsetMap, Removed
 
 # --- thresholds ---------------------------------------------------------------------
@@ -75,7 +75,7 @@ def load_rules(path: str | os.PathLike | None = None) -> Rules:
         raw = resources.files("frontlines").joinpath("data/boilerplate.yaml").read_text("utf-8")
     else:
         raw = Path(path).read_text("utf-8")
-    data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    data = load_yaml(raw) or {}
     return Rules(
         thread_headers=_alternation(data.get("thread_headers", []), "thread_headers"),
         thread_starts=_alternation(data.get("thread_starts", []), "thread_starts"),

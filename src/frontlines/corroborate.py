@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Iterable, Sequence
 
-import yaml
 
+from .datafiles import load_yaml
 from .provenance import ArticleSource, Origin, SourceBook, article_source, fingerprints, load_settings, reuse_roots, words
 from .records import Event, interaction_code
 
@@ -52,7 +52,7 @@ _STOP = frozenset(
 
 def family_of_sub_events() -> dict[str, str]:
     """Sub-event type -> family, from the event lexicon (``data/event_types.yaml``)."""
-    raw = yaml.safe_load(resources.files("frontlines").joinpath("data/event_types.yaml").read_text("utf-8"))
+    raw = load_yaml(resources.files("frontlines").joinpath("data/event_types.yaml").read_text("utf-8"))
     return {name: (e or {}).get("family", "other") for name, e in (raw.get("sub_events") or {}).items()}
 
 

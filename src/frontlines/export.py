@@ -15,8 +15,8 @@ import struct
 from importlib import resources
 from typing import IO, Any, Iterable
 
-import yaml
 
+from .datafiles import load_yaml
 from .errors import ExportError, MissingExtra
 
 SPEC_FIELDS = [
@@ -129,7 +129,7 @@ def write_csv(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
 
 def acled_regions() -> dict[str, str]:
     path = resources.files("frontlines") / "data" / "acled_regions.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = load_yaml(path.read_text(encoding="utf-8"))
     return {iso3: region for region, codes in raw.items() for iso3 in codes}
 
 

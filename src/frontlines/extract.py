@@ -19,6 +19,7 @@ from typing import Iterable
 
 import yaml
 
+from .datafiles import load_yaml
 from .errors import LexiconError
 from .annotate.actors import lower_same_len
 from .records import Doc, Evidence, EventMention, Sentence, Span
@@ -112,7 +113,7 @@ class Lexicon:
 def _read_yaml(path: Path) -> dict:
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+            return load_yaml(fh) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise LexiconError(f"cannot read lexicon {path}: {exc}") from exc
 

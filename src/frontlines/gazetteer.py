@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from .datafiles import load_yaml
 from .errors import GazetteerError, GazetteerImportError
 from .records import Place
 
@@ -201,7 +202,7 @@ def _load_yaml(name: str):
     path = _data_path(name)
     try:
         with open(path, encoding="utf-8") as f:
-            return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+            return load_yaml(f) or {}
     except (OSError, yaml.YAMLError) as e:
         raise GazetteerError(f"cannot read {path}: {e}") from e
 

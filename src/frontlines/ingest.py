@@ -26,9 +26,9 @@ from types import MappingProxyType
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-import yaml
 
 from frontlines import errors
+from frontlines.datafiles import load_yaml
 from frontlines.records import Article, Skip
 
 # --- thresholds ---------------------------------------------------------------------
@@ -130,7 +130,7 @@ def load_outlets(path: str | os.PathLike | None = None) -> list[dict]:
         raw = resources.files("frontlines").joinpath("data/outlets.yaml").read_text("utf-8")
     else:
         raw = Path(path).read_text("utf-8")
-    data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or []
+    data = load_yaml(raw) or []
     if not isinstance(data, list):
         raise errors.LexiconError(f"{path or 'outlets.yaml'}: expected a list of outlets")
     out = []

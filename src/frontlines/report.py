@@ -161,10 +161,10 @@ def sourcing_phrase(ev: dict[str, Any]) -> str:
 
 def phrases() -> dict[str, str]:
     """Sub-event type -> the noun phrase a sentence uses (templates/report_phrases.yaml)."""
-    import yaml
+    from .datafiles import load_yaml
 
     path = resources.files("frontlines") / "templates" / "report_phrases.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return load_yaml(path.read_text(encoding="utf-8")) or {}
 
 
 def describe(ev: dict[str, Any], words: dict[str, str] | None = None) -> str:

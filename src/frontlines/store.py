@@ -167,6 +167,19 @@ SCHEMA_VERSION = len(MIGRATIONS)
 SQLITE_ONLY = re.compile(r"^\s*-- begin sqlite only$.*?^\s*-- end sqlite only$", re.M | re.S)
 
 
+# The search index's two texts of an events row (as migration 4's triggers compute them),
+# for stage 7's bulk writes: FTS5 flushes its pending terms at every statement of a trigger,
+# so indexing row by row cost stage 7 about three times one INSERT ... SELECT (measured on
+# FA-KES: 2.2 s against 0.65 s CPU for 2,436 events).
+SEARCH_VALUES_SQL = (
+    "lower(coalesce(notes, '') || char(10) || coalesce(location, '') || char(10) || coalesce(admin1, '') || char(10)"
+    " || coalesce(actor1, '') || char(10) || coalesce(actor2, '') || char(10) || coalesce(sources, '') || char(10)"
+    " || coalesce(mentions, '') || char(10, 10)),"
+    " lower(coalesce(actor1, '') || char(10) || coalesce(actor2, '') || char(10) || coalesce(assoc_actor_1, '') || char(10)"
+    " || coalesce(assoc_actor_2, '') || char(10, 10))"
+)
+
+
 def _event_values(ev: Event) -> list[Any]:
     """An event's column values after ``event_id``, as stored: lists as JSON, the flag as
     0/1. Read straight off the fields: the JSON columns hold plain dicts and lists already,
@@ -449,6 +462,11 @@ class Store:
         cols = ["event_id", "article_id"] + EVENT_COLUMNS[1:] + ["corroborated"]
         marks = ",".join("?" * len(cols))
         with self.conn:
+            if not self.is_postgres and not self.conn.in_transaction:
+                self.conn.execute("BEGIN")  # the trigger swap below must be inside it
+            # the search index follows in two statements, not a trigger per row (SEARCH_VALUES_SQL)
+            touched = json.dumps(sorted(set(retired) | {ev.event_id for ev, _ in events}))
+            triggers = self._suspend_search_triggers(touched)
             for eid in pending_ids:
                 self.conn.execute("DELETE FROM events WHERE event_id = ? AND corroborated = 0", (eid,))
             for row in mentions:
@@ -472,6 +490,34 @@ class Store:
                 "INSERT INTO event_changes (kind, event_id, other_event_id, detail, changed_at) VALUES (?,?,?,?,?)",
                 changes,
             )
+            if triggers:
+                self.conn.execute(
+                    f"INSERT INTO events_search (rowid, search, actors) SELECT rowid, {SEARCH_VALUES_SQL} FROM events "
+                    "WHERE corroborated = 1 AND event_id IN (SELECT value FROM json_each(?)) ORDER BY rowid",
+                    (touched,),
+                )
+                for sql in triggers:
+                    self.conn.execute(sql)
+
+    def _suspend_search_triggers(self, event_ids: str) -> list[str]:
+        """Inside the open transaction: take the stored events ``event_ids`` (a JSON list)
+        out of the search index in one statement and drop the index's triggers, returning
+        their SQL to re-create before the commit (DDL is transactional in SQLite: no other
+        connection ever sees the ledger without them). Nothing on PostgreSQL, or without
+        the index."""
+        if self.is_postgres:
+            return []
+        triggers = self.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events' AND name LIKE 'events_search%'").fetchall()
+        if not triggers:
+            return []
+        self.conn.execute(
+            f"INSERT INTO events_search (events_search, rowid, search, actors) SELECT 'delete', rowid, {SEARCH_VALUES_SQL} FROM events "
+            "WHERE corroborated = 1 AND event_id IN (SELECT value FROM json_each(?)) ORDER BY rowid",
+            (event_ids,),
+        )
+        for name, _ in triggers:
+            self.conn.execute(f"DROP TRIGGER {name}")
+        return [sql for _, sql in triggers]
 
     def event_reports(self, event_id: str) -> list[dict[str, Any]]:
         """The article-level reports that make up an event."""

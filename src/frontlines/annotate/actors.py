@@ -17,8 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
+from frontlines.datafiles import load_yaml
 from frontlines.records import Doc, Span
 
 # A generic partisan actor ("terrorists") is re-coded as a named actor when the name
@@ -32,10 +31,9 @@ SHORT_ACRONYM_LEN = 5
 
 def load_data(name: str, extra_files: Iterable[str | Path] = ()) -> list[dict[str, Any]]:
     """The packaged data file ``name`` followed by user files, each parsed as YAML."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it: 10x faster
-    docs = [yaml.load(resources.files("frontlines").joinpath("data", name).read_text("utf-8"), Loader=loader)]
+    docs = [load_yaml(resources.files("frontlines").joinpath("data", name).read_text("utf-8"))]
     for path in extra_files:
-        docs.append(yaml.load(Path(path).read_text("utf-8"), Loader=loader))
+        docs.append(load_yaml(Path(path).read_text("utf-8")))
     return [d or {} for d in docs]
 
 

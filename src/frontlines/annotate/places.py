@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from ..datafiles import load_yaml
 from ..errors import GazetteerError
 from ..gazetteer import TIER_SKELETON, Gazetteer, normalize_name
 from ..records import Doc, Place, Span
@@ -83,7 +84,7 @@ def _stoplist() -> _Stoplist:
     path = Path(__file__).resolve().parent.parent / "data" / "place_stoplist.yaml"
     try:
         with open(path, encoding="utf-8") as f:
-            data = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+            data = load_yaml(f) or {}
     except (OSError, yaml.YAMLError) as e:
         raise GazetteerError(f"cannot read {path}: {e}") from e
     words = frozenset(normalize_name(str(w)) for w in data.get("words") or [] if isinstance(w, str) and normalize_name(w))
