@@ -467,21 +467,21 @@ class Store:
             # the search index follows in two statements, not a trigger per row (SEARCH_VALUES_SQL)
             touched = json.dumps(sorted(set(retired) | {ev.event_id for ev, _ in events}))
             triggers = self._suspend_search_triggers(touched)
-            for eid in pending_ids:
-                self.conn.execute("DELETE FROM events WHERE event_id = ? AND corroborated = 0", (eid,))
-            for row in mentions:
-                self.conn.execute("DELETE FROM mentions WHERE mention_id = ?", (row[0],))
-                self.conn.execute(
-                    "INSERT INTO mentions (mention_id, event_id, article_id, published, family, sub_event_type, "
-                    "event_date, anchor_date, iso3, admin1, record) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    row,
-                )
-            for eid in retired:
-                self.conn.execute("DELETE FROM events WHERE event_id = ? AND corroborated = 1", (eid,))
-            for ev, first_article in events:
-                values = [ev.event_id, first_article] + _event_values(ev) + [1]
-                self.conn.execute("DELETE FROM events WHERE event_id = ?", (ev.event_id,))
-                self.conn.execute(f"INSERT INTO events ({','.join(cols)}) VALUES ({marks})", values)
+            # ids are unique within each list, so deleting all before inserting all is the
+            # same as row by row, with one call per statement instead of one per row
+            self.conn.executemany("DELETE FROM events WHERE event_id = ? AND corroborated = 0", [(eid,) for eid in pending_ids])
+            self.conn.executemany("DELETE FROM mentions WHERE mention_id = ?", [(row[0],) for row in mentions])
+            self.conn.executemany(
+                "INSERT INTO mentions (mention_id, event_id, article_id, published, family, sub_event_type, "
+                "event_date, anchor_date, iso3, admin1, record) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                mentions,
+            )
+            self.conn.executemany("DELETE FROM events WHERE event_id = ? AND corroborated = 1", [(eid,) for eid in retired])
+            self.conn.executemany("DELETE FROM events WHERE event_id = ?", [(ev.event_id,) for ev, _ in events])
+            self.conn.executemany(
+                f"INSERT INTO events ({','.join(cols)}) VALUES ({marks})",
+                [[ev.event_id, first_article] + _event_values(ev) + [1] for ev, first_article in events],
+            )
             self.conn.executemany(
                 "INSERT INTO event_history (event_id, article_id, field, old_value, new_value, changed_at) VALUES (?,?,?,?,?,?)",
                 history,
