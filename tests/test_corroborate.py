@@ -108,29 +108,6 @@ def test_same_input_in_another_order_gives_the_same_ids(batch, gazetteer, tmp_pa
     assert {e["event_id"]: _articles(e) for e in again} == {e["event_id"]: _articles(e) for e in events}
 
 
-def test_worker_pool_builds_the_same_ledger(batch, gazetteer, tmp_path, monkeypatch):
-    """With a worker pool, stage 7 builds the events on the workers (``PoolSteps``): the
-    events, reports and history are those of one process."""
-    import frontlines.pipeline as pipeline
-
-    db_one, events = batch
-    monkeypatch.setattr(pipeline, "MIN_ARTICLES_FOR_WORKERS", 1)  # the gold sets are small
-    monkeypatch.setattr(pipeline, "MIN_EVENTS_FOR_POOL", 1)
-    built_on_pool = []
-    real_build = pipeline.PoolSteps.build
-    monkeypatch.setattr(pipeline.PoolSteps, "build", lambda self, *a: built_on_pool.append(len(a[1])) or real_build(self, *a))
-    db = tmp_path / "pool.db"
-    frontlines.run([str(f) for f in ALL_FILES], db, workers=2, options=frontlines.Options(gazetteer_path=gazetteer.path))
-    assert built_on_pool and built_on_pool[0] == len(events)
-    assert _events(db) == events
-    with Store(db) as pool, Store(db_one) as one:
-        assert [r for r in pool.conn.execute("SELECT mention_id, event_id, record FROM mentions ORDER BY mention_id")] == [
-            r for r in one.conn.execute("SELECT mention_id, event_id, record FROM mentions ORDER BY mention_id")
-        ]
-        strip = lambda rows: sorted(tuple(v for k, v in h.items() if k != "changed_at") for h in rows)  # noqa: E731
-        assert strip(pool.event_history()) == strip(one.event_history())
-
-
 def test_rerun_changes_nothing(batch, gazetteer):
     db, events = batch
     with Store(db) as s:

@@ -715,14 +715,6 @@ class LocalSteps:
         return [builder.build(event_id, members, sources, roots) for event_id, members in jobs]
 
 
-def build_inputs(jobs: Sequence[tuple[str, list[Report]]], sources: dict[str, ArticleSource], roots: dict[str, str]) -> tuple:
-    """What another process needs to build ``jobs``: the jobs, and the profiles and roots
-    of their articles (a reprint's original is read too)."""
-    arts = {r.article_id for _, members in jobs for r in members}
-    arts |= {roots[a] for a in arts if a in roots}
-    return jobs, {a: sources[a] for a in arts if a in sources}, {a: roots[a] for a in arts if a in roots}
-
-
 def corroborate_store(
     store, *, settings: dict[str, Any] | None = None, book: SourceBook | None = None, steps: LocalSteps | None = None
 ) -> CorroborationSummary:

@@ -17,7 +17,6 @@ or a cluster worker later, can run them; only the main process writes to the sto
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing as mp
 import os
 import sys
@@ -43,13 +42,6 @@ from .store import Store
 MIN_ARTICLES_FOR_WORKERS = 32
 # Provenance profiles from the workers are written this many at a time (one transaction).
 SOURCE_BATCH = 200
-# Stage 7 builds its events on the worker pool when a pass builds at least this many: on
-# FA-KES (2,436 events) building takes ~0.9 s in one process and shipping the clusters
-# there and back ~0.15 s, so a few hundred events are where the second core starts to pay.
-MIN_EVENTS_FOR_POOL = 300
-# Batches per worker for stage 7's event building: more than one, so that a worker that
-# drew the big incidents does not hold up the others.
-BUILD_BATCHES_PER_WORKER = 4
 
 
 @dataclass
@@ -82,33 +74,13 @@ class Pipeline:
         self._stages: list[tuple[str, Callable[[Doc], object]]] | None = None
         self.thresholds = load_thresholds(self.options.thresholds_file)
         self._gaz: Gazetteer | None = None
-        self._stage7_settings: dict | None = None
-        self._builder: Any = None  # corroborate.EventBuilder, made on first use
+        self._reuse_settings: dict | None = None  # stage 7's settings, for ArticleResult.source
 
     @property
     def gazetteer(self) -> Gazetteer:
         if self._gaz is None:
             self._gaz = Gazetteer.open(self.options.gazetteer_path)
         return self._gaz
-
-    @property
-    def stage7_settings(self) -> dict:
-        """Stage 7's settings (``data/corroboration.toml``): the workers profile each
-        article for it (``ArticleResult.source``) and build its events."""
-        if self._stage7_settings is None:
-            from .provenance import load_settings
-
-            self._stage7_settings = load_settings()
-        return self._stage7_settings
-
-    def event_builder(self):
-        """Stage 7's ``corroborate.EventBuilder`` (its source book compiles the attribution
-        patterns: made once, before the workers fork, like the stages)."""
-        if self._builder is None:
-            from .corroborate import EventBuilder
-
-            self._builder = EventBuilder(self.stage7_settings)
-        return self._builder
 
     def stages(self) -> list[tuple[str, Callable[[Doc], object]]]:
         """The registered stages in order, each a callable over the Doc."""
@@ -152,8 +124,12 @@ class Pipeline:
         if doc.text.strip():
             from .provenance import article_source
 
+            if self._reuse_settings is None:
+                from .provenance import load_settings
+
+                self._reuse_settings = load_settings()
             published = article.published.isoformat() if article.published else None
-            source = article_source(article.article_id, article.outlet, published, doc.text, self.stage7_settings)
+            source = article_source(article.article_id, article.outlet, published, doc.text, self._reuse_settings)
         return ArticleResult(article, doc.text, doc.removed, doc.warnings, events, source)
 
 
@@ -176,36 +152,6 @@ def _work(article: Article) -> ArticleResult:
     return _worker_pipeline.process(article)
 
 
-def _build_events(task: tuple) -> list:
-    """Stage 7 on a worker: build one batch of events (``PoolSteps``)."""
-    assert _worker_pipeline is not None
-    jobs, sources, roots = task
-    builder = _worker_pipeline.event_builder()
-    return [builder.build(event_id, members, sources, roots) for event_id, members in jobs]
-
-
-class PoolSteps:
-    """Stage 7's event building (``corroborate.LocalSteps.build``) on the run's worker
-    pool; the other steps stay in this process. Each event is built from its own cluster
-    alone, so the events are the same wherever they are built."""
-
-    def __init__(self, pool, workers: int):
-        from .corroborate import LocalSteps
-
-        self._local = LocalSteps()
-        self.pool, self.workers = pool, workers
-        self.roots, self.cluster = self._local.roots, self._local.cluster
-
-    def build(self, builder, jobs, sources, roots) -> list:
-        if len(jobs) < MIN_EVENTS_FOR_POOL:
-            return self._local.build(builder, jobs, sources, roots)
-        from .corroborate import build_inputs
-
-        size = -(-len(jobs) // (self.workers * BUILD_BATCHES_PER_WORKER))
-        tasks = [build_inputs(jobs[i : i + size], sources, roots) for i in range(0, len(jobs), size)]
-        return [built for part in self.pool.imap(_build_events, tasks) for built in part]
-
-
 @dataclass
 class RunSummary:
     seen: int = 0
@@ -221,32 +167,22 @@ def process_many(
 ) -> Iterator[ArticleResult]:
     """Stages 2-6 over many articles, in input order, in parallel when it pays."""
     options = options or Options()
-    with _worker_pool(options, workers, len(articles)) as (pool, pipe, _):
-        if pool is None:
-            yield from map(pipe.process, articles)
-        else:
-            yield from pool.imap(_work, articles, chunksize=8)
-
-
-@contextlib.contextmanager
-def _worker_pool(options: Options, workers: int | None, n: int) -> Iterator[tuple[Any, Pipeline, int]]:
-    """``(pool, pipeline, workers)`` for ``n`` articles: a pool of worker processes, or None
-    when one process is quicker (then the pipeline runs here). Forked workers inherit the
-    pipeline compiled here, stage 7's event builder included."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or n < MIN_ARTICLES_FOR_WORKERS:
-        yield None, Pipeline(options), 1
+    if workers <= 1 or len(articles) < MIN_ARTICLES_FOR_WORKERS:
+        pipe = Pipeline(options)
+        for a in articles:
+            yield pipe.process(a)
         return
     # the gazetteer index is built once here, before the workers open it
     Gazetteer.open(options.gazetteer_path)
     fork = sys.platform.startswith("linux")
     ctx = mp.get_context("fork" if fork else "spawn")
-    built = Pipeline(options)
-    if fork:  # compile once; each forked worker opens its own gazetteer connection
+    built = None
+    if fork:  # compile the stages once; each forked worker opens its own gazetteer connection
+        built = Pipeline(options)
         built.stages()
-        built.event_builder()
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(options, built if fork else None)) as pool:
-        yield pool, built, workers
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(options, built)) as pool:
+        yield from pool.imap(_work, articles, chunksize=8)
 
 
 def run(
@@ -278,44 +214,34 @@ def run(
                 continue
             seen_ids.add(item.article_id)
             new.append(item)
-        with _worker_pool(options or Options(), workers, len(new)) as (pool, pipe, n_workers):
-            _store_results(store, new, pool, pipe, summary, progress)
-            # stage 7: the new articles' events join the stored events of the same incidents;
-            # forked workers hold the same event builder, so they can build the events
-            from .corroborate import corroborate_store
-
-            forked = pool is not None and sys.platform.startswith("linux")
-            steps, book = (PoolSteps(pool, n_workers), pipe.event_builder().book) if forked else (None, None)
-            with store.exclusive("corroborate"):  # one pass at a time on a shared PostgreSQL ledger
-                summary.corroboration = corroborate_store(store, settings=pipe.stage7_settings, book=book, steps=steps)
-    return summary
-
-
-def _store_results(store: Store, new: list[Article], pool, pipe: Pipeline, summary: RunSummary, progress) -> None:
-    """Stages 2-6 over ``new`` (on ``pool`` or with ``pipe``), each result stored as it comes."""
-    done = 0
-    profiles: list = []  # the workers' provenance profiles, saved in batches
-    results = pool.imap(_work, new, chunksize=8) if pool is not None else map(pipe.process, new)
-    for result in results:
-        if not result.clean_text.strip():
-            # nothing but boilerplate: a skip with its reason, not an empty article
-            art = result.article
-            skip = Skip(art.path or art.url or art.article_id, EmptyInput.code, "no text left after cleaning (only comments, widgets or boilerplate)")
-            summary.skips.append(skip)
-            store.save_skip(skip)
-        elif store.save_article(result.article, result.clean_text, result.removed, result.warnings, result.events):
-            summary.added += 1
-            summary.events += len(result.events)
-            if result.source is not None:
-                profiles.append(result.source)
-        if len(profiles) >= SOURCE_BATCH:
+        done = 0
+        profiles: list = []  # the workers' provenance profiles, saved in batches
+        for result in process_many(new, options, workers):
+            if not result.clean_text.strip():
+                # nothing but boilerplate: a skip with its reason, not an empty article
+                art = result.article
+                skip = Skip(art.path or art.url or art.article_id, EmptyInput.code, "no text left after cleaning (only comments, widgets or boilerplate)")
+                summary.skips.append(skip)
+                store.save_skip(skip)
+            elif store.save_article(result.article, result.clean_text, result.removed, result.warnings, result.events):
+                summary.added += 1
+                summary.events += len(result.events)
+                if result.source is not None:
+                    profiles.append(result.source)
+            if len(profiles) >= SOURCE_BATCH:
+                store.save_article_sources(profiles)
+                profiles = []
+            done += 1
+            if progress:
+                progress(done, len(new))
+        if profiles:
             store.save_article_sources(profiles)
-            profiles = []
-        done += 1
-        if progress:
-            progress(done, len(new))
-    if profiles:
-        store.save_article_sources(profiles)
+        # stage 7: the new articles' events join the stored events of the same incidents
+        from .corroborate import corroborate_store
+
+        with store.exclusive("corroborate"):  # one pass at a time on a shared PostgreSQL ledger
+            summary.corroboration = corroborate_store(store)
+    return summary
 
 
 def make_article(

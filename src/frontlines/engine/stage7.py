@@ -37,7 +37,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from distributed import as_completed
 
-from ..corroborate import Built, Clusterer, EventBuilder, LocalSteps, Report, build_inputs
+from ..corroborate import Built, Clusterer, EventBuilder, LocalSteps, Report
 from ..provenance import ArticleSource, SourceBook, reuse_roots
 
 # The fields a worker needs to cluster a report, sent as a plain tuple (half the cost of
@@ -354,7 +354,9 @@ class ClusterSteps(LocalSteps):
 
         def work() -> Iterator[tuple]:
             for batch in _batches(jobs, lambda job: len(job[1]), self.task_reports):
-                yield (builder.settings, *build_inputs(batch, sources, roots))
+                arts = {r.article_id for _, members in batch for r in members}
+                arts |= {roots[a] for a in arts if a in roots}  # a reprint's origin is read too
+                yield (builder.settings, batch, {a: sources[a] for a in arts if a in sources}, {a: roots[a] for a in arts if a in roots})
 
         return [b for part in map_bounded(self.client, _build_batch, work()) for b in part]
 
