@@ -410,7 +410,14 @@ def main() -> None:
     body = render(res, long_run)
     print(body)
     if not args.no_write:
-        write_section("scale", body, ".venv/bin/python benchmarks/scale.py " + " ".join(res["argv"]))
+        # every command whose measurements this write-up holds, in order
+        me = ".venv/bin/python benchmarks/scale.py"
+        commands = [f"{me} {' '.join(argv)}".rstrip() for argv in res.get("commands") or [res["argv"]]]
+        if long_run:
+            commands.insert(0, f"nice -n 19 {me} --memory-only {long_run['n']} --memory-json {args.memory_json}")
+        if args.render:
+            commands.append(f"{me} --render {args.render}" + (f" --memory-json {args.memory_json}" if args.memory_json else ""))
+        write_section("scale", body, "; ".join(commands))
 
 
 PARTS = ("scaling", "memory", "real", "ledger", "mentions")
@@ -421,6 +428,7 @@ def run(args, tmp: Path, parts: Sequence[str] = PARTS, res: dict | None = None) 
     writes up): a part measured again replaces its earlier figures."""
     res = res if res is not None else {}
     res.update({"argv": sys.argv[1:], "partition_size": args.partition_size})
+    res["commands"] = (res.get("commands") or []) + [sys.argv[1:]]
     corpus = make_corpus(tmp, args.scaling)
     res["synth_chars"] = synthetic_chars_per_article(corpus)
     if "scaling" in parts:
