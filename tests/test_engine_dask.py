@@ -25,7 +25,7 @@ import pyarrow.parquet as pq  # noqa: E402
 from frontlines.corroborate import Clusterer, Report  # noqa: E402
 from frontlines.engine import stage7, synthetic  # noqa: E402
 from frontlines.engine.partitions import iter_partitions, read_partition  # noqa: E402
-from frontlines.provenance import article_source, jaccard, load_settings, reuse_roots  # noqa: E402
+from frontlines.provenance import article_source, jaccard, load_settings, reuse_roots, shared_key_groups  # noqa: E402
 from frontlines.ingest import iter_articles  # noqa: E402
 from frontlines.pipeline import process_many, run  # noqa: E402
 from frontlines.records import Article, Skip  # noqa: E402
@@ -306,7 +306,7 @@ def test_blocks_and_borders_cluster_like_one_pass(seed):
 def _profiles(n: int) -> dict:
     """Provenance profiles of synthetic articles plus reprints of some of them (a later
     copy with a new outlet and a credit line): near-duplicate groups, and sentences that
-    more than ``REUSE_KEY_MAX_ARTICLES`` articles share."""
+    more than ``provenance.REUSE_KEY_MAX_ARTICLES`` articles share."""
     settings = load_settings()
     recs = list(synthetic.iter_articles(n, seed=9))
     out = []
@@ -321,7 +321,7 @@ def _profiles(n: int) -> dict:
 def test_provenance_roots_from_shared_pairs_equal_reuse_roots():
     srcs = _profiles(500)
     settings = load_settings()
-    groups = stage7._shared_key_groups(srcs)
+    groups = shared_key_groups(srcs)
     sketches = {a: s.sketch for a, s in srcs.items()}
     threshold, size = float(settings["reuse"]["near_duplicate"]), int(settings["reuse"]["sketch_size"])
     # in any number of shares of the shared keys

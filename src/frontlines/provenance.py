@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 # Source kinds of unnamed sources: "local sources told Enab Baladi" is Enab Baladi's own
 # network, not an origin another outlet can share.
@@ -141,6 +141,43 @@ def article_source(article_id: str, outlet: str | None, published: str | None, t
     )
 
 
+# A key (a sentence fingerprint or a sketch value) that more articles share than this is a
+# boilerplate line every article of an outlet carries, not a republication: ignored.
+REUSE_KEY_MAX_ARTICLES = 200
+
+
+def shared_key_groups(srcs: dict[str, ArticleSource]) -> list[list[str]]:
+    """Article ids that share a sentence fingerprint or one of the smallest sketch values
+    (near-duplicates share most of those): the only pairs ``reuse_roots`` compares."""
+    by_key: dict[Any, list[str]] = {}
+    for s in srcs.values():
+        for fp in s.fingerprints:
+            by_key.setdefault(("f", fp), []).append(s.article_id)
+        for h in s.sketch[:8]:
+            by_key.setdefault(("h", h), []).append(s.article_id)
+    return [ids for ids in by_key.values() if 2 <= len(ids) <= REUSE_KEY_MAX_ARTICLES]
+
+
+def roots_of(srcs: dict[str, ArticleSource], find: Callable[[str], str]) -> dict[str, str]:
+    """Article id -> the root of its group, the groups given by ``find`` (a union-find's
+    root of an article): the earliest; on the same day, the one the others credit
+    ("Source: AFP"); then the smallest id."""
+    groups: dict[str, list[str]] = {}
+    for a in srcs:
+        groups.setdefault(find(a), []).append(a)
+    out = {}
+    for members in groups.values():
+
+        def key(a: str) -> tuple:
+            credited = sum(1 for b in members if b != a and srcs[a].outlet and srcs[a].outlet in srcs[b].credits)
+            return (srcs[a].order[0], -credited, srcs[a].article_id)
+
+        root = min(members, key=key)
+        for a in members:
+            out[a] = root
+    return out
+
+
 def reuse_roots(sources: Iterable[ArticleSource], settings: dict[str, Any]) -> dict[str, str]:
     """Article id -> the article it republishes (the earliest of its near-duplicate group).
 
@@ -152,12 +189,6 @@ def reuse_roots(sources: Iterable[ArticleSource], settings: dict[str, Any]) -> d
     srcs = {s.article_id: s for s in sources}
     threshold = float(settings["reuse"]["near_duplicate"])
     size = int(settings["reuse"]["sketch_size"])
-    by_key: dict[Any, list[str]] = {}
-    for s in srcs.values():
-        for fp in s.fingerprints:
-            by_key.setdefault(("f", fp), []).append(s.article_id)
-        for h in s.sketch[:8]:  # near-duplicates share most of their smallest hashes
-            by_key.setdefault(("h", h), []).append(s.article_id)
     parent = {a: a for a in srcs}
 
     def find(a: str) -> str:
@@ -167,9 +198,7 @@ def reuse_roots(sources: Iterable[ArticleSource], settings: dict[str, Any]) -> d
         return a
 
     checked: set[tuple[str, str]] = set()
-    for ids in by_key.values():
-        if len(ids) < 2 or len(ids) > 200:  # a boilerplate line every article shares
-            continue
+    for ids in shared_key_groups(srcs):
         for i, a in enumerate(ids):
             for b in ids[i + 1 :]:
                 pair = (a, b) if a < b else (b, a)
@@ -178,20 +207,7 @@ def reuse_roots(sources: Iterable[ArticleSource], settings: dict[str, Any]) -> d
                 checked.add(pair)
                 if jaccard(srcs[a].sketch, srcs[b].sketch, size) >= threshold:
                     parent[find(a)] = find(b)
-    groups: dict[str, list[str]] = {}
-    for a in srcs:
-        groups.setdefault(find(a), []).append(a)
-    out = {}
-    for members in groups.values():
-        # the earliest; on the same day, the one the others credit ("Source: AFP")
-        def key(a: str) -> tuple:
-            credited = sum(1 for b in members if b != a and srcs[a].outlet and srcs[a].outlet in srcs[b].credits)
-            return (srcs[a].order[0], -credited, srcs[a].article_id)
-
-        root = min(members, key=key)
-        for a in members:
-            out[a] = root
-    return out
+    return roots_of(srcs, find)
 
 
 def shares_passage(a: ArticleSource, b: ArticleSource) -> bool:

@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterator, Sequence
 from distributed import as_completed
 
 from ..corroborate import Built, Clusterer, EventBuilder, LocalSteps, Report
-from ..provenance import ArticleSource, SourceBook, reuse_roots
+from ..provenance import ArticleSource, SourceBook, reuse_roots, roots_of, shared_key_groups
 
 # The fields a worker needs to cluster a report, sent as a plain tuple (half the cost of
 # pickling the dataclass): all but the record, which stays on the client.
@@ -57,10 +57,6 @@ TASK_PAIRS = 50_000
 # Tasks out per worker at a time: one running, one waiting, so that a worker never idles
 # while the client pickles the next input, and the client holds few inputs at once.
 IN_FLIGHT_PER_WORKER = 2
-# ``provenance.reuse_roots`` ignores a key (a fingerprint or sketch value) that more
-# articles share than this: a boilerplate line, not a republication. It must stay equal
-# to the limit there; tests/test_engine_dask.py checks that the roots are the same.
-REUSE_KEY_MAX_ARTICLES = 200
 
 
 def _find(parent: dict, x):
@@ -177,18 +173,6 @@ def reconcile_borders(clusterer: Clusterer, reports: Sequence[Report], edges: It
 
 
 # -- provenance roots ------------------------------------------------------------------
-def _shared_key_groups(srcs: dict[str, ArticleSource]) -> list[list[str]]:
-    """Article ids sharing a key, as ``provenance.reuse_roots`` groups them (the same keys,
-    the same limit)."""
-    by_key: dict[Any, list[str]] = {}
-    for s in srcs.values():
-        for fp in s.fingerprints:
-            by_key.setdefault(("f", fp), []).append(s.article_id)
-        for h in s.sketch[:8]:
-            by_key.setdefault(("h", h), []).append(s.article_id)
-    return [ids for ids in by_key.values() if 2 <= len(ids) <= REUSE_KEY_MAX_ARTICLES]
-
-
 def similar(a: frozenset[int], b: frozenset[int], size: int, threshold: float) -> bool:
     """``provenance.jaccard(a, b, size) >= threshold`` for two sketches given as sets, in a
     tenth of the time. The estimate counts the values of both among the ``size`` smallest
@@ -232,20 +216,7 @@ def roots_from_pairs(srcs: dict[str, ArticleSource], pairs: Iterator[tuple[str, 
         ra, rb = _find(parent, a), _find(parent, b)
         if ra != rb:
             parent[ra] = rb
-    groups: dict[str, list[str]] = {}
-    for a in srcs:
-        groups.setdefault(_find(parent, a), []).append(a)
-    out = {}
-    for members in groups.values():
-        # the earliest; on the same day, the one the others credit ("Source: AFP")
-        def key(a: str) -> tuple:
-            credited = sum(1 for b in members if b != a and srcs[a].outlet and srcs[a].outlet in srcs[b].credits)
-            return (srcs[a].order[0], -credited, srcs[a].article_id)
-
-        root = min(members, key=key)
-        for a in members:
-            out[a] = root
-    return out
+    return roots_of(srcs, lambda a: _find(parent, a))
 
 
 def _call_packed(fn: Callable, blob: bytes):
@@ -333,7 +304,7 @@ class ClusterSteps(LocalSteps):
         return clusters
 
     def roots(self, sources: dict[str, ArticleSource], settings: dict[str, Any]) -> dict[str, str]:
-        groups = _shared_key_groups(sources)
+        groups = shared_key_groups(sources)
         pairs_of = lambda ids: len(ids) * (len(ids) - 1) // 2  # noqa: E731
         if sum(pairs_of(g) for g in groups) <= self.task_pairs:
             return reuse_roots(sources.values(), settings)
