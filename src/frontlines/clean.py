@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-
 from frontlines import errors
 from frontlines.datafiles import load_yaml
 from frontlines.records import Article, Doc, OffsetMap, Removed

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Iterable, Sequence
 
-
 from .datafiles import load_yaml
 from .provenance import ArticleSource, Origin, SourceBook, article_source, fingerprints, load_settings, reuse_roots, words
 from .records import Event, interaction_code

@@ -15,7 +15,6 @@ import struct
 from importlib import resources
 from typing import IO, Any, Iterable
 
-
 from .datafiles import load_yaml
 from .errors import ExportError, MissingExtra
 

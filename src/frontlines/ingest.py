@@ -26,7 +26,6 @@ from types import MappingProxyType
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-
 from frontlines import errors
 from frontlines.datafiles import load_yaml
 from frontlines.records import Article, Skip

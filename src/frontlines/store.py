@@ -167,7 +167,9 @@ SCHEMA_VERSION = len(MIGRATIONS)
 SQLITE_ONLY = re.compile(r"^\s*-- begin sqlite only$.*?^\s*-- end sqlite only$", re.M | re.S)
 
 
-# The search index's two texts of an events row (as migration 4's triggers compute them),
+# The search index's two texts of an events row, exactly as migration 4's triggers compute
+# them (a copy on purpose: released migrations are never edited, nor built from code that
+# may change; tests/test_web_api.py checks that bulk and trigger writes agree),
 # for stage 7's bulk writes: FTS5 flushes its pending terms at every statement of a trigger,
 # so indexing row by row cost stage 7 about three times one INSERT ... SELECT (measured on
 # FA-KES: 2.2 s against 0.65 s CPU for 2,436 events).
