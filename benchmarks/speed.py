@@ -38,8 +38,8 @@ def child_frontlines(jsonl: str, workers: int) -> None:
     marks: dict[str, float] = {}
 
     def progress(done: int, total: int) -> None:
-        # when stages 1-6 hand over their first and last article (stage 7 follows)
-        if done == 1:
+        # when the first batch of articles through stages 1-6 is stored, and the last (stage 7 follows)
+        if "first_s" not in marks:
             marks["first_s"] = time.perf_counter() - t0
         if done == total:
             marks["stages_s"] = time.perf_counter() - t0
@@ -135,7 +135,7 @@ def main() -> None:
         b = best_fl
         lines += [
             "",
-            f"Where the time of that run went: the first article came back from the workers after {b['first_s']:.2f} s "
+            f"Where the time of that run went: the first batch of articles was stored after {b['first_s']:.2f} s "
             f"(reading the input, compiling the stages, starting the pool), the last after {b['stages_s']:.2f} s "
             f"(stages 1-6 on {args.workers} workers, the main process storing results: {b['main_cpu_stages_s']:.1f} CPU s), "
             f"and stage 7 (corroboration, one process) ended the run at {b['seconds']:.2f} s. "

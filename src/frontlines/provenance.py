@@ -240,11 +240,13 @@ class Origin:
 class SourceBook:
     """Outlets and attribution sources with their party flags; reads citation chains."""
 
-    def __init__(self) -> None:
+    def __init__(self, annotator=None) -> None:
+        """``annotator``: an ``AttributionAnnotator`` already compiled (the pipeline's), or
+        None for a new one."""
         from .annotate.attribution import AttributionAnnotator
         from .ingest import default_outlet_index, load_outlets
 
-        self._annotator = AttributionAnnotator()
+        self._annotator = annotator or AttributionAnnotator()
         self._outlets = default_outlet_index()
         self._outlet_party = {o["name"]: bool(o["party"]) for o in load_outlets()}
         self._cache: dict[str, list[Chain]] = {}
@@ -264,10 +266,9 @@ class SourceBook:
         doc = Doc(article=Article(article_id="", text=sentence), text=sentence)
         doc.sentences = [Sentence(0, len(sentence), 0, sentence)]
         out = []
-        for sp in self._annotator.annotate(doc):
-            if sp.label == "ATTRIBUTION":
-                a = sp.attrs
-                out.append(Chain(a["source"], a.get("via"), bool(a.get("party")), a.get("kind", "anonymous")))
+        for sp in self._annotator.attributions(doc):
+            a = sp.attrs
+            out.append(Chain(a["source"], a.get("via"), bool(a.get("party")), a.get("kind", "anonymous")))
         if len(self._cache) < 100_000:
             self._cache[sentence] = out
         return out
