@@ -75,3 +75,25 @@ def test_citation_chains_and_origins():
     # a party's own outlet stays a party origin
     state = book.origins(["Army units destroyed a terrorist headquarters in Kafr Zita."], "SANA", "SANA", False)
     assert state[0].party
+
+
+# -- hashing: sketches are stored in ledgers, so their values must never change ------------
+from hypothesis import given, strategies as st  # noqa: E402
+
+from frontlines.provenance import _h64, _h64_all  # noqa: E402
+
+
+@given(st.lists(st.text(max_size=40), max_size=20))
+def test_batch_hash_equals_single_hash(strings):
+    assert _h64_all(strings) == [_h64(s) for s in strings]
+
+
+def test_sketch_is_the_bottom_k_of_shingle_hashes():
+    # the definition, written the slow way: the smallest ``size`` hashes of the 4-word shingles
+    from frontlines.provenance import words
+
+    w = words(BODY)
+    shingles = {" ".join(w[i : i + 4]) for i in range(len(w) - 3)}
+    assert sketch(BODY, 4, 8) == sorted(_h64(x) for x in shingles)[:8]
+    assert sketch("two words", 4, 8) == [_h64("two words")]
+    assert sketch("", 4, 8) == []
