@@ -393,10 +393,10 @@ def test_responses_match_the_openapi_schemas(api, openapi, all_events):
 
 
 # -- the search index (store migration 4) ---------------------------------------------------
-TEXT_COLUMNS = ("notes", "location", "admin1", "actor1", "actor2", "sources", "mentions")
+TEXT_COLUMNS = ("notes", "location", "admin1", "actor1", "actor2", "sources", "sentences")
 ACTOR_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
-# partial words, other cases, one and two letters, digits, punctuation, JSON as stored,
-# quotes and LIKE's wildcards (literal here), and words nothing holds
+# partial words, other cases, one and two letters, digits, punctuation, the mentions' JSON
+# keys (which q does not read), quotes and LIKE's wildcards (literal here), and words nothing holds
 SEARCH_WORDS = ["Saraqib", "saraq", "RAQI", "aRaQ", "a", "Z", "ib", "17", "2017-0", "'s", '"sentence":', "al-", "%", "_",
                 "100%", "nerve agent", "KILLED civilians", "zzzunmatched", "q zzzunmatched", "é"]  # fmt: skip
 SEARCH_ACTORS = ["Islamic State", "islamic state (syria)", "Military Forces of Syria", "civilians", "of", "Fo", "s", ")", "zzz"]
@@ -408,10 +408,15 @@ def _fold(text) -> str:
 
 
 def raw_rows(db: Path) -> list[dict]:
-    """Every event row as stored (JSON columns as their text)."""
+    """Every event row as stored (JSON columns as their text), with ``sentences``: the
+    evidence sentences of its mentions, one per line."""
     with sqlite3.connect(db) as conn:
         conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute("SELECT * FROM events")]
+        rows = [dict(r) for r in conn.execute("SELECT * FROM events")]
+    for r in rows:
+        mentions = json.loads(r["mentions"]) if r["mentions"] else []
+        r["sentences"] = "\n".join(str(m["sentence"]) for m in mentions if isinstance(m, dict) and m.get("sentence") is not None)
+    return rows
 
 
 def text_oracle(rows: list[dict], q: str | None = None, actor: str | None = None) -> set[str]:
@@ -458,6 +463,10 @@ def test_search_index_gives_like_results(api, ledger):
     combined = ids(get(api, q="killed", actor="forces", admin1="Idlib"))
     assert combined == {i for i in text_oracle(rows, q="killed", actor="forces") if next(r for r in rows if r["event_id"] == i)["admin1"] == "Idlib"}
     assert any(text_oracle(rows, q=w) for w in ("a", "17", "ib")), "the short words must match something"
+    # q reads the evidence sentences, not the JSON around them: keys and ids match nothing
+    assert ids(get(api, q='"sentence":')) == set() and ids(get(api, q="report_id")) == set()
+    sentence = json.loads(rows[0]["mentions"])[0]["sentence"]
+    assert rows[0]["event_id"] in ids(get(api, q=sentence.split()[-1]))
 
 
 def test_search_without_index_is_the_same(ledger, tmp_path):

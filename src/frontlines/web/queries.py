@@ -8,11 +8,12 @@ falling back to the ``mentions`` JSON column of ``events`` when it does not.
 Speed (a page of a 100,000-event ledger well under 200 ms, ``benchmarks/api_speed.py``):
 
 * the free-text (``q``) and ``actor`` filters match any part of a word, ASCII
-  case-insensitively (SQL ``LIKE '%word%'``, which reads every row). A ledger from store
-  migration 4 on has a trigram index of that text (``events_search``): ``resolve`` looks the
-  filters up there once per request, and the queries take the matching rows by id, with the
-  same results as LIKE. Older ledgers, text the index cannot answer, and filters that leave
-  few events anyway use LIKE;
+  case-insensitively (SQL ``LIKE '%word%'``, which reads every row); ``q`` reads the notes,
+  location, province, actors, sources and evidence sentences. A ledger from store migration 5
+  on has a trigram index of that text (``events_search``): ``resolve`` looks the filters up
+  there once per request, and the queries take the matching rows by id, with the same
+  results as LIKE. Older ledgers, text the index cannot answer, and filters that leave few
+  events anyway use LIKE;
 * a page counts its matches first and reads few of them by selecting then sorting, many by
   walking the sort order's index (``SELECT_FIRST_MAX``); the charts make two passes that the
   covering indexes answer;
@@ -49,9 +50,11 @@ SORTABLE = {
 CLAIM_STATUSES = ("confirmed", "reported", "claimed", "disputed")
 ARTICLE_LIST_COLUMNS = ["article_id", "path", "url", "title", "outlet", "published", "source_format", "n_events", "ingested_at"]
 
-# The search index (store migration 4), its vocabulary and its columns: ``search`` holds the
+# The search index (store migration 5), its vocabulary and its columns: ``search`` holds the
 # text ``q`` reads, ``actors`` the four actor columns; both are lower-cased (ASCII only).
 SEARCH_INDEX = "events_search"
+# The store version whose index holds that text (migration 4's indexed the mentions' JSON).
+SEARCH_INDEX_VERSION = 5
 SEARCH_TERMS = "events_search_terms"
 # Characters per indexed token (trigrams). A shorter word is looked up as the trigrams it
 # begins, read from the vocabulary (the indexed text ends in two newlines, so every
@@ -202,10 +205,12 @@ class EventFilter:
         if self.q:
             for word in self.q.split():
                 like = f"%{_escape_like(word)}%"
+                # the evidence sentences of ``mentions``, as the search index reads them
                 clauses.append(
                     "(notes LIKE ? ESCAPE '\\' OR location LIKE ? ESCAPE '\\' OR admin1 LIKE ? ESCAPE '\\' "
                     "OR actor1 LIKE ? ESCAPE '\\' OR actor2 LIKE ? ESCAPE '\\' OR sources LIKE ? ESCAPE '\\' "
-                    "OR mentions LIKE ? ESCAPE '\\')"
+                    "OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(mentions) THEN mentions END) "
+                    "WHERE json_extract(value, '$.sentence') LIKE ? ESCAPE '\\'))"
                 )
                 args.extend([like] * 7)
         return clauses, args
@@ -302,9 +307,10 @@ def resolve(conn: sqlite3.Connection, flt: EventFilter) -> EventFilter:
 
 
 def search_index_ready(conn: sqlite3.Connection) -> bool:
-    """True when the ledger has the search index and it holds every corroborated event (a
-    ledger written past its triggers, e.g. by INSERT OR REPLACE, falls back to LIKE)."""
-    if not has_table(conn, SEARCH_INDEX):
+    """True when the ledger has the search index of this text (store migration 5 on) and it
+    holds every corroborated event (a ledger written past its triggers, e.g. by INSERT OR
+    REPLACE, falls back to LIKE)."""
+    if not has_table(conn, SEARCH_INDEX) or conn.execute("PRAGMA user_version").fetchone()[0] < SEARCH_INDEX_VERSION:
         return False
     indexed = conn.execute(f"SELECT count(*) FROM {SEARCH_INDEX}_docsize").fetchone()[0]
     events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
