@@ -14,13 +14,21 @@ and INTENTION ("plans to", "vowed to", "may") spans are cue words from
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any, Iterable
 
 import bisect
 
-from frontlines.annotate.actors import SHORT_ACRONYM_LEN, load_data, lower_same_len, phrase_pattern
+from frontlines.annotate.actors import (
+    SHORT_ACRONYM_LEN,
+    WORD_START,
+    keep_disjoint,
+    load_data,
+    lower_same_len,
+    phrase_pattern,
+)
 from frontlines.records import Doc, Span
 
 # How far (characters) a "citing X" may follow the attribution it belongs to: covers
@@ -31,8 +39,16 @@ VIA_REACH = 80
 APPOSITIVE_MAX = 90
 
 
+_KEY_SPLIT = re.compile(r"[\s\-\u2010-\u2015'\u2019]+")
+
+
+@functools.lru_cache(maxsize=8192)
 def _key(text: str) -> str:
-    return " ".join(re.split(r"[\s\-\u2010-\u2015'\u2019]+", text.lower())).strip()
+    """Lookup key of a phrase: lower case, spaces, hyphens and apostrophes as one space.
+
+    Cached: the same source names and cue words recur in every article.
+    """
+    return " ".join(_KEY_SPLIT.split(text.lower())).strip()
 
 
 class AttributionAnnotator:
@@ -73,14 +89,20 @@ class AttributionAnnotator:
         # lower-case patterns run on lower-cased text (2-3x faster than re.I)
         apos = r"[\s\-\u2010-\u2015'\u2019]+"  # keys hold apostrophes as word breaks
         self._src_ci = re.compile(rf"{b}(?:(?:the|a|an)\s+)?(?P<src>{phrase_pattern(self._ci, apos)}){e}")
-        self._src_cs = re.compile(rf"{b}(?P<src>{phrase_pattern(self._cs)}){e}") if self._cs else None
-        name = r"[A-Z][\w'\-]*(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w'\-]*){0,3}"
+        # capitalised acronyms: the word-start check goes inside (see phrase_pattern)
+        self._src_cs = (
+            re.compile(rf"(?P<src>{phrase_pattern(self._cs, not_after=WORD_START)}){e}") if self._cs else None
+        )
+        name_rest = r"[\w'\-]*(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w'\-]*){0,3}"
+        name = r"[A-Z]" + name_rest
         self._spokes = re.compile(
             rf"{b}(?:(?:a|the|an)\s+)?(?:(?P<org>{name})(?:'s)?\s+)?spokes(?:man|woman|person)"
             rf"(?:\s+for\s+(?:the\s+)?(?P<org2>{name}))?(?:,?\s+(?P<who>{name}))?{e}"
         )
+        # the word-start check after the capital, so the search skips to capitals (exactly
+        # as {b} in front: both test the character before the name)
         self._social = re.compile(
-            rf"{b}(?P<who>{name})\s+(?:said|wrote|posted|tweeted|announced|claimed)\s+"
+            rf"(?P<who>[A-Z](?<![\w\-][\s\S]){name_rest})\s+(?:said|wrote|posted|tweeted|announced|claimed)\s+"
             rf"(?:{phrase_pattern(channels)}){e}"
         )
         self._verb_after = re.compile(
@@ -95,6 +117,8 @@ class AttributionAnnotator:
             "told", "quoted by", "cited by", "reported by", "carried by", "aired by", "published by",
             "in comments to", "speaking to", "in an interview with")]
         self._left_cues.sort(key=lambda c: -len(c[1]))
+        # all cue phrases at once, for a quick str.endswith(tuple) before the ordered loop
+        self._left_cue_words = tuple(c for _, c in self._left_cues)
         self._inverted = ("said", "reported", "says", "added", "claimed", "wrote")
         self._cue_re = re.compile(rf"{b}(?:{phrase_pattern(self._cues, apos)}){e}")
         self._social_words = ("twitter", "telegram", "facebook", "tweet", " on x", "website", "video")
@@ -134,12 +158,7 @@ class AttributionAnnotator:
                 if entry is not None:
                     found.append((m.start(), m.end(), entry))
         found.sort(key=lambda f: (f[0] - f[1], f[0]))
-        taken: list[tuple[int, int, dict[str, Any]]] = []
-        for f in found:
-            if all(f[1] <= t[0] or f[0] >= t[1] for t in taken):
-                taken.append(f)
-        taken.sort(key=lambda f: f[0])
-        return taken
+        return keep_disjoint(found, lambda f: (f[0], f[1]))
 
     def _attributions(self, text: str, low: str, doc: Doc) -> list[Span]:
         sents = [(s.start, s.end) for s in doc.sentences] or [(0, len(text))]
@@ -195,9 +214,14 @@ class AttributionAnnotator:
                 tail = tail[: -len(art.strip())].rstrip()
                 break
         tail = tail.rstrip(",").rstrip()
-        for kind, cue in self._left_cues:
-            if tail.endswith(cue) and (len(tail) == len(cue) or not tail[-len(cue) - 1].isalnum()):
-                return kind, lo + len(tail) - len(cue)
+        # most mentions have no cue before them: one endswith over the whole tuple settles
+        # that (the loops below only return for a cue or verb the tail ends with)
+        if tail.endswith(self._left_cue_words):
+            for kind, cue in self._left_cues:
+                if tail.endswith(cue) and (len(tail) == len(cue) or not tail[-len(cue) - 1].isalnum()):
+                    return kind, lo + len(tail) - len(cue)
+        if not tail.endswith(self._inverted):
+            return None, st
         for verb in self._inverted:  # '..., said the Observatory'
             if tail.endswith(verb):
                 before = tail[: -len(verb)].rstrip()

@@ -16,10 +16,11 @@ Only capitalised month and weekday names count, and a bare month needs a preposi
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 
-from frontlines.annotate.actors import lower_same_len
+from frontlines.annotate.actors import keep_disjoint, lower_same_len, phrase_pattern
 from frontlines.records import Doc, Span
 
 # An absolute day-and-month without a year more than this many days after publication
@@ -50,6 +51,14 @@ _SMALL = {
 }
 _ANY_DAY = dt.date(2001, 1, 15)  # stands in for a missing publication date (precision only)
 _PARTS = r"(?:\s+(?:night|morning|evening|afternoon|midnight|night-time|nighttime))?"
+# Anchor kinds every match of a pattern contains: a pattern that names a month holds an
+# "M" anchor (its month name starts a word and is the whole capitalised run: spaces, a
+# hyphen, or a non-word character before it, no letter after it), and one with a year
+# holds a "Y" anchor (a four-digit 19xx/20xx run between whitespace and a non-word
+# character). A pattern runs in an anchor's window only when the window holds an anchor
+# of each kind it needs; without one it could not match there, so skipping it changes
+# nothing. (E.g. "on Monday" needs no "dmy" pass unless a month name is near.)
+_NEEDS = {"dmy": "MY", "mdy": "MY", "my": "MY", "dm": "M", "md": "M", "month": "M"}
 
 
 def _month_pat(full_only: bool = False) -> str:
@@ -117,18 +126,28 @@ class DateAnnotator:
         # One cheap pass finds anchors (a month or weekday name, a year, a relative word);
         # the full patterns then run only in a window around each anchor.
         # (regexes that start with a character class scan fast; see _anchors)
-        self._cap = re.compile(r"[A-Z][A-Za-z]{2,8}")
         self._year4 = re.compile(r"[12]\d\d\d")
         self._names = {**{k: "M" for k in _MONTHS}, **{k.upper(): "M" for k in _MONTHS},
                        **{k: "W" for k in _WEEKDAYS}}
+        # A name anchor is a capitalised run of letters, cut at 9 like [A-Z][A-Za-z]{2,8},
+        # that is a month or weekday name and starts a word (no letter or digit before:
+        # [^\W_] is exactly str.isalnum). The name must be the whole run: no letter
+        # after it, unless it already has the 9 letters the run is cut at.
+        names = phrase_pattern(self._names, not_after=r"[^\W_]")
+        self._name_re = re.compile(rf"(?:{names})(?:(?![A-Za-z])|(?<=[A-Za-z]{{9}}))")
         self._keywords = ("yesterday", "today", "tonight", "night", "morning", "afternoon",
                           "evening", "week", "month", " ago", "overnight", "on the ")
         by_name = dict(self._patterns)
+        runs = {
+            "M": ("dmy", "mdy", "dm", "md", "my", "month"),
+            "W": ("weekday", "dmy", "mdy", "dm", "md"),
+            "Y": ("iso", "num"),
+            "R": ("rel", "ago", "nth"),
+        }
+        # kind -> [(pattern name, pattern, other anchor kinds its matches contain)]
         self._by_anchor = {
-            "M": [(n, by_name[n]) for n in ("dmy", "mdy", "dm", "md", "my", "month")],
-            "W": [(n, by_name[n]) for n in ("weekday", "dmy", "mdy", "dm", "md")],
-            "Y": [(n, by_name[n]) for n in ("iso", "num")],
-            "R": [(n, by_name[n]) for n in ("rel", "ago", "nth")],
+            kind: [(n, by_name[n], tuple(k for k in _NEEDS.get(n, "") if k != kind)) for n in names]
+            for kind, names in runs.items()
         }
         self._future = re.compile(r"(?:next|coming|upcoming|following|until|till|by)\s*$", re.I)
 
@@ -138,19 +157,26 @@ class DateAnnotator:
         cands: list[tuple[int, int, str, re.Match[str]]] = []
         seen: set[tuple[int, int, str]] = set()
         n = len(text)
-        for kind, a0, a1 in self._anchors(text):
+        anchors = self._anchors(text)
+        # anchor starts of each kind (see _NEEDS); those of M and Y, the kinds looked up
+        # by bisection, are in text order, each found by one left-to-right scan
+        starts: dict[str, list[int]] = {"M": [], "W": [], "Y": [], "R": []}
+        for kind, a0, _ in anchors:
+            starts[kind].append(a0)
+        for kind, a0, a1 in anchors:
             lo, hi = max(0, a0 - WINDOW_BEFORE), min(n, a1 + WINDOW_AFTER)
-            for name, pat in self._by_anchor[kind]:
-                for m in pat.finditer(text, lo, hi):
-                    if m.start() <= a0 < m.end() and (m.start(), m.end(), name) not in seen:
-                        seen.add((m.start(), m.end(), name))
-                        cands.append((m.start(), m.end(), name, m))
+            for name, pat, needs in self._by_anchor[kind]:
+                for need in needs:
+                    at = starts[need]
+                    if bisect.bisect_left(at, lo) == bisect.bisect_left(at, hi):
+                        break  # no anchor it needs in the window: it cannot match there
+                else:
+                    for m in pat.finditer(text, lo, hi):
+                        if m.start() <= a0 < m.end() and (m.start(), m.end(), name) not in seen:
+                            seen.add((m.start(), m.end(), name))
+                            cands.append((m.start(), m.end(), name, m))
         cands.sort(key=lambda c: (c[0] - c[1], c[0]))
-        taken: list[tuple[int, int, str, re.Match[str]]] = []
-        for c in cands:
-            if all(c[1] <= t[0] or c[0] >= t[1] for t in taken):
-                taken.append(c)
-        taken.sort(key=lambda c: c[0])
+        taken = keep_disjoint(cands, lambda c: (c[0], c[1]))
         spans: list[Span] = []
         context_year: int | None = None
         for st, en, name, m in taken:
@@ -168,12 +194,7 @@ class DateAnnotator:
 
     def _anchors(self, text: str) -> list[tuple[str, int, int]]:
         """Words a date expression must contain: (kind, start, end), kind M/W/Y/R."""
-        out = []
-        for m in self._cap.finditer(text):
-            st = m.start()
-            kind = self._names.get(m.group(0))
-            if kind and (st == 0 or not text[st - 1].isalnum()):
-                out.append((kind, st, m.end()))
+        out = [(self._names[m.group(0)], m.start(), m.end()) for m in self._name_re.finditer(text)]
         for m in self._year4.finditer(text):
             st, en = m.start(), m.end()
             if (st == 0 or not text[st - 1].isdigit()) and (en == len(text) or not text[en].isdigit()):
