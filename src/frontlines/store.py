@@ -269,6 +269,14 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
+# SQLite's page cache per connection, in KiB (its default is 2,000). Stage 7 rewrites a
+# run's events, their nine indexes, the search index and the history in one transaction;
+# with the default cache it spilled pages to the WAL before the commit and paid again at
+# it: 64 MiB made stage 7 ~15% faster on FA-KES (2.8 -> 2.4 s, same ledger). Pages are
+# allocated as used, so small ledgers never hold that much.
+CACHE_KIB = 65_536
+
+
 class Store:
     """An event ledger in a SQLite file (created and migrated on open)."""
 
@@ -293,6 +301,7 @@ class Store:
         # in WAL mode NORMAL syncs at checkpoints, not at every commit (one per article): a
         # killed process loses nothing committed; only a power cut may lose the last commits
         self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute(f"PRAGMA cache_size={-CACHE_KIB}")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.migrate()
 
