@@ -250,7 +250,10 @@ def run(
 
         for result in process_many(new, options, workers, pipeline=pipe):
             if not result.clean_text.strip():
-                # nothing but boilerplate: a skip with its reason, not an empty article
+                # nothing but boilerplate: a skip with its reason, not an empty article. The
+                # articles before it are stored first: saving one clears the skips of its
+                # path (it reads fine now), which must not clear this later one
+                flush()
                 art = result.article
                 skip = Skip(art.path or art.url or art.article_id, EmptyInput.code, "no text left after cleaning (only comments, widgets or boilerplate)")
                 summary.skips.append(skip)
