@@ -212,27 +212,3 @@ def test_assign_ids_keeps_ids_and_logs_merges_and_splits():
     assert out[0].event_id == "E1" and out[1].event_id == new_event_id("c") and not retired
     assert [(c.kind, c.event_id, c.other_event_id) for c in changes] == [("split", "E1", new_event_id("c"))]
 
-
-def test_events_built_in_two_processes_are_the_same(batch, gazetteer, tmp_path, monkeypatch):
-    """With workers allowed, stage 7 builds half its events in a forked child (ForkSteps):
-    the ledger is the one a single process writes."""
-    import os
-
-    import frontlines.corroborate as corroborate
-
-    if not hasattr(os, "fork"):
-        pytest.skip("no os.fork here: ForkSteps builds in one process")
-    _, events = batch
-    forks = []
-    real_fork = os.fork
-
-    def counting_fork():
-        forks.append(1)
-        return real_fork()
-
-    monkeypatch.setattr(corroborate, "FORK_BUILD_MIN_JOBS", 2)  # the examples are a few dozen events
-    monkeypatch.setattr(os, "fork", counting_fork)
-    db = tmp_path / "forked.db"
-    frontlines.run([str(f) for f in ALL_FILES], db, workers=2, options=frontlines.Options(gazetteer_path=gazetteer.path))
-    assert forks, "stage 7 did not fork"
-    assert _events(db) == events

@@ -658,11 +658,6 @@ class EventBuilder:
         return " ".join(parts)
 
 
-# Below this many events to build, ``ForkSteps`` builds them in one process: forking and
-# handing events back costs ~20 ms, a few hundred events' building.
-FORK_BUILD_MIN_JOBS = 200
-
-
 # -- in memory -------------------------------------------------------------------------
 def corroborate(
     records: Iterable[tuple[dict[str, Any], ArticleSource]],
@@ -717,47 +712,6 @@ class LocalSteps:
     ) -> list[Built]:
         """One built event per ``(event id, members)`` job, in the jobs' order."""
         return [builder.build(event_id, members, sources, roots) for event_id, members in jobs]
-
-
-class ForkSteps(LocalSteps):
-    """``LocalSteps`` that build events in two processes: a child forked at this point
-    holds every report and source already (copy-on-write, nothing is sent to it), builds
-    the second half of the jobs and pickles its events back, while this process builds the
-    first half. Building is stage 7's largest step in Python (0.75 of 2.8 CPU s on
-    FA-KES); a worker pool made before stage 7 would need the clusters, reports and
-    sources pickled to it, which cost what it saved. The events are the same as
-    ``LocalSteps``' (building is a pure function of its inputs); where there is no
-    ``os.fork`` or the child fails, this process builds them all."""
-
-    def build(
-        self, builder: EventBuilder, jobs: Sequence[tuple[str, list[Report]]], sources: dict[str, ArticleSource], roots: dict[str, str]
-    ) -> list[Built]:
-        import os
-        import pickle
-
-        if len(jobs) < FORK_BUILD_MIN_JOBS or not hasattr(os, "fork"):
-            return super().build(builder, jobs, sources, roots)
-        half = len(jobs) // 2
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: build, hand the events over, leave without cleanup
-            status = 1
-            try:
-                os.close(read_end)
-                data = pickle.dumps(super().build(builder, jobs[half:], sources, roots), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write_end, "wb") as out:
-                    out.write(data)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        mine = super().build(builder, jobs[:half], sources, roots)
-        with os.fdopen(read_end, "rb") as got:
-            data = got.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0:
-            return mine + super().build(builder, jobs[half:], sources, roots)
-        return mine + pickle.loads(data)
 
 
 def corroborate_store(

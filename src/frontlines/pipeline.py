@@ -265,13 +265,11 @@ def run(
                 flush()
         flush()
         # stage 7: the new articles' events join the stored events of the same incidents
-        from .corroborate import ForkSteps, LocalSteps, corroborate_store
+        from .corroborate import corroborate_store
 
         with store.exclusive("corroborate"):  # one pass at a time on a shared PostgreSQL ledger
             # (a re-run with nothing new leaves the stages uncompiled: stage 7 then has nothing to do)
-            # with workers allowed, stage 7 builds its events in two processes (ForkSteps)
-            steps = ForkSteps() if (workers if workers is not None else (os.cpu_count() or 1)) > 1 else LocalSteps()
-            summary.corroboration = corroborate_store(store, book=pipe.source_book() if new else None, steps=steps)
+            summary.corroboration = corroborate_store(store, book=pipe.source_book() if new else None)
     return summary
 
 
