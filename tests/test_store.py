@@ -25,6 +25,21 @@ def test_save_article_once(tmp_path):
         assert s.counts()["articles"] == 1
 
 
+def test_save_articles_in_one_batch(tmp_path):
+    """A batch answers per article in input order (it is written in id order), and stores
+    the provenance profiles of the new articles only."""
+    from frontlines.provenance import ArticleSource
+
+    arts = [Article(article_id=i, text=f"text {i}", path=f"{i}.txt") for i in ("c", "a", "b")]
+    items = [(a, a.text, [], [], [], ArticleSource(a.article_id, "Outlet", None, [1, 2], set(), set())) for a in arts]
+    with Store(tmp_path / "a.db") as s:
+        assert s.save_article(arts[1], "text a", [], [], []) is True
+        assert s.save_articles(items) == [True, False, True]
+        assert s.counts()["articles"] == 3
+        assert set(s.article_sources(["a", "b", "c"])) == {"b", "c"}
+        assert s.save_articles([]) == []
+
+
 def test_skip_is_recorded_once_and_cleared_when_file_reads(tmp_path):
     with Store(tmp_path / "a.db") as s:
         s.save_skip(Skip("x.txt", "E101", "empty"))
