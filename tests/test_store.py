@@ -56,3 +56,33 @@ def test_newer_schema_is_refused(tmp_path):
     conn.close()
     with pytest.raises(SchemaTooNew):
         Store(path)
+
+
+def test_migration_5_indexes_evidence_sentences_of_older_ledgers(tmp_path):
+    """A ledger written at schema 4 (its search index over the mentions' JSON) is re-indexed
+    on open: its events are found by their evidence sentences, not by JSON keys."""
+    from frontlines.store import MIGRATIONS
+
+    path = tmp_path / "v4.db"
+    conn = sqlite3.connect(path)
+    for i, script in enumerate(MIGRATIONS[:4]):
+        conn.executescript(script)
+        conn.execute(f"PRAGMA user_version = {i + 1}")
+    mentions = '[{"sentence": "Shelling hit Qwertyville at dawn.", "report_id": "r1"}, {"sentence": "Two died in Zxcvburg."}]'
+    conn.execute("INSERT INTO events (event_id, notes, mentions, corroborated) VALUES ('e1', 'shelling', ?, 1)", (mentions,))
+    conn.execute("INSERT INTO events (event_id, notes, mentions, corroborated) VALUES ('e2', 'no evidence', 'not json', 1)")
+    conn.commit()
+
+    def found(word: str) -> set[str]:
+        sql = "SELECT e.event_id FROM events_search s JOIN events e ON e.rowid = s.rowid WHERE events_search MATCH ?"
+        return {r[0] for r in conn.execute(sql, (f'search : "{word}"',))}
+
+    assert found("report_id") == {"e1"}  # schema 4 indexed the JSON as stored
+    conn.close()
+    with Store(path) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+    conn = sqlite3.connect(path)
+    assert found("qwertyville") == found("zxcvburg") == {"e1"}
+    assert found("report_id") == found("sentence") == set()
+    assert found("no evidence") == {"e2"}  # a row whose mentions are not JSON keeps its other text
+    conn.close()
