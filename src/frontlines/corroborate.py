@@ -412,8 +412,9 @@ class EventBuilder:
             root_src = sources.get(root) or src
             sents = [m.get("sentence") or "" for m in (r.record or {}).get("mentions") or []]
             origins = self.book.origins(sents, src.outlet_name, root_src.outlet_name, reprint)
-            if not reprint and src.fingerprints:
-                # a report whose evidence is a passage of an earlier article relays it
+            if not reprint and src.fingerprints and seen_articles:
+                # a report whose evidence is a passage of an earlier article relays it (the
+                # first report has no earlier one: its fingerprints are not needed)
                 fps = set().union(*(fingerprints(s, int(self.settings["reuse"]["fingerprint_min_words"])) for s in sents)) if sents else set()
                 for aid, orig in seen_articles:
                     other = sources.get(aid)
@@ -430,6 +431,7 @@ class EventBuilder:
         recs = {r.report_id: r.record or {} for r in members}
         origins = self.origins(members, sources, roots)
         outlet_of = {r.report_id: (sources.get(r.article_id) or ArticleSource(r.article_id, None, None)).outlet_name for r in members}
+        names_of = {rid: [o.name for o in origs] for rid, origs in origins.items()}  # read by every vote
         fr: dict[str, str] = {}
 
         def vote(values: list[tuple[Any, Report]]) -> tuple[Any, Report] | None:
@@ -439,7 +441,7 @@ class EventBuilder:
             per: dict[Any, set[str]] = {}
             firsts: dict[Any, Report] = {}
             for v, r in values:
-                per.setdefault(v, set()).update(o.name for o in origins[r.report_id])
+                per.setdefault(v, set()).update(names_of[r.report_id])
                 firsts.setdefault(v, r)
             top = max(len(o) for o in per.values())
             best = min((v for v in per if len(per[v]) == top), key=lambda v: firsts[v].order)
@@ -478,7 +480,7 @@ class EventBuilder:
         actor_claims: dict[str, set[str]] = {}
         for r in members:
             if r.actor1:
-                actor_claims.setdefault(r.actor1, set()).update(o.name for o in origins[r.report_id])
+                actor_claims.setdefault(r.actor1, set()).update(names_of[r.report_id])
         actor_dispute = len(actor_claims) > 1 and len(set().union(*actor_claims.values())) > 1
 
         toll = self._fatalities(members, recs, origins, outlet_of)
@@ -513,17 +515,21 @@ class EventBuilder:
         mentions = []
         counted: set[str] = set()
         for r in members:
-            names = [o.name for o in origins[r.report_id]]
+            names = names_of[r.report_id]
+            origin = "; ".join(names)
+            origin_party = any(o.party for o in origins[r.report_id])
             root = roots.get(r.article_id, r.article_id)
+            reprint_of = root if root != r.article_id else None
+            independent = any(n not in counted for n in names) and reprint_of is None
             for m in recs[r.report_id].get("mentions") or []:
                 mm = dict(m)
                 mm["report_id"] = r.report_id
                 mm["outlet"] = mm.get("outlet") or outlet_of[r.report_id]
-                mm["origin"] = "; ".join(names)
-                mm["origin_party"] = any(o.party for o in origins[r.report_id])
-                mm["reprint_of"] = root if root != r.article_id else None
+                mm["origin"] = origin
+                mm["origin_party"] = origin_party
+                mm["reprint_of"] = reprint_of
                 mm["citation_chain"] = [c.text() for c in self.book.chains(m.get("sentence") or "")]
-                mm["independent"] = any(n not in counted for n in names) and root == r.article_id
+                mm["independent"] = independent
                 mentions.append(mm)
             counted.update(names)
 
@@ -568,7 +574,7 @@ class EventBuilder:
         )
         ev.origins = [
             {"origin": o.name, "party": o.party, "how": o.how,
-             "outlets": sorted({outlet_of[r.report_id] for r in members if o.name in {x.name for x in origins[r.report_id]}})}
+             "outlets": sorted({outlet_of[r.report_id] for r in members if o.name in names_of[r.report_id]})}
             for o in sorted(distinct.values(), key=lambda o: o.name)
         ]  # fmt: skip
         ev.fatality_sources = toll["sources"]
@@ -784,18 +790,21 @@ def corroborate_store(
         for m in moved:
             mention_rows.append((m, a.event_id))
         old = old_events.get(a.event_id)
-        new_rec = {f: getattr(built.event, f) for f in TRACKED_FIELDS}  # asdict would deep-copy the mentions
-        triggering = [m for m in a.members if m.report_id in new_ids] or a.members
+        ev = built.event
+        trigger = next((m.article_id for m in a.members if m.report_id in new_ids), a.members[0].article_id)
+        article_of = {m.report_id: m.article_id for m in a.members}
         for f in TRACKED_FIELDS:
-            before = old.get(f) if old else None
-            after = new_rec.get(f)
-            if old is not None and before == after:
-                continue
+            after = getattr(ev, f)  # asdict would deep-copy the mentions
             rid = built.field_reports.get(f)
-            art = next((m.article_id for m in a.members if m.report_id == rid), None) if rid else None
-            if old is not None and (art is None or rid not in new_ids):
-                art = triggering[0].article_id  # the field changed because this article arrived
-            history.append((a.event_id, art or triggering[0].article_id, f, _hist(before), _hist(after), now))
+            if old is None:
+                before, art = None, article_of.get(rid) if rid else None
+            else:
+                before = old.get(f)
+                if before == after:
+                    continue
+                # the field changed because this article arrived, unless a new report decided it
+                art = article_of.get(rid) if rid in new_ids else None
+            history.append((a.event_id, art or trigger, f, _hist(before), _hist(after), now))
     store.apply_corroboration(
         pending_ids=[p["record"]["event_id"] for p in pending],
         mentions=[(m.report_id, eid, m.article_id, m.order[0] if m.order[0] != "9999-99-99" else None, m.family, m.sub_event_type,
@@ -813,7 +822,10 @@ def corroborate_store(
 
 
 def _hist(v: Any) -> str | None:
-    if v is None:
-        return None
-    return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+    """A tracked field's value as ``event_history`` stores it: text as is, others as JSON."""
+    if v is None or isinstance(v, str):
+        return v
+    if type(v) is int:  # most tracked fields: ``json.dumps`` of an int is its ``str``
+        return str(v)
+    return json.dumps(v, ensure_ascii=False)
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import heapq
 import re
 import struct
 import tomllib
@@ -108,8 +107,10 @@ def jaccard(a: list[int], b: list[int], size: int = 64) -> float:
     if not a or not b:
         return 0.0
     sa, sb = set(a), set(b)
-    union_k = heapq.nsmallest(size, sa | sb)
-    return sum(1 for x in union_k if x in sa and x in sb) / len(union_k)
+    # sorting the <= 2 * size values of the union in C beats ``heapq.nsmallest``'s Python
+    # loop (the same ``size`` smallest, in the same order)
+    union_k = sorted(sa | sb)[: max(size, 0)]
+    return len((sa & sb).intersection(union_k)) / len(union_k)
 
 
 def fingerprints(text: str, min_words: int = 8) -> set[str]:
