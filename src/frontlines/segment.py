@@ -30,7 +30,10 @@ OPENERS = frozenset(
     other another both all if as""".split()
 )
 
-_PARA_RE = re.compile(r"\S(?:[^\n]|\n(?![ \t]*\n))*")
+# A paragraph: from a non-space to a blank line. ``[^\n]+`` takes a line's run of
+# characters in one step, not one repeat per character (~10x faster); the matches are
+# the same, as the greedy repeat ends the pattern, so nothing after it can backtrack.
+_PARA_RE = re.compile(r"\S(?:[^\n]+|\n(?![ \t]*\n))*")
 _LINE_RE = re.compile(r"[^\n]+")
 # Sentence-final punctuation, closing quotes/brackets, then space or a glued capital
 # ("killed.The").
