@@ -17,6 +17,8 @@ or a cluster worker later, can run them; only the main process writes to the sto
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing as mp
 import os
 import sys
@@ -159,6 +161,10 @@ def _init_worker(options: Options, built: Pipeline | None = None) -> None:
     global _worker_pipeline
     _worker_pipeline = built if built is not None else Pipeline(options)
     _worker_pipeline.stages()
+    # what this worker holds now (the compiled stages, inherited or its own) lives as long as
+    # it does: frozen, the cyclic collector never walks it again (nor, walking it, copies
+    # the pages it shares with the parent)
+    gc.freeze()
 
 
 def _work(article: Article) -> ArticleResult:
@@ -267,10 +273,24 @@ def run(
         # stage 7: the new articles' events join the stored events of the same incidents
         from .corroborate import corroborate_store
 
-        with store.exclusive("corroborate"):  # one pass at a time on a shared PostgreSQL ledger
+        with store.exclusive("corroborate"), _collector_paused():  # one pass at a time on a shared PostgreSQL ledger
             # (a re-run with nothing new leaves the stages uncompiled: stage 7 then has nothing to do)
             summary.corroboration = corroborate_store(store, book=pipe.source_book() if new else None)
     return summary
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Cyclic garbage collection off for the block, back as it was after. Stage 7 allocates
+    reports, clusters and events by the hundred thousand and makes few cycles: the
+    collector's passes over them were ~8% of its time (0.15 of 1.9 CPU s on FA-KES)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def make_article(
