@@ -146,7 +146,7 @@ def main() -> None:
     lines += ["", "Peak RSS is the larger of the main process and its largest worker (`ru_maxrss`)."]
     print("\n".join(lines))
     if not args.no_write:
-        write_section("speed", "\n".join(lines), ".venv/bin/python benchmarks/speed.py")
+        write_section("speed", "\n".join(lines), f".venv/bin/python benchmarks/speed.py --repeat {args.repeat}")
 
 
 if __name__ == "__main__":
