@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .datafiles import load_yaml
 from .errors import GazetteerError, GazetteerImportError
+from .memo import BoundedMemo
 from .records import Place
 
 # Bump when the schema or the build changes: an older index is rebuilt on open.
@@ -441,7 +442,8 @@ class Gazetteer:
                                  hint="delete the file to rebuild it") from e
         self._meta = meta
         # (surface, country) -> (ranked places, best match tier)
-        self._cache: dict[tuple[str, str | None], tuple[list[Place], int | None]] = {}
+        # (surface, country) -> (candidates, match tier)
+        self._cache: BoundedMemo = BoundedMemo(LOOKUP_CACHE_SIZE)
 
     # -- opening
     @classmethod
@@ -487,21 +489,15 @@ class Gazetteer:
         if todo:
             rows = self._fetch(todo)
             for s in todo:
-                hits[s] = self._remember((s, None), self._rank(rows.get(s, []), None))
+                hits[s] = cache.put((s, None), self._rank(rows.get(s, []), None))
         return {s: list(hit[0]) for s, hit in hits.items()}
 
     def _lookup(self, surface: str, country: str | None) -> tuple[list[Place], int | None]:
         key = (surface, country)
         hit = self._cache.get(key)
         if hit is None:
-            hit = self._remember(key, self._rank(self._fetch([surface]).get(surface, []), country))
+            hit = self._cache.put(key, self._rank(self._fetch([surface]).get(surface, []), country))
         return hit
-
-    def _remember(self, key, value):
-        if len(self._cache) >= LOOKUP_CACHE_SIZE:
-            self._cache.clear()
-        self._cache[key] = value
-        return value
 
     def _select(self, column: str, values: list[str]) -> Iterator[tuple]:
         """(norm, skel, tier, place columns...) rows whose ``column`` is in ``values``."""

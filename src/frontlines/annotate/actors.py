@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
 from frontlines.datafiles import load_yaml
+from frontlines.memo import BoundedMemo
 from frontlines.records import Doc, Span
 
 # A generic partisan actor ("terrorists") is re-coded as a named actor when the name
@@ -179,7 +180,7 @@ class ActorAnnotator:
         self._air_multi = tuple(f" {w} " for w in air_words if " " in w)
         self._partisan_single = frozenset(w for w in partisan_words if " " not in w)
         self._partisan_multi = tuple(f" {w} " for w in partisan_words if " " in w)
-        self._flags_cache: dict[str, tuple[bool, bool]] = {}
+        self._flags_cache = BoundedMemo(_FLAGS_CACHE_MAX)
 
         # alias -> entry; a later file overrides an earlier alias (user files win)
         self._ci: dict[str, dict[str, Any]] = {}
@@ -259,7 +260,7 @@ class ActorAnnotator:
     def _flags(self, text: str) -> tuple[bool, bool]:
         """(air, partisan) wording inside a mention: a listed single word among its words,
         or a listed phrase at word boundaries. Memoised per mention text (a pure function
-        of it; the cache is dropped when it reaches _FLAGS_CACHE_MAX entries)."""
+        of it, in a BoundedMemo of _FLAGS_CACHE_MAX entries)."""
         hit = self._flags_cache.get(text)
         if hit is not None:
             return hit
@@ -270,10 +271,7 @@ class ActorAnnotator:
         partisan = not self._partisan_single.isdisjoint(words) or any(
             p in padded for p in self._partisan_multi
         )
-        if len(self._flags_cache) >= _FLAGS_CACHE_MAX:
-            self._flags_cache.clear()
-        hit = self._flags_cache[text] = (air, partisan)
-        return hit
+        return self._flags_cache.put(text, (air, partisan))
 
     def _nat_span(self, m: re.Match, iso: str, doc: Doc, text: str) -> Span:
         entry = self._military.get(iso)

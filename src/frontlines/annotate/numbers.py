@@ -19,6 +19,7 @@ from typing import Any, Iterable
 import bisect
 
 from frontlines.annotate.actors import WORD_START, load_data, lower_same_len, phrase_pattern
+from frontlines.memo import BoundedMemo
 from frontlines.records import Doc, Span
 
 # Words allowed between a count (or its noun) and its verb, auxiliaries included: 7 covers
@@ -173,7 +174,7 @@ class CasualtyAnnotator:
         )
         self._range_split = re.compile(r"^(?:between\s+)?(.+?)\s*(?:\s(?:and|to|or)\s|-|–)\s*(.+)$", re.I)
         self._digits = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$")
-        self._parsed: dict[str, dict[str, Any] | None] = {}  # memo of parse_count
+        self._parsed = BoundedMemo(_PARSE_CACHE_MAX)  # memo of parse_count
 
     # -- number parsing --------------------------------------------------------------
     def parse_number(self, text: str) -> int | None:
@@ -269,10 +270,7 @@ class CasualtyAnnotator:
             return self._parsed[text]
         except KeyError:
             pass
-        if len(self._parsed) >= _PARSE_CACHE_MAX:
-            self._parsed.clear()
-        parsed = self._parsed[text] = self.parse_count(text)
-        return parsed
+        return self._parsed.put(text, self.parse_count(text))
 
     # -- annotation ------------------------------------------------------------------
     def annotate(self, doc: Doc) -> list[Span]:
