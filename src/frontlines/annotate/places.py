@@ -159,8 +159,7 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
 
 def _ngrams(text: str, toks: list[tuple[int, int, str]], masked: list[bool], n_max: int) -> dict[int, list[int]]:
     """Start token -> end token indexes (inclusive) of plausible name n-grams."""
-    # _is_cap(t) once per token, its two common cases inline
-    caps = [t[0].isupper() or (t[0] in "ae" and _is_cap(t)) for _, _, t in toks]
+    caps = [_is_cap(t) for _, _, t in toks]  # once per token, not once per n-gram it is in
     n = len(toks)
     out: dict[int, list[int]] = {}
     for i in [k for k, cap in enumerate(caps) if cap and not masked[k]]:
