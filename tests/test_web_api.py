@@ -392,7 +392,7 @@ def test_responses_match_the_openapi_schemas(api, openapi, all_events):
     check("/api/config", "/api/config")
 
 
-# -- the search index (store migration 4) ---------------------------------------------------
+# -- the search index (store migration 5) ---------------------------------------------------
 TEXT_COLUMNS = ("notes", "location", "admin1", "actor1", "actor2", "sources", "sentences")
 ACTOR_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
 # partial words, other cases, one and two letters, digits, punctuation, the mentions' JSON
