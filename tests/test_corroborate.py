@@ -199,16 +199,23 @@ def test_clusterer_is_order_independent_and_respects_hard_limits():
     assert {"b1", "c1"} <= together and "a2" not in together and "d1" not in together and "e1" not in together
 
 
-def test_assign_ids_keeps_ids_and_logs_merges_and_splits():
+def test_assign_ids_names_events_after_their_earliest_report_and_logs_changes():
     r = {k: _report(k, k.upper(), 100) for k in "abcd"}
-    old = {"a": "E1", "b": "E1", "c": "E2", "d": "E2"}
-    # E1 and E2 merge: the one most members carried (tie: smallest id) survives
+    ea, eb, ec = new_event_id("a"), new_event_id("b"), new_event_id("c")
+    # E(a) and E(c) merge: the merged event is named after its earliest report, a
+    old = {"a": ea, "b": ea, "c": ec, "d": ec}
     out, changes, retired = assign_ids([[r["a"], r["b"], r["c"], r["d"]]], old)
-    assert out[0].event_id == "E1" and retired == {"E2"}
-    assert [(c.kind, c.event_id, c.other_event_id) for c in changes] == [("merge", "E1", "E2")]
-    # E1 splits: the larger part keeps the id, the other gets a new one
-    old = {"a": "E1", "b": "E1", "c": "E1"}
+    assert out[0].event_id == ea and retired == {ec}
+    assert [(c.kind, c.event_id, c.other_event_id) for c in changes] == [("merge", ea, ec)]
+    # E(a) splits: the part holding a keeps the id, the other is named after c
+    old = {"a": ea, "b": ea, "c": ea}
     out, changes, retired = assign_ids([[r["a"], r["b"]], [r["c"]]], old)
-    assert out[0].event_id == "E1" and out[1].event_id == new_event_id("c") and not retired
-    assert [(c.kind, c.event_id, c.other_event_id) for c in changes] == [("split", "E1", new_event_id("c"))]
-
+    assert [o.event_id for o in out] == [ea, ec] and not retired
+    assert [(c.kind, c.event_id, c.other_event_id) for c in changes] == [("split", ea, ec)]
+    # an earlier report joins E(b): the event takes a's name, and the log says so
+    old = {"b": eb, "c": eb}
+    out, changes, retired = assign_ids([[r["a"], r["b"], r["c"]]], old)
+    assert out[0].event_id == ea and retired == {eb}
+    assert [(c.kind, c.event_id, c.other_event_id) for c in changes] == [("rename", ea, eb)]
+    # the ids are those of one pass over everything, whatever was stored before
+    assert [o.event_id for o in assign_ids([[r["a"], r["b"], r["c"]]], {})[0]] == [ea]

@@ -317,7 +317,7 @@ class Clusterer:
 
 # -- event ids ---------------------------------------------------------------------------
 def new_event_id(first_report_id: str) -> str:
-    """The id of an event first seen through report ``first_report_id`` (its earliest)."""
+    """The id of an event whose earliest report (canonical order) is ``first_report_id``."""
     return hashlib.sha1(f"event|{first_report_id}".encode()).hexdigest()[:16]
 
 
@@ -330,44 +330,39 @@ class Assignment:
 
 @dataclass
 class Change:
-    """A merge or split of stored events, for the ``event_changes`` log."""
+    """A merge, split or rename of stored events, for the ``event_changes`` log."""
 
-    kind: str  # merge | split
-    event_id: str  # the surviving (merge) or original (split) event
-    other_event_id: str  # the absorbed (merge) or new (split) event
+    kind: str  # merge | split | rename
+    event_id: str  # the surviving (merge, rename) or original (split) event
+    other_event_id: str  # the absorbed (merge), new (split) or former (rename) id
     detail: str = ""
 
 
 def assign_ids(clusters: list[list[Report]], old_event_of: dict[str, str]) -> tuple[list[Assignment], list[Change], set[str]]:
-    """Event ids for new clusters: an event keeps its id while most of it stays together.
+    """Event ids for clusters: each is named after its earliest report (canonical order).
 
-    Each cluster (in canonical order) takes the old id that most of its members carried and
-    that no earlier cluster took; otherwise a new id from its earliest report. Returns the
-    assignments, merges and splits, and the old ids that no longer name an event.
+    The id is a function of the cluster alone, so a ledger built over many runs has the
+    ids of one built in one run; a stored event keeps its id as long as its earliest report
+    stays its earliest (news arrive in publication order, so a later article rarely moves
+    it). When it does change (an earlier report joined, events merged or split), the log
+    says so. Returns the assignments, the changes, and the old ids that name no event now.
     """
-    taken: set[str] = set()
     out: list[Assignment] = []
-    changes: list[Change] = []
-    old_ids = set(old_event_of.values())
     for members in clusters:
-        counts = Counter(old_event_of[m.report_id] for m in members if m.report_id in old_event_of)
-        prev = sorted(counts)
-        choice = None
-        for eid, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            if eid not in taken:
-                choice = eid
-                break
-        eid = choice or new_event_id(members[0].report_id)
-        taken.add(eid)
-        out.append(Assignment(eid, members, prev))
-    # merges: a cluster holding members of several old events; splits: an old event spread
+        prev = sorted({old_event_of[m.report_id] for m in members if m.report_id in old_event_of})
+        out.append(Assignment(new_event_id(members[0].report_id), members, prev))
+    taken = {a.event_id for a in out}
+    old_ids = set(old_event_of.values())
+    changes: list[Change] = []
     where: dict[str, set[str]] = {}
     for a in out:
         for old in a.previous:
             where.setdefault(old, set()).add(a.event_id)
-        for old in a.previous:
-            if old != a.event_id and old not in taken:
-                changes.append(Change("merge", a.event_id, old, f"{old} merged into {a.event_id}"))
+        gone = [old for old in a.previous if old != a.event_id and old not in taken]
+        if len(a.previous) == 1 and gone:
+            changes.append(Change("rename", a.event_id, gone[0], f"{gone[0]} renamed {a.event_id}: an earlier report joined it"))
+        else:
+            changes.extend(Change("merge", a.event_id, old, f"{old} merged into {a.event_id}") for old in gone)
     for old, news in sorted(where.items()):
         if len(news) > 1:
             for new in sorted(news - {old}):
@@ -380,8 +375,7 @@ def assign_ids(clusters: list[list[Report]], old_event_of: dict[str, str]) -> tu
         if k not in seen:
             seen.add(k)
             uniq.append(c)
-    retired = old_ids - taken
-    return out, uniq, retired
+    return out, uniq, old_ids - taken
 
 
 # -- building events -----------------------------------------------------------------------
@@ -723,18 +717,23 @@ class LocalSteps:
 def corroborate_store(
     store, *, settings: dict[str, Any] | None = None, book: SourceBook | None = None, steps: LocalSteps | None = None
 ) -> CorroborationSummary:
-    """Corroborate the reports of newly stored articles with the stored events near them.
+    """Corroborate the reports of newly stored articles with the stored events they touch.
 
-    Idempotent: with nothing new it changes nothing. Events keep their ids; merges,
-    splits and field changes (with the article that caused them) are recorded. ``steps``
-    runs the costly steps (provenance roots, clustering, building events): in this
-    process by default, on a cluster for ``frontlines.engine``, with the same results.
+    A pass re-clusters the *component* of the new reports: every stored report linked to
+    one of them, directly or through others, with the whole stored events of those
+    (``_component``). Links depend only on their two reports and clusters of different
+    components never interact, so the ledger after many passes is the ledger of one pass
+    over everything: same events, same ids (``assign_ids``), same fields. Events whose
+    articles' provenance roots changed are rebuilt too. Idempotent: with nothing new it
+    changes nothing. ``steps`` runs the costly steps (provenance roots, clustering,
+    building events): in this process by default, on a cluster for ``frontlines.engine``.
     """
     settings = settings or load_settings()
     steps = steps or LocalSteps()
     summary = CorroborationSummary()
     pending = store.pending_reports()
-    if not pending:
+    stale = set(store.stale_events())
+    if not pending and not stale:
         return summary
     clusterer = Clusterer(settings)
     builder = EventBuilder(settings, book)
@@ -751,45 +750,56 @@ def corroborate_store(
         for p in pending
     ]
     summary.reports = len(new_reports)
+    # reports of events an analyst's retraction (or a replaced article) left stale
+    seeds_stored = store.reports_of_events(stale)
+    art_meta.update(store.article_meta({s["article_id"] for s in seeds_stored} - set(art_meta)))
+    old_event_of = {s["mention_id"]: s["event_id"] for s in seeds_stored}
+    seeds = new_reports + [_stored_report(s, art_meta, clusterer, settings) for s in seeds_stored]
+    reports = _component(store, seeds, old_event_of, art_meta, clusterer, settings)
 
-    # stored reports near the new ones, and every report of the events they belong to
-    slack_max = max(int(v) for v in settings["block"]["date_slack_days"].values())
-    windows: dict[tuple, list[int]] = {}
-    for r in new_reports:
-        key = (r.iso3, r.admin1)
-        lo, hi = r.anchor - r.slack - slack_max, r.anchor + r.slack + slack_max
-        w = windows.setdefault(key, [lo, hi])
-        w[0], w[1] = min(w[0], lo), max(w[1], hi)
-    blocks = [(k[0], k[1], dt.date.fromordinal(max(1, lo)).isoformat(), dt.date.fromordinal(max(1, hi)).isoformat()) for k, (lo, hi) in windows.items()]
-    stored = store.stored_reports(blocks)
-    old_event_of = {s["mention_id"]: s["event_id"] for s in stored}
-    art_meta.update(store.article_meta({s["article_id"] for s in stored} - set(art_meta)))
-    old_reports = [
-        report_from_record(s["record"], s["article_id"], art_meta.get(s["article_id"], (None, None))[1], clusterer.families, settings)
-        for s in stored
-    ]
-    reports = old_reports + new_reports
-    sources = store.article_sources({r.article_id for r in reports})
+    # provenance roots over every stored article: a root is the earliest of a group of
+    # near-duplicates that may reach far outside the component. Articles whose root the new
+    # articles changed have their events rebuilt, wherever those are.
+    sources = store.article_sources(None)
     roots = steps.roots(sources, settings)
-    clusters = [[reports[i] for i in c] for c in steps.cluster(clusterer, reports)]
-    assignments, changes, retired = assign_ids(clusters, old_event_of)
+    new_articles = {p["article_id"] for p in pending}
+    before = steps.roots({a: s for a, s in sources.items() if a not in new_articles}, settings) if new_articles else roots
+    rerooted = {a for a, r in before.items() if roots.get(a, a) != r}
+    in_component = {r.report_id for r in reports}
+    extra = [s for s in store.reports_of_articles(rerooted) if s["mention_id"] not in in_component]
+    art_meta.update(store.article_meta({s["article_id"] for s in extra} - set(art_meta)))
 
-    old_events = store.events_by_id(set(old_event_of.values()))
+    clusters = [[reports[i] for i in c] for c in steps.cluster(clusterer, reports)]
+    extra_events: dict[str, list[Report]] = {}
+    for s in extra:
+        old_event_of[s["mention_id"]] = s["event_id"]
+        extra_events.setdefault(s["event_id"], []).append(_stored_report(s, art_meta, clusterer, settings))
+    clusters += [sorted(ms, key=lambda r: r.order) for _, ms in sorted(extra_events.items())]
+    assignments, changes, retired = assign_ids(clusters, old_event_of)
+    retired |= stale - {a.event_id for a in assignments}
+
+    old_events = store.events_by_id(set(old_event_of.values()) | stale)
     new_ids = {r.report_id for r in new_reports}
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     to_write, mention_rows, history = [], [], []
     todo: list[tuple[Assignment, list[Report]]] = []
+    old_size = Counter(old_event_of.values())  # whole stored events are loaded: their sizes
     for a in assignments:
         moved = [m for m in a.members if old_event_of.get(m.report_id) != a.event_id]
-        if not moved and a.event_id in old_events and set(a.previous) == {a.event_id}:
-            continue  # untouched event
+        untouched = not moved and a.event_id in old_events and len(a.members) == old_size[a.event_id]
+        if untouched and a.event_id not in stale and not any(m.article_id in rerooted for m in a.members):
+            continue
         todo.append((a, moved))
     builts = steps.build(builder, [(a.event_id, a.members) for a, _ in todo], sources, roots)
     for (a, moved), built in zip(todo, builts):
         to_write.append((built.event, built.first_article))
         for m in moved:
             mention_rows.append((m, a.event_id))
+        # the event as it read before: under its id, or the id most of its reports had
         old = old_events.get(a.event_id)
+        if old is None and a.previous:
+            counts = Counter(old_event_of[m.report_id] for m in a.members if m.report_id in old_event_of)
+            old = old_events.get(min(counts, key=lambda e: (-counts[e], e)))
         ev = built.event
         trigger = next((m.article_id for m in a.members if m.report_id in new_ids), a.members[0].article_id)
         article_of = {m.report_id: m.article_id for m in a.members}
@@ -797,14 +807,14 @@ def corroborate_store(
             after = getattr(ev, f)  # asdict would deep-copy the mentions
             rid = built.field_reports.get(f)
             if old is None:
-                before, art = None, article_of.get(rid) if rid else None
+                before_v, art = None, article_of.get(rid) if rid else None
             else:
-                before = old.get(f)
-                if before == after:
+                before_v = old.get(f)
+                if before_v == after:
                     continue
                 # the field changed because this article arrived, unless a new report decided it
                 art = article_of.get(rid) if rid in new_ids else None
-            history.append((a.event_id, art or trigger, f, _hist(before), _hist(after), now))
+            history.append((a.event_id, art or trigger, f, _hist(before_v), _hist(after), now))
     store.apply_corroboration(
         pending_ids=[p["record"]["event_id"] for p in pending],
         mentions=[(m.report_id, eid, m.article_id, m.order[0] if m.order[0] != "9999-99-99" else None, m.family, m.sub_event_type,
@@ -819,6 +829,68 @@ def corroborate_store(
     summary.merges = sum(c.kind == "merge" for c in changes)
     summary.splits = sum(c.kind == "split" for c in changes)
     return summary
+
+
+def _stored_report(row: dict[str, Any], art_meta: dict, clusterer: Clusterer, settings: dict[str, Any]) -> Report:
+    """A Report from a stored mention row (``Store.stored_reports``)."""
+    return report_from_record(row["record"], row["article_id"], art_meta.get(row["article_id"], (None, None))[1], clusterer.families, settings)
+
+
+def _reach_days(settings: dict[str, Any]) -> int:
+    """The widest date slack of any report: no candidate pair is further apart."""
+    slacks = [int(v) for v in settings["block"]["date_slack_days"].values()]
+    return max(slacks + [int(settings["block"]["undated_slack_days"])])
+
+
+def _windows(reports: Iterable[Report], reach: int) -> list[tuple[str | None, str | None, str, str]]:
+    """Store blocks (iso3, admin1, from, to) that hold every report a candidate pair could
+    join to ``reports``: overlapping date ranges of one place merged."""
+    ranges: dict[tuple, list[tuple[int, int]]] = {}
+    for r in reports:
+        w = max(r.slack, reach)
+        ranges.setdefault((r.iso3, r.admin1), []).append((r.anchor - w, r.anchor + w))
+    out = []
+    for (iso3, admin1), spans in ranges.items():
+        spans.sort()
+        lo, hi = spans[0]
+        for a, b in spans[1:] + [(None, None)]:
+            if a is not None and a <= hi + 1:
+                hi = max(hi, b)
+                continue
+            out.append((iso3, admin1, dt.date.fromordinal(max(1, lo)).isoformat(), dt.date.fromordinal(max(1, min(hi, dt.date.max.toordinal()))).isoformat()))
+            if a is not None:
+                lo, hi = a, b
+    return out
+
+
+def _component(store, seeds: list[Report], old_event_of: dict[str, str], art_meta: dict, clusterer: Clusterer, settings: dict[str, Any]) -> list[Report]:
+    """``seeds`` and every stored report linked to them through a chain of links
+    (``Clusterer.edges``), each with the whole stored event it belongs to.
+
+    Grows breadth-first: stored reports within reach of the newest members are loaded
+    and those with a link to one of them join (and their events with them). Fills
+    ``old_event_of`` (report id -> stored event id) for the stored reports that joined."""
+    reach = _reach_days(settings)
+    members: dict[str, Report] = {r.report_id: r for r in seeds}
+    loaded: dict[str, tuple[Report, str]] = {}  # stored reports seen, not (yet) members
+    frontier = list(seeds)
+    while frontier:
+        rows = [s for s in store.stored_reports(_windows(frontier, reach)) if s["mention_id"] not in members and s["mention_id"] not in loaded]
+        art_meta.update(store.article_meta({s["article_id"] for s in rows} - set(art_meta)))
+        for s in rows:
+            loaded[s["mention_id"]] = (_stored_report(s, art_meta, clusterer, settings), s["event_id"])
+        pool = frontier + [r for r, _ in loaded.values()]
+        n = len(frontier)
+        linked = {pool[j if i < n else i].report_id for _, _, _, i, j in clusterer.edges(pool) if (i < n) != (j < n)}
+        events = {loaded[rid][1] for rid in linked}
+        joining = sorted(rid for rid, (_, eid) in loaded.items() if eid in events)
+        frontier = []
+        for rid in joining:
+            r, eid = loaded.pop(rid)
+            members[rid] = r
+            old_event_of[rid] = eid
+            frontier.append(r)
+    return sorted(members.values(), key=lambda r: r.order)
 
 
 def _hist(v: Any) -> str | None:

@@ -502,14 +502,16 @@ class Store:
             [(s.article_id, s.outlet, s.published, json.dumps(s.sketch), json.dumps(sorted(s.fingerprints)), json.dumps(sorted(s.credits))) for s in sources],
         )
 
-    def article_sources(self, ids: Iterable[str]) -> dict[str, Any]:
-        """Article id -> ``provenance.ArticleSource`` (outlet, date, reuse signatures)."""
+    def article_sources(self, ids: Iterable[str] | None) -> dict[str, Any]:
+        """Article id -> ``provenance.ArticleSource`` (outlet, date, reuse signatures), of
+        the articles ``ids`` or, with None, of every profiled article."""
         from .provenance import ArticleSource
 
-        sql = "SELECT article_id, outlet, published, sketch, fingerprints, credits FROM article_sources WHERE article_id IN ({marks})"
+        sql = "SELECT article_id, outlet, published, sketch, fingerprints, credits FROM article_sources"
+        rows = self.conn.execute(sql) if ids is None else self._in_chunks(sql + " WHERE article_id IN ({marks})", ids)
         return {
             r[0]: ArticleSource(r[0], r[1], r[2], json.loads(r[3] or "[]"), set(json.loads(r[4] or "[]")), set(json.loads(r[5] or "[]")))
-            for r in sorted(self._in_chunks(sql, ids))  # id order on both backends: stage 7 must not depend on row order
+            for r in sorted(rows)  # id order on both backends: stage 7 must not depend on row order
         }
 
     def article_meta(self, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
@@ -542,6 +544,29 @@ class Store:
             for _, r in sorted(found.items())
         ]
 
+    def _mention_rows(self, column: str, ids: Iterable[str]) -> list[dict[str, Any]]:
+        cols = "mention_id, event_id, article_id, record"
+        rows = sorted(self._in_chunks(f"SELECT {cols} FROM mentions WHERE {column} IN ({{marks}})", ids))
+        return [{"mention_id": r[0], "event_id": r[1], "article_id": r[2], "record": json.loads(r[3])} for r in rows]
+
+    def reports_of_events(self, event_ids: Iterable[str]) -> list[dict[str, Any]]:
+        """Every stored report of the events ``event_ids`` (rows as ``stored_reports``)."""
+        return self._mention_rows("event_id", event_ids)
+
+    def reports_of_articles(self, article_ids: Iterable[str]) -> list[dict[str, Any]]:
+        """Every stored report of every event that holds a report of ``article_ids``."""
+        return self.reports_of_events({r["event_id"] for r in self._mention_rows("article_id", article_ids)})
+
+    def stale_events(self) -> list[str]:
+        """Events marked for stage 7 to rebuild (``mark_stale``): their reports changed."""
+        return [r[0] for r in self.conn.execute("SELECT event_id FROM events WHERE corroborated = 2 ORDER BY event_id")]
+
+    def mark_stale(self, event_ids: Iterable[str]) -> None:
+        """Mark corroborated events for the next stage 7 to re-cluster and rebuild, in the
+        caller's transaction (a retraction, a replaced article): until then the ledger's
+        readers, which read ``corroborated = 1``, leave them out."""
+        self.conn.executemany("UPDATE events SET corroborated = 2 WHERE event_id = ? AND corroborated = 1", [(e,) for e in event_ids])
+
     def events_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         sql = f"SELECT {','.join(EVENT_COLUMNS)} FROM events WHERE event_id IN ({{marks}})"
         out = {}
@@ -573,7 +598,7 @@ class Store:
                 "event_date, anchor_date, iso3, admin1, record) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 mentions,
             )
-            self.conn.executemany("DELETE FROM events WHERE event_id = ? AND corroborated = 1", [(eid,) for eid in retired])
+            self.conn.executemany("DELETE FROM events WHERE event_id = ? AND corroborated != 0", [(eid,) for eid in retired])
             self.conn.executemany("DELETE FROM events WHERE event_id = ?", [(ev.event_id,) for ev, _ in events])
             self.conn.executemany(
                 f"INSERT INTO events ({','.join(cols)}) VALUES ({marks})",
