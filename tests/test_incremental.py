@@ -46,11 +46,11 @@ def test_random_splits_give_the_one_run_ledger(tmp_path, seed):
     assert _ledger(tmp_path / "split.db") == ref
 
 
-def _article(folder: Path, name: str, published: str, text: str) -> Path:
+def _article(folder: Path, name: str, published: str, text: str, title: str | None = None) -> Path:
     p = folder / f"{name}.json"
     import json
 
-    p.write_text(json.dumps({"title": name, "published": published, "outlet": name, "text": text}), encoding="utf-8")
+    p.write_text(json.dumps({"title": title or name, "published": published, "outlet": name, "text": text}), encoding="utf-8")
     return p
 
 
@@ -76,3 +76,28 @@ def test_an_event_keeps_its_id_as_later_reports_join(tmp_path):
     with frontlines.Store(db) as store:
         changes = [(c["kind"], c["event_id"], c["other_event_id"]) for c in store.event_changes()]
     assert new_id == eid or ("rename", new_id, eid) in changes
+
+
+@pytest.mark.parametrize("how", ["one run, reversed", "two runs", "two runs, reversed"])
+def test_copies_of_one_text_resolve_the_same_way_in_any_order(tmp_path, how):
+    """The same text saved twice, with different dates and outlets, is one article: the
+    earliest-published copy, whichever arrived first."""
+    text = ("Two children were killed when a shell hit a school in the town of Kafr Nabl in "
+            "southern Idlib on Sunday morning, the civil defence said.")  # fmt: skip
+    a = _article(tmp_path, "copy_a", "2017-04-10", text, title="School shelled in Kafr Nabl")
+    b = _article(tmp_path, "copy_b", "2017-04-09", text, title="School shelled in Kafr Nabl")
+    frontlines.run([str(a), str(b)], db=tmp_path / "ref.db", workers=1)
+    ref = _ledger(tmp_path / "ref.db")
+    db = tmp_path / "x.db"
+    if how == "one run, reversed":
+        frontlines.run([str(b), str(a)], db=db, workers=1)
+    elif how == "two runs":
+        frontlines.run([str(a)], db=db, workers=1)
+        frontlines.run([str(b)], db=db, workers=1)
+    else:
+        frontlines.run([str(b)], db=db, workers=1)
+        frontlines.run([str(a)], db=db, workers=1)
+    assert _ledger(db) == ref
+    with frontlines.Store(db) as store:
+        (row,) = store.conn.execute("SELECT published, outlet FROM articles").fetchall()
+    assert tuple(row) == ("2017-04-09", "copy_b")

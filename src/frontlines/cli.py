@@ -92,19 +92,28 @@ def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, 
 
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
             task = bar.add_task("articles", total=None)
-            summary = run_pipeline(
-                inputs, db, options=options, workers=workers, stdin=stdin,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )  # fmt: skip
+
+            def progress(done, total, stage="articles"):
+                # stage 7 has no count to show: the bar names it and pulses
+                bar.update(task, description=stage, completed=done, total=total)
+
+            summary = run_pipeline(inputs, db, options=options, workers=workers, stdin=stdin, progress=progress)
     else:
         summary = run_pipeline(inputs, db, options=options, workers=workers, stdin=stdin)
     for skip in summary.skips:
         click.echo(f"skipped {skip.source}: [{skip.code}] {skip.reason}", err=True)
     click.echo(
         f"{summary.seen} articles read, {summary.added} new, {summary.already} already stored, "
-        f"{summary.events} events added, {len(summary.skips)} inputs skipped -> {out_parquet or db}",
+        f"{summary.events} reports from the new articles, {len(summary.skips)} inputs skipped -> {out_parquet or db}",
         err=True,
     )
+    c = summary.corroboration
+    if c is not None and getattr(c, "reports", 0):
+        click.echo(
+            f"corroborated: {c.created} events new, {c.events - c.created} updated, {c.retired} retired "
+            f"({c.merges} merges, {c.splits} splits)",
+            err=True,
+        )
 
 
 @main.command("export")

@@ -506,6 +506,15 @@ class EventBuilder:
         fr["claim_status"] = fr["source_count"] = fr["independent_source_count"] = members[-1].report_id
 
         outlets = sorted({outlet_of[r.report_id] for r in members})
+        # independent sources: outlets (in canonical order) whose reports bring an origin no
+        # earlier outlet brought; one outlet citing two origins is still one source
+        brought: set[str] = set()
+        independent_outlets: set[str] = set()
+        for r in members:
+            fresh = set(names_of[r.report_id]) - brought
+            if fresh:
+                independent_outlets.add(outlet_of[r.report_id])
+                brought |= fresh
         mentions = []
         counted: set[str] = set()
         for r in members:
@@ -562,7 +571,7 @@ class EventBuilder:
             claim_status=claim,
             sources=outlets,
             source_count=len(outlets),
-            independent_source_count=len(distinct),
+            independent_source_count=len(independent_outlets),
             notes="",
             mentions=mentions,
         )
@@ -688,6 +697,8 @@ def corroborate(
 class CorroborationSummary:
     reports: int = 0  # new reports clustered
     events: int = 0  # events written (new or changed)
+    created: int = 0  # of those, events that did not exist before (under any id)
+    retired: int = 0  # events that no longer exist (merged into others, or left with no report)
     merges: int = 0
     splits: int = 0
 
@@ -826,6 +837,8 @@ def corroborate_store(
         changes=[(c.kind, c.event_id, c.other_event_id, c.detail, now) for c in changes],
     )  # fmt: skip
     summary.events = len(to_write)
+    summary.created = sum(1 for a, _ in todo if not a.previous)
+    summary.retired = len(retired)
     summary.merges = sum(c.kind == "merge" for c in changes)
     summary.splits = sum(c.kind == "split" for c in changes)
     return summary

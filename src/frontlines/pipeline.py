@@ -36,7 +36,7 @@ from .extract import Extractor, Lexicon, load_thresholds
 from .gazetteer import Gazetteer
 from .ingest import article_id, infer_metadata, iter_articles
 from .errors import EmptyInput
-from .records import Article, Doc, Event, Skip
+from .records import Article, Doc, Event, Skip, copy_key
 from .store import Store
 
 # Below this many new articles a run stays in one process: starting workers (each opens
@@ -215,14 +215,14 @@ def run(
     *,
     options: Options | None = None,
     workers: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[..., None] | None = None,
     stdin=None,
 ) -> RunSummary:
     """Ingest ``inputs`` and run the whole pipeline into the store at ``db``."""
     summary = RunSummary()
     with Store(db) as store:
-        new: list[Article] = []
-        seen_ids: set[str] = set()
+        best: dict[str, Article] = {}  # article id -> the copy to keep (records.copy_key)
+        replaced: set[str] = set()  # stored articles a better copy of the same text replaces
         # the store's own files when it lives inside an input folder are not inputs
         own = {str(Path(db).resolve()) + suffix for suffix in ("", "-wal", "-shm", "-journal")} if "://" not in str(db) else set()
         for item in iter_articles(inputs, stdin=stdin):
@@ -233,11 +233,23 @@ def run(
                 store.save_skip(item)
                 continue
             summary.seen += 1
-            if item.article_id in seen_ids or store.has_article(item.article_id):
+            aid = item.article_id
+            if aid in best:  # a second copy in this batch: the better one stays
+                summary.already += 1
+                if copy_key(item) < copy_key(best[aid]):
+                    best[aid] = item
+                continue
+            stored = store.copy_key(aid)
+            if stored is not None and stored <= copy_key(item):
                 summary.already += 1
                 continue
-            seen_ids.add(item.article_id)
-            new.append(item)
+            if stored is not None:
+                replaced.add(aid)
+            best[aid] = item
+        new = list(best.values())
+        # a copy that sorts before the stored one replaces it (its reports leave their events,
+        # which stage 7 rebuilds), so the ledger does not depend on which copy came first
+        store.remove_articles(replaced)
         done = 0
         batch: list[ArticleResult] = []
         pipe = Pipeline(options)  # compiled once: the workers' template, then stage 7's source book
@@ -273,6 +285,8 @@ def run(
         # stage 7: the new articles' events join the stored events of the same incidents
         from .corroborate import corroborate_store
 
+        if progress and new:
+            progress(done, None, "corroborating (stage 7)")
         with store.exclusive("corroborate"), _collector_paused():  # one pass at a time on a shared PostgreSQL ledger
             # (a re-run with nothing new leaves the stages uncompiled: stage 7 then has nothing to do)
             summary.corroboration = corroborate_store(store, book=pipe.source_book() if new else None)

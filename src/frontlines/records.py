@@ -29,6 +29,18 @@ class Article:
     provenance: dict[str, str] = field(default_factory=dict)
 
 
+# how an undated copy sorts in ``copy_key``: after every dated one
+UNDATED = "9999-99-99"
+
+
+def copy_key(article: Article) -> tuple[str, ...]:
+    """Which of several copies of one text (one article id) the ledger keeps: the earliest
+    published, then the smallest url, outlet, title, path and format. A total order on
+    the copies, so the same copies give the same ledger whatever order they come in."""
+    published = article.published.isoformat() if article.published else UNDATED
+    return (published, article.url or "", article.outlet or "", article.title or "", article.path or "", article.source_format or "")
+
+
 @dataclass(frozen=True)
 class Skip:
     """An input that could not be read: the batch goes on, the reason is kept."""

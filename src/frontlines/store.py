@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from .errors import SchemaTooNew, StoreError
-from .records import Article, Event, Skip
+from .records import UNDATED, Article, Event, Skip
 
 EVENT_COLUMNS = [f.name for f in dataclasses.fields(Event)]
 JSON_COLUMNS = {"sources", "mentions", "origins", "fatality_sources"}
@@ -363,6 +363,28 @@ class Store:
     # -- writes ------------------------------------------------------------------------
     def has_article(self, article_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM articles WHERE article_id=?", (article_id,)).fetchone() is not None
+
+    def copy_key(self, article_id: str) -> tuple | None:
+        """The stored copy's ``records.copy_key`` (None when the article is not stored)."""
+        row = self.conn.execute("SELECT published, url, outlet, title, path, source_format FROM articles WHERE article_id=?", (article_id,)).fetchone()
+        return None if row is None else (row[0] or UNDATED,) + tuple(v or "" for v in row[1:])
+
+    def remove_articles(self, article_ids: Iterable[str]) -> None:
+        """Take articles and their reports out of the ledger in one transaction; the events
+        that held their reports are marked stale for the next stage 7 to rebuild (or retire)."""
+        ids = sorted(set(article_ids))
+        if not ids:
+            return
+        with self.conn:
+            affected = {r["event_id"] for r in self._mention_rows("article_id", ids)}
+            self.mark_stale(affected)
+            for aid in ids:
+                # stale events that named it as their first article point nowhere until rebuilt
+                self.conn.execute("UPDATE events SET article_id = NULL WHERE article_id = ? AND corroborated != 0", (aid,))
+                self.conn.execute("DELETE FROM events WHERE article_id = ? AND corroborated = 0", (aid,))
+                self.conn.execute("DELETE FROM mentions WHERE article_id = ?", (aid,))
+                self.conn.execute("DELETE FROM article_sources WHERE article_id = ?", (aid,))
+                self.conn.execute("DELETE FROM articles WHERE article_id = ?", (aid,))
 
     def stored_article_ids(self, ids: list[str]) -> set[str]:
         """The ids among ``ids`` already stored (one query per 500 ids)."""
