@@ -467,24 +467,37 @@ def retract(store, article_id: str, note: str, *, settings: dict[str, Any] | Non
         reports = store.article_reports(article_id)
         mine = {r["mention_id"] for r in reports}
         summary = RetractionSummary(article_id, events=sorted({r["event_id"] for r in reports if r["event_id"]}))
-        requeue, history = [], []
+        requeue, history, rest_of = [], [], {}
         for eid in summary.events:
             held = sorted(r["mention_id"] for r in store.event_reports(eid))
-            rest = [m for m in held if m not in mine]
-            if rest:
-                requeue.append(rest[-1])
+            rest_of[eid] = [m for m in held if m not in mine]
+            if rest_of[eid]:
+                requeue.append(rest_of[eid][-1])
             else:
                 summary.retired.append(eid)
-            history.append((eid, article_id, "reports", str(len(held)), str(len(rest)), at, "retraction", note.strip()))
+            history.append((eid, article_id, "reports", str(len(held)), str(len(rest_of[eid])), at, "retraction", note.strip()))
         store.retract_article(article_id, note.strip(), at, reports=reports, retire=summary.retired, requeue=requeue, history=history)
         _stage7(store, settings)
+        live = [e for e in summary.events if rest_of[e]]
         for _ in range(2):  # an event stage 7 judged untouched: rebuild it from its reports
-            stale = _stale(store, set(summary.events) - set(summary.retired))
+            stale = _stale(store, live)
             if not stale:
                 break
             store.requeue_reports([rid for _, rid in stale], drop_events=[eid for eid, _ in stale])
             _stage7(store, settings)
-        summary.rebuilt = sorted({e for e in store.events_of_reports(requeue).values()})
+        # an event whose remaining reports all went to other events (its id was its retracted
+        # first report's, or they joined a neighbour): logged as merged into where they went
+        gone, changes = [], []
+        for eid in live:
+            if store.event_reports(eid):
+                continue
+            gone.append(eid)
+            for home in sorted(set(store.events_of_reports(rest_of[eid]).values())):
+                changes.append(("merge", home, eid, f"{eid} merged into {home}: article {article_id} was retracted", at))
+        if gone:
+            store.requeue_reports([], drop_events=gone)
+            store.add_changes(changes)
+        summary.rebuilt = sorted(set(store.events_of_reports([m for e in live for m in rest_of[e]]).values()))
     return summary
 
 

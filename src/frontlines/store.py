@@ -758,6 +758,11 @@ class Store:
             self.conn.executemany("DELETE FROM events WHERE event_id = ? AND corroborated = 1", [(e,) for e in sorted(set(drop_events))])
             self._requeue(report_ids)
 
+    def add_changes(self, changes: Sequence[tuple]) -> None:
+        """Append ``event_changes`` rows ``(kind, event_id, other_event_id, detail, changed_at)``."""
+        with self.conn:
+            self.conn.executemany("INSERT INTO event_changes (kind, event_id, other_event_id, detail, changed_at) VALUES (?,?,?,?,?)", changes)
+
     def has_corrections(self) -> bool:
         return self.conn.execute("SELECT 1 FROM corrections LIMIT 1").fetchone() is not None
 
