@@ -373,3 +373,32 @@ def test_corrections_and_retractions_on_postgresql(gazetteer, tmp_path, postgres
     after = _market(postgres_db)
     assert after["source_count"] == 2 and after["fatalities"] == 86
     assert {h["kind"] for h in hist} >= {"correction", "retraction"}
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed (apt-get install chromium)")
+def test_the_map_panel_shows_corrections_and_history(ledger):
+    from playwright.sync_api import sync_playwright
+
+    from frontlines.web import running
+
+    db, _ = ledger
+    ev = _market(db)
+    with Store(db) as s:
+        correct(s, ev["event_id"], ["fatalities=86"], NOTE)
+    with running(db) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(base + "/")
+            page.wait_for_selector("body[data-ready=true]", timeout=20000)
+            page.click(f'#events tbody tr[data-event-id="{ev["event_id"]}"]')
+            page.wait_for_selector(f'#panel[data-event-id="{ev["event_id"]}"] #corrections li')
+            items = page.locator("#corrections li").all_inner_texts()
+            history = page.inner_text("#history")
+        finally:
+            browser.close()
+    assert not errors, errors
+    assert any(t.startswith("fatalities: 86 (computed 58)") and NOTE in t for t in items), items
+    assert f"fatalities: 58 → 86 [correction: {NOTE}]" in history
