@@ -163,6 +163,62 @@ def report(db, since, until, admin1, output) -> None:
 
 
 @main.command()
+@click.argument("event_id")
+@click.option("--set", "assignments", multiple=True, required=True, metavar="FIELD=VALUE", help="A field and its corrected value; repeat for several fields.")
+@click.option("--note", required=True, help="Why: the analyst's source or reasoning (kept in the event's history).")
+@DB_OPTION
+@friendly_errors
+def correct(event_id, assignments, note, db) -> None:
+    """Correct fields of the event EVENT_ID, e.g. --set fatalities=86 --note "hospital list".
+    Kept through later runs: the value overrides what stage 7 computes for the field."""
+    from .corrections import correct as correct_event
+    from .errors import BadCorrection
+    from .store import Store
+
+    if not _ledger_exists(db):
+        raise click.UsageError(f"no ledger at {db}: run `frontlines run INPUT` first")
+    with Store(db) as store:
+        try:
+            ev = correct_event(store, event_id, assignments, note)
+        except BadCorrection as exc:
+            raise click.UsageError(str(exc)) from exc
+    for c in ev.corrections:
+        implied = f" (follows {c['implied_by']})" if c.get("implied_by") else ""
+        click.echo(f"{ev.event_id}\t{c['field']}\t{c['computed']!r} -> {c['value']!r}{implied}", err=False)
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--note", required=True, help="Why it is retracted (or, with --undo, restored); kept in the events' history.")
+@click.option("--undo", is_flag=True, help="Restore an article retracted before: its reports rejoin the ledger.")
+@DB_OPTION
+@friendly_errors
+def retract(article_id, note, undo, db) -> None:
+    """Take the article ARTICLE_ID's reports out of the ledger: its events are rebuilt
+    without them, an event left with none is retired; later runs do not re-add it."""
+    from .corrections import retract as retract_article, unretract
+    from .errors import BadCorrection
+    from .store import Store
+
+    if not _ledger_exists(db):
+        raise click.UsageError(f"no ledger at {db}: run `frontlines run INPUT` first")
+    with Store(db) as store:
+        try:
+            if undo:
+                events = unretract(store, article_id, note)
+                click.echo(f"article {article_id} restored: its reports are in {len(events)} event(s): {', '.join(events) or '-'}", err=True)
+                return
+            s = retract_article(store, article_id, note)
+        except BadCorrection as exc:
+            raise click.UsageError(str(exc)) from exc
+    click.echo(
+        f"article {article_id} retracted: {len(s.events)} event(s) held its reports, "
+        f"{len(s.retired)} retired ({', '.join(s.retired) or '-'}), rebuilt: {', '.join(s.rebuilt) or '-'}",
+        err=True,
+    )
+
+
+@main.command()
 @DB_OPTION
 def skips(db) -> None:
     """List the inputs that could not be read, with the reason."""

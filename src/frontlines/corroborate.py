@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Iterable, Sequence
 
+from .corrections import apply_stored_corrections
 from .datafiles import load_yaml
 from .provenance import ArticleSource, Origin, SourceBook, article_source, fingerprints, load_settings, reuse_roots, words
 from .records import Event, interaction_code
@@ -802,6 +803,7 @@ def corroborate_store(
             continue
         todo.append((a, moved))
     builts = steps.build(builder, [(a.event_id, a.members) for a, _ in todo], sources, roots)
+    apply_stored_corrections(store, builts)  # analysts' corrections override what was computed (frontlines.corrections)
     for (a, moved), built in zip(todo, builts):
         to_write.append((built.event, built.first_article))
         for m in moved:

@@ -91,3 +91,33 @@ class MissingExtra(FrontlinesError):
     """An optional dependency is not installed."""
 
     code = "E600"
+
+
+class EditError(FrontlinesError):
+    """An analyst's correction or retraction could not be made (``frontlines.corrections``)."""
+
+    code = "E800"
+
+
+class UnknownEvent(EditError):
+    code = "E801"
+    hint = "give an event_id from `frontlines export` or the map's event panel"
+
+
+class BadCorrection(EditError):
+    """A correction names an unknown field or gives a value the field cannot take: a usage
+    error (the CLI exits 2), its message lists the accepted fields and forms."""
+
+    code = "E802"
+    usage = True
+
+
+class UnknownArticle(EditError):
+    code = "E803"
+    hint = "give an article_id from `frontlines export` (mentions) or the map's article view"
+
+
+class RetractionState(EditError):
+    """Retracting an article already retracted, or undoing a retraction never made."""
+
+    code = "E804"

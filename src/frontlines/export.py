@@ -29,6 +29,9 @@ SPEC_FIELDS = [
 # Stage 7 (corroborate) fields beyond the SPEC record: the independent origins behind the
 # sources and which report gave which fatality figure (JSONL carries them whole).
 CORROBORATION_FIELDS = ["origins", "fatality_sources"]
+# Analysts' corrections applied to the event (``frontlines.corrections``): the field, the
+# value set, the value stage 7 computed, the note and when. Last, after every other field.
+CORRECTION_FIELDS = ["corrections"]
 
 
 def _origins_text(ev: dict[str, Any]) -> str:
@@ -37,6 +40,25 @@ def _origins_text(ev: dict[str, Any]) -> str:
 
 def _fatality_sources_text(ev: dict[str, Any]) -> str:
     return "; ".join(f"{f.get('figure')} {f.get('outlet')}" + (f" via {f.get('origin')}" if f.get("origin") != f.get("outlet") else "") for f in ev.get("fatality_sources") or [])
+
+def _corrections_text(ev: dict[str, Any]) -> str:
+    """The corrections as one cell: ``field=value (computed X; note; date)`` each."""
+    out = []
+    for c in ev.get("corrections") or []:
+        if c.get("implied_by") and c.get("field") == "notes":
+            continue  # the notes column holds it
+        why = f"follows {c['implied_by']}" if c.get("implied_by") else (c.get("note") or "")
+        out.append(f"{c.get('field')}={_cell(c.get('value'))} (computed {_cell(c.get('computed'))}; {why}; {(c.get('at') or '')[:10]})")
+    return " | ".join(out)
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return "; ".join(map(str, v)) if isinstance(v, list) else str(v)
+
 
 # ACLED's export columns, in ACLED's order (ACLED codebook / data export tool).
 ACLED_COLUMNS = [
@@ -49,7 +71,7 @@ ACLED_COLUMNS = [
 ACLED_EXTRA = [
     "fatalities_low", "fatalities_high", "claim_status", "source_count",
     "independent_source_count", "geonameid", "frontlines_event_id", "evidence",
-    "independent_origins", "fatality_sources",
+    "independent_origins", "fatality_sources", "corrections",
 ]  # fmt: skip
 
 # ACLED's disorder types by event type (codebook 2023); two sub-events are both.
@@ -101,14 +123,14 @@ def write_jsonl(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
     n = 0
     for ev in events:
         rec = {k: ev.get(k) for k in SPEC_FIELDS}
-        rec.update({k: ev.get(k) or [] for k in CORROBORATION_FIELDS})
+        rec.update({k: ev.get(k) or [] for k in CORROBORATION_FIELDS + CORRECTION_FIELDS})
         out.write(json.dumps(rec, ensure_ascii=False) + "\n")
         n += 1
     return n
 
 
 def write_csv(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
-    cols = [c for c in SPEC_FIELDS if c != "mentions"] + ["evidence", "evidence_articles", "independent_origins", "fatality_sources"]
+    cols = [c for c in SPEC_FIELDS if c != "mentions"] + ["evidence", "evidence_articles", "independent_origins", "fatality_sources", "corrections"]
     w = csv.DictWriter(out, fieldnames=cols, lineterminator="\n")
     w.writeheader()
     n = 0
@@ -121,6 +143,7 @@ def write_csv(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
         row["evidence_articles"] = "; ".join(sorted({m.get("article_id", "") for m in ms}))
         row["independent_origins"] = _origins_text(ev)
         row["fatality_sources"] = _fatality_sources_text(ev)
+        row["corrections"] = _corrections_text(ev)
         w.writerow(row)
         n += 1
     return n
@@ -192,6 +215,7 @@ def write_acled(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
                 "evidence": ms[0].get("sentence", "") if ms else "",
                 "independent_origins": _origins_text(ev),
                 "fatality_sources": _fatality_sources_text(ev),
+                "corrections": _corrections_text(ev),
             }
         )
         n += 1
@@ -208,7 +232,7 @@ def geojson_feature(event: dict[str, Any]) -> dict[str, Any]:
         "type": "Feature",
         "id": event.get("event_id"),
         "geometry": geometry,
-        "properties": {k: event.get(k) for k in SPEC_FIELDS},
+        "properties": {**{k: event.get(k) for k in SPEC_FIELDS}, **{k: event.get(k) or [] for k in CORRECTION_FIELDS}},
     }
 
 
@@ -253,6 +277,8 @@ def _gpkg_value(ev: dict[str, Any], col: str) -> Any:
         return _origins_text(ev)
     if col == "fatality_sources":
         return _fatality_sources_text(ev)
+    if col == "corrections":
+        return _corrections_text(ev)
     return ev.get(col)
 
 
@@ -265,7 +291,7 @@ def write_gpkg(events: Iterable[dict[str, Any]], path: str | os.PathLike) -> int
     except ImportError as exc:
         raise MissingExtra("GeoPackage export needs pyogrio", hint="pip install 'frontlines[gis]'") from exc
     rows = list(events)
-    cols = [c for c in SPEC_FIELDS if c != "event_id"] + ["evidence", "independent_origins", "fatality_sources"]
+    cols = [c for c in SPEC_FIELDS if c != "event_id"] + ["evidence", "independent_origins", "fatality_sources", "corrections"]
     cols = ["event_id"] + cols
     data, masks = [], []
     for col in cols:
@@ -321,7 +347,7 @@ def parquet_schema():
     types.update({"latitude": pa.float64(), "longitude": pa.float64(), "civilian_targeting": pa.bool_()})
     types.update({"sources": pa.list_(s), "mentions": pa.list_(mention)})
     # stage 7's origins and fatality sources: JSON text, their shape is still growing
-    return pa.schema([(c, types.get(c, s)) for c in SPEC_FIELDS + CORROBORATION_FIELDS])
+    return pa.schema([(c, types.get(c, s)) for c in SPEC_FIELDS + CORROBORATION_FIELDS + CORRECTION_FIELDS])
 
 
 MENTION_KEYS = (
@@ -332,7 +358,7 @@ MENTION_KEYS = (
 
 def _parquet_row(ev: dict[str, Any]) -> dict[str, Any]:
     row = {k: ev.get(k) for k in SPEC_FIELDS}
-    for k in CORROBORATION_FIELDS:
+    for k in CORROBORATION_FIELDS + CORRECTION_FIELDS:
         row[k] = json.dumps(ev.get(k) or [], ensure_ascii=False, sort_keys=True)
     row["sources"] = list(ev.get("sources") or [])
     row["mentions"] = [
@@ -372,7 +398,7 @@ def read_parquet(path: str | os.PathLike) -> list[dict[str, Any]]:
             m["fields"] = dict(m.get("fields") or [])
             mentions.append({**m, **(json.loads(extra) if extra else {})})
         row["mentions"] = mentions
-        for k in CORROBORATION_FIELDS:
+        for k in CORROBORATION_FIELDS + CORRECTION_FIELDS:
             row[k] = json.loads(row[k]) if row.get(k) else []
         out.append(row)
     return out

@@ -255,3 +255,6 @@ class Event:
     # and relays), and which report gave which fatality figure
     origins: list[dict[str, Any]] = field(default_factory=list)
     fatality_sources: list[dict[str, Any]] = field(default_factory=list)
+    # analysts' corrections applied to the event (``corrections.apply_corrections``): each
+    # field set, its value, the value stage 7 computed, the note and when
+    corrections: list[dict[str, Any]] = field(default_factory=list)

@@ -24,7 +24,7 @@ from .errors import SchemaTooNew, StoreError
 from .records import UNDATED, Article, Event, Skip
 
 EVENT_COLUMNS = [f.name for f in dataclasses.fields(Event)]
-JSON_COLUMNS = {"sources", "mentions", "origins", "fatality_sources"}
+JSON_COLUMNS = {"sources", "mentions", "origins", "fatality_sources", "corrections"}
 
 # Each migration takes the schema from version i to i+1. Never edit a released one.
 MIGRATIONS: list[str] = [
@@ -219,6 +219,33 @@ MIGRATIONS: list[str] = [
               || coalesce(assoc_actor_2, '') || char(10, 10))
         FROM events WHERE corroborated = 1;
     -- end sqlite only
+    """,
+    # 6: analysts' corrections and retractions (frontlines.corrections). A correction is
+    # kept apart from the event it was made on, with the reports (mention ids) that event
+    # had then, so that it can follow the event when stage 7 re-clusters or renames it;
+    # stage 7 applies it every time it rebuilds the event, and the event row carries the
+    # corrections applied (``corrections``, JSON). A retraction keeps the article row (a
+    # later run of the same input then skips it as already stored) and, for an undo, the
+    # article-level reports it took out. ``event_history`` gains who/why: ``kind``
+    # (NULL: stage 7; correction, retraction, unretraction) and the analyst's ``note``.
+    """
+    ALTER TABLE events ADD COLUMN corrections TEXT;
+    ALTER TABLE event_history ADD COLUMN kind TEXT;
+    ALTER TABLE event_history ADD COLUMN note TEXT;
+    CREATE TABLE corrections (
+        correction_id TEXT PRIMARY KEY, event_id TEXT NOT NULL, mention_ids TEXT,
+        field TEXT NOT NULL, value TEXT, note TEXT, at TEXT
+    );
+    CREATE INDEX corrections_event ON corrections(event_id);
+    CREATE TABLE correction_anchors (
+        correction_id TEXT NOT NULL, mention_id TEXT NOT NULL,
+        PRIMARY KEY (correction_id, mention_id)
+    );
+    CREATE INDEX correction_anchors_mention ON correction_anchors(mention_id);
+    CREATE TABLE retractions (
+        article_id TEXT PRIMARY KEY REFERENCES articles(article_id),
+        note TEXT, at TEXT, reports TEXT
+    );
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -670,13 +697,150 @@ class Store:
 
     def event_history(self, event_id: str | None = None) -> list[dict[str, Any]]:
         """Which article changed which field of an event (all events when no id)."""
-        sql = "SELECT event_id, article_id, field, old_value, new_value, changed_at FROM event_history"
+        keys = ("event_id", "article_id", "field", "old_value", "new_value", "changed_at", "kind", "note")
+        sql = f"SELECT {','.join(keys)} FROM event_history"
         args: list[Any] = []
         if event_id is not None:
             sql += " WHERE event_id = ?"
             args.append(event_id)
-        keys = ("event_id", "article_id", "field", "old_value", "new_value", "changed_at")
         return [dict(zip(keys, r)) for r in self.conn.execute(sql, args)]
+
+    # -- analysts' corrections and retractions (frontlines.corrections) ------------------
+    def ledger_event(self, event_id: str) -> dict[str, Any] | None:
+        """One corroborated event as a SPEC record, or None (pending rows are not events)."""
+        sql = f"SELECT article_id, {','.join(EVENT_COLUMNS)} FROM events WHERE event_id = ? AND corroborated = 1"
+        for rec in self._event_rows(sql, [event_id]):
+            rec.pop("article_id")
+            return rec
+        return None
+
+    def save_corrections(self, corrections: Sequence[dict[str, Any]], event: Event, history: Sequence[tuple]) -> None:
+        """Store corrections (dicts of the ``corrections`` columns, ``mention_ids`` a list,
+        ``value`` any JSON value), the event row they give and their history, atomically."""
+        cols = EVENT_COLUMNS[1:]
+        with self.conn:
+            self.conn.executemany(
+                "INSERT INTO corrections (correction_id, event_id, mention_ids, field, value, note, at) VALUES (?,?,?,?,?,?,?)",
+                [(c["correction_id"], c["event_id"], json.dumps(c["mention_ids"]), c["field"], json.dumps(c["value"], ensure_ascii=False), c["note"], c["at"])
+                 for c in corrections],
+            )  # fmt: skip
+            self.conn.executemany(
+                "INSERT INTO correction_anchors (correction_id, mention_id) VALUES (?,?)",
+                [(c["correction_id"], m) for c in corrections for m in sorted(set(c["mention_ids"]))],
+            )
+            self.conn.execute(
+                f"UPDATE events SET {', '.join(c + ' = ?' for c in cols)} WHERE event_id = ? AND corroborated = 1",
+                _event_values(event) + [event.event_id],
+            )
+            self._write_history(history)
+
+    def _write_history(self, history: Sequence[tuple]) -> None:
+        """Rows ``(event_id, article_id, field, old, new, changed_at, kind, note)``."""
+        self.conn.executemany(
+            "INSERT INTO event_history (event_id, article_id, field, old_value, new_value, changed_at, kind, note) VALUES (?,?,?,?,?,?,?,?)",
+            history,
+        )
+
+    def corrections_for(self, event_ids: Iterable[str], report_ids: Iterable[str] = ()) -> list[dict[str, Any]]:
+        """Corrections made on the events ``event_ids`` or anchored to any of the reports
+        ``report_ids`` (mention ids), oldest first: dicts of the table's columns."""
+        keys = ("correction_id", "event_id", "mention_ids", "field", "value", "note", "at")
+        sql = f"SELECT {','.join(keys)} FROM corrections WHERE "
+        found: dict[str, tuple] = {}
+        for r in self._in_chunks(sql + "event_id IN ({marks})", event_ids):
+            found[r[0]] = r
+        anchored = {r[0] for r in self._in_chunks("SELECT correction_id FROM correction_anchors WHERE mention_id IN ({marks})", report_ids)}
+        for r in self._in_chunks(sql + "correction_id IN ({marks})", anchored - set(found)):
+            found[r[0]] = r
+        out = [dict(zip(keys, r)) for r in found.values()]
+        for c in out:
+            c["mention_ids"] = json.loads(c["mention_ids"] or "[]")
+            c["value"] = json.loads(c["value"]) if c["value"] is not None else None
+        return sorted(out, key=lambda c: (c["at"] or "", c["correction_id"]))
+
+    def events_of_reports(self, report_ids: Iterable[str]) -> dict[str, str]:
+        """Report (mention) id -> the event it is a report of, for the stored ones."""
+        return {r[0]: r[1] for r in self._in_chunks("SELECT mention_id, event_id FROM mentions WHERE mention_id IN ({marks})", report_ids)}
+
+    def article_reports(self, article_id: str) -> list[dict[str, Any]]:
+        """An article's reports: stored ones (``event_id`` the event they are in) and pending
+        ones (``event_id`` None), as ``{"mention_id", "event_id", "record"}``."""
+        out = [
+            {"mention_id": r[0], "event_id": r[1], "record": json.loads(r[2])}
+            for r in self.conn.execute("SELECT mention_id, event_id, record FROM mentions WHERE article_id = ? ORDER BY mention_id", (article_id,))
+        ]
+        sql = f"SELECT article_id, {','.join(EVENT_COLUMNS)} FROM events WHERE corroborated = 0 AND article_id = ? ORDER BY event_id"
+        for rec in self._event_rows(sql, [article_id]):
+            rec.pop("article_id")
+            out.append({"mention_id": rec["event_id"], "event_id": None, "record": rec})
+        return out
+
+    def retraction(self, article_id: str) -> dict[str, Any] | None:
+        """The article's retraction (``note``, ``at``, the ``reports`` it took out), or None."""
+        row = self.conn.execute("SELECT note, at, reports FROM retractions WHERE article_id = ?", (article_id,)).fetchone()
+        return None if row is None else {"article_id": article_id, "note": row[0], "at": row[1], "reports": json.loads(row[2] or "[]")}
+
+    def retractions(self) -> list[dict[str, Any]]:
+        """Every retracted article: ``article_id``, ``note``, ``at``."""
+        return [{"article_id": r[0], "note": r[1], "at": r[2]} for r in self.conn.execute("SELECT article_id, note, at FROM retractions ORDER BY at, article_id")]
+
+    def retract_article(self, article_id: str, note: str, at: str, *, reports: list[dict[str, Any]], retire: Iterable[str], requeue: Iterable[str], history: Sequence[tuple]) -> None:
+        """Take an article's reports out of the ledger, atomically: keep them in
+        ``retractions`` (for an undo), delete its reports and pending rows, delete the events
+        ``retire`` (left without a report) and put the reports ``requeue`` back to pending
+        (stage 7 then rebuilds their events: ``requeue_reports``)."""
+        with self.conn:
+            self.conn.execute("INSERT INTO retractions (article_id, note, at, reports) VALUES (?,?,?,?)", (article_id, note, at, json.dumps(reports, ensure_ascii=False)))
+            self.conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+            self.conn.execute("DELETE FROM events WHERE article_id = ? AND corroborated = 0", (article_id,))
+            self.conn.executemany("DELETE FROM events WHERE event_id = ? AND corroborated = 1", [(e,) for e in sorted(set(retire))])
+            self._requeue(requeue)
+            self._write_history(history)
+
+    def requeue_reports(self, report_ids: Iterable[str], *, drop_events: Iterable[str] = ()) -> None:
+        """Move stored reports back to pending (article-level rows, corroborated = 0), so
+        that the next stage 7 pass clusters them again and rebuilds the events they join;
+        the events ``drop_events`` are deleted first (stage 7 then builds them anew)."""
+        with self.conn:
+            self.conn.executemany("DELETE FROM events WHERE event_id = ? AND corroborated = 1", [(e,) for e in sorted(set(drop_events))])
+            self._requeue(report_ids)
+
+    def add_changes(self, changes: Sequence[tuple]) -> None:
+        """Append ``event_changes`` rows ``(kind, event_id, other_event_id, detail, changed_at)``."""
+        with self.conn:
+            self.conn.executemany("INSERT INTO event_changes (kind, event_id, other_event_id, detail, changed_at) VALUES (?,?,?,?,?)", changes)
+
+    def has_corrections(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM corrections LIMIT 1").fetchone() is not None
+
+    def add_history(self, history: Sequence[tuple]) -> None:
+        """Append ``event_history`` rows ``(event_id, article_id, field, old, new, changed_at, kind, note)``."""
+        with self.conn:
+            self._write_history(history)
+
+    def _requeue(self, report_ids: Iterable[str]) -> None:
+        ids = sorted(set(report_ids))
+        rows = list(self._in_chunks("SELECT mention_id, article_id, record FROM mentions WHERE mention_id IN ({marks})", ids))
+        self._insert_pending([(aid, json.loads(rec)) for _, aid, rec in rows])
+        self.conn.executemany("DELETE FROM mentions WHERE mention_id = ?", [(r[0],) for r in rows])
+
+    def _insert_pending(self, reports: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        """Pending rows from ``(article_id, article-level record)`` pairs."""
+        cols = ["event_id", "article_id"] + EVENT_COLUMNS[1:] + ["corroborated"]
+        rows = []
+        for article_id, rec in reports:
+            ev = Event(**{k: (rec.get(k) or [] if k in JSON_COLUMNS else rec.get(k)) for k in EVENT_COLUMNS})
+            rows.append([ev.event_id, article_id] + _event_values(ev) + [0])
+        self.conn.executemany(f"INSERT OR IGNORE INTO events ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})", rows)
+
+    def unretract_article(self, article_id: str) -> None:
+        """Undo a retraction: its reports come back as pending rows (stage 7 places them)."""
+        got = self.retraction(article_id)
+        if got is None:
+            return
+        with self.conn:
+            self._insert_pending([(article_id, r["record"]) for r in got["reports"]])
+            self.conn.execute("DELETE FROM retractions WHERE article_id = ?", (article_id,))
 
     def event_changes(self) -> list[dict[str, Any]]:
         """The merge and split log."""

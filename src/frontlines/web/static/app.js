@@ -309,7 +309,9 @@
 
   function historyLine(h) {
     const show = (v) => (v === null || v === undefined ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v));
-    if (h.field) return `${(h.changed_at || "").slice(0, 10)} ${h.field}: ${show(h.old_value)} → ${show(h.new_value)}`;
+    // kind: correction / retraction / unretraction (an analyst's edit, with its note); none: stage 7
+    const who = h.kind ? ` [${h.kind}${h.kind !== "correction" && h.article_id ? ` of article ${h.article_id}` : ""}${h.note ? `: ${h.note}` : ""}]` : "";
+    if (h.field) return `${(h.changed_at || "").slice(0, 10)} ${h.field}: ${show(h.old_value)} → ${show(h.new_value)}${who}`;
     return Object.entries(h).filter(([k]) => k !== "event_id").map(([k, v]) => `${k}: ${show(v)}`).join(" · ");
   }
 
@@ -347,6 +349,8 @@
         m.article_id ? el("button", { type: "button", class: "open-article", onclick: () => showArticle(m.article_id, m.char_start, m.char_end) },
           `Read the article${articleTitle[m.article_id] ? ` “${articleTitle[m.article_id]}”` : ""}`) : null,
         m.url ? el("a", { href: m.url, target: "_blank", rel: "noopener noreferrer" }, " original") : null))),
+      ...(ev.corrections && ev.corrections.length ? [el("h3", {}, "Analyst corrections"), el("ul", { id: "corrections" }, ev.corrections.filter((c) => !(c.implied_by && c.field === "notes")).map((c) => el("li", {},
+        `${c.field}: ${c.value ?? "—"} (computed ${c.computed ?? "—"})${c.implied_by ? " — follows a corrected field" : c.note ? ` — ${c.note}` : ""} · ${(c.at || "").slice(0, 10)}`)))] : []),
       ...(ev.history && ev.history.length ? [el("h3", {}, "History"), el("ul", { id: "history" }, ev.history.map((h) => el("li", {}, historyLine(h))))] : []),
     );
     panel.dataset.eventId = id;
