@@ -310,3 +310,43 @@ def test_lookup_country_must_be_an_iso_code(gazetteer, code, message):
 def test_lookup_country_takes_alpha3_or_alpha2_in_any_case(gazetteer, code):
     r = invoke("gazetteer", "lookup", "Idlib", "--country", code)
     assert r.exit_code == 0 and "\tSyria\t" in r.stdout
+
+
+def test_lookup_reads_an_existing_index_only_and_says_when_nothing_matches(gazetteer, tmp_path):
+    typo = tmp_path / "gazeteer.sqlite"
+    r = invoke("gazetteer", "lookup", "Idlib", "--gazetteer", typo)
+    assert r.exit_code == 2 and "does not exist" in r.stderr and not typo.exists()
+    r = invoke("gazetteer", "lookup", "Qwxzvillezz")
+    assert r.exit_code == 0 and r.stdout == "" and "no place named 'Qwxzvillezz' in the gazetteer" in r.stderr
+    r = invoke("gazetteer", "lookup", "  ")
+    assert r.exit_code == 2 and "NAME" in r.stderr
+
+
+def test_run_option_values_are_checked_before_any_work(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLES[0]["text"], encoding="utf-8")
+    db = tmp_path / "f.db"
+    r = invoke("run", tmp_path / "a.txt", "--db", db, "--gazetteer", tmp_path / "typo.sqlite")
+    assert r.exit_code == 2 and "--gazetteer" in r.stderr and "does not exist" in r.stderr
+    r = invoke("run", tmp_path / "a.txt", "--db", db, "--engine", "dask", "--scheduler", "tcp://a b")
+    assert r.exit_code == 2 and "expected a scheduler address such as tcp://host:8786 (got 'tcp://a b')" in r.stderr
+    assert not db.exists() and not (tmp_path / "typo.sqlite").exists()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--tiles", "http://tiles.example/{z}.png"], "expected an http(s) URL template with {z}, {x} and {y}"),
+        (["--tiles", "tiles.example/{z}/{x}/{y}.png"], "expected an http(s) URL template"),
+        (["--tiles-attribution", "(c) Someone"], "--tiles-attribution needs --tiles"),
+        ([], "cannot listen on 'nosuch.invalid'"),
+    ],
+)
+def test_serve_options_are_checked_before_serving(ledger, args, message):
+    # --host nosuch.invalid too: were a check to miss, the server could not start either
+    r = invoke("serve", "--db", ledger, "--host", "nosuch.invalid", "--port", "0", *args)
+    assert r.exit_code == 2 and message in r.stderr
+
+
+def test_skips_says_when_there_are_none(ledger):
+    r = invoke("skips", "--db", ledger)
+    assert r.exit_code == 0 and r.stdout == "" and f"no skipped inputs in {ledger}" in r.stderr

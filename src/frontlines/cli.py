@@ -111,6 +111,28 @@ def main() -> None:
     """frontlines: raw conflict news in, a geocoded ACLED-compatible event ledger out."""
 
 
+_TILE_URL = re.compile(r"https?://\S+")
+# Dask scheduler addresses: [protocol://]host[:port]
+_SCHEDULER = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.\-]+)(?::\d{1,5})?")
+
+
+def _check_serve_options(host: str, tiles: str | None, attribution: str | None) -> None:
+    """serve's address must resolve (uvicorn would log the failure and exit 0), and a tile
+    layer must be an http(s) URL template with {z}, {x} and {y} (else every tile 404s)."""
+    import socket
+
+    if tiles is not None:
+        if not _TILE_URL.fullmatch(tiles) or not all(k in tiles for k in ("{z}", "{x}", "{y}")):
+            raise click.BadParameter(f"expected an http(s) URL template with {{z}}, {{x}} and {{y}}, e.g. https://tile.example.org/{{z}}/{{x}}/{{y}}.png (got {tiles!r})", param_hint="--tiles")
+    ctx = click.get_current_context()
+    if attribution and not tiles and ctx.get_parameter_source("tiles_attribution") == click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--tiles-attribution needs --tiles (the offline map shows Natural Earth's outlines)")
+    try:
+        socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise click.BadParameter(f"cannot listen on {host!r}: {getattr(exc, 'strerror', None) or exc}", param_hint="--host") from exc
+
+
 def _check_data_files(options) -> None:
     """Read the user's --lexicon, --actors and --thresholds files now, before any input:
     a broken file or a misspelled key stops the run at once (the pipeline would otherwise
@@ -133,7 +155,7 @@ def _check_data_files(options) -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @DB_OPTION
 @click.option("--workers", type=click.IntRange(1), default=None, help="Worker processes, 1 or more (default: one per core).")
-@click.option("--gazetteer", "gazetteer_path", type=click.Path(dir_okay=False), help="Gazetteer index file.")
+@click.option("--gazetteer", "gazetteer_path", type=click.Path(exists=True, dir_okay=False), help="Gazetteer index file (an existing one; `frontlines gazetteer build --gazetteer FILE` makes one).")
 @click.option("--lexicon", "lexicons", multiple=True, type=click.Path(exists=True, dir_okay=False), help="Extra event lexicon (YAML).")
 @click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False), help="Extra actor dictionary (YAML).")
 @click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="Override thresholds (TOML).")
@@ -148,6 +170,8 @@ def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, 
 
     if engine != "dask" and (scheduler or out_parquet):
         raise click.UsageError("--scheduler and --out-parquet need --engine dask")
+    if scheduler and not _SCHEDULER.fullmatch(scheduler):
+        raise click.BadParameter(f"expected a scheduler address such as tcp://host:8786 (got {scheduler!r})", param_hint="--scheduler")
     missing = _check_inputs(inputs)
     if engine == "dask":
         try:
@@ -258,9 +282,13 @@ def skips(db) -> None:
     from .store import Store
 
     _require_ledger(db)
+    n = 0
     with Store(db) as store:
         for s in store.skips():
             click.echo(f"{s.source}\t{s.code}\t{s.reason}")
+            n += 1
+    if not n:
+        click.echo(f"no skipped inputs in {db}", err=True)
 
 
 @main.group()
@@ -268,7 +296,9 @@ def gazetteer() -> None:
     """Build, extend and query the offline gazetteer."""
 
 
-GAZ_OPTION = click.option("--gazetteer", "gazetteer_path", type=click.Path(dir_okay=False), help="Gazetteer index file.")
+GAZ_OPTION = click.option("--gazetteer", "gazetteer_path", type=click.Path(dir_okay=False), help="Gazetteer index file (built there if missing).")
+# lookup only reads an index: a mistyped path must not build a fresh one and answer from it
+GAZ_EXISTING = click.option("--gazetteer", "gazetteer_path", type=click.Path(exists=True, dir_okay=False), help="Gazetteer index file (an existing one).")
 
 
 @gazetteer.command("import")
@@ -299,15 +329,20 @@ def gazetteer_build(gazetteer_path) -> None:
 @gazetteer.command("lookup")
 @click.argument("name")
 @click.option("--country", type=CountryCode(), help="ISO 3166 code of the country to prefer, e.g. SYR (alpha-2 SY is accepted too).")
-@GAZ_OPTION
+@GAZ_EXISTING
 @friendly_errors
 def gazetteer_lookup(name, country, gazetteer_path) -> None:
     """Show the gazetteer candidates for NAME, best first."""
     from .gazetteer import Gazetteer
 
+    if not name.strip():
+        raise click.BadParameter("give a place name", param_hint="NAME")
     gaz = Gazetteer.open(Path(gazetteer_path) if gazetteer_path else None)
-    for p in gaz.lookup(name, country=country)[:10]:
+    places = gaz.lookup(name, country=country)[:10]
+    for p in places:
         click.echo(f"{p.name}\t{p.feature}\t{p.admin1 or ''}\t{p.country}\t{p.latitude:.4f},{p.longitude:.4f}\t{p.geonameid or ''}")
+    if not places:
+        click.echo(f"no place named {name!r} in the gazetteer ({gaz.path})", err=True)
 
 
 @main.command()
@@ -322,6 +357,7 @@ def serve(db, host, port, tiles, tiles_attribution) -> None:
     from .web import serve as serve_web
 
     _require_ledger(db)
+    _check_serve_options(host, tiles, tiles_attribution)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"frontlines map at http://{shown}:{port}/  (API: http://{shown}:{port}/docs; Ctrl+C to stop)", err=True)
     serve_web(db, host=host, port=port, tiles=tiles, tiles_attribution=tiles_attribution)
