@@ -96,7 +96,7 @@ def _check_inputs(inputs: tuple[str, ...]) -> list[str]:
     """The named inputs that do not exist. A URL is refused (frontlines reads local files);
     when no named input exists at all the command line is wrong: a usage error."""
     for item in inputs:
-        if _URL.match(item):
+        if _URL.match(item) and not Path(item).exists():
             raise UrlInput(f"{item}: frontlines reads local files and folders, not URLs")
     missing = [i for i in inputs if i != "-" and not Path(i).exists()]
     if missing and len(missing) == len(inputs):

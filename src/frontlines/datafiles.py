@@ -141,11 +141,14 @@ def check(data: Any, schema: Any, *, file: str | os.PathLike, where: str = "") -
         if not isinstance(data, dict):
             raise DataFileValue(f"{file}: expected a mapping{at}, got {_describe(data)}")
         for key, value in data.items():
-            check(value, schema.value, file=file, where=f"{where}[{key!r}]")
+            if not _scalar_ok(value, schema.value):  # (the common case skips the formatting)
+                check(value, schema.value, file=file, where=f"{where}[{key!r}]")
     elif isinstance(schema, ListOf):
         if not isinstance(data, list):
             raise DataFileValue(f"{file}: expected a list{at}, got {_describe(data)}")
         for i, item in enumerate(data):
+            if _scalar_ok(item, schema.item):
+                continue
             name = item.get("name") if isinstance(item, dict) else None
             check(item, schema.item, file=file, where=f"{where}[{i}]" + (f" ({name!r})" if name else ""))
     elif isinstance(schema, OneOf):
@@ -153,7 +156,10 @@ def check(data: Any, schema: Any, *, file: str | os.PathLike, where: str = "") -
             near = closest(data, schema.values) if isinstance(data, str) else None
             hint = (f"did you mean {near!r}? " if near else "") + "known: " + ", ".join(map(str, schema.values))
             raise DataFileValue(f"{file}: unknown value {data!r}{at}", hint=hint)
-    else:
-        ok = isinstance(data, schema) and not (isinstance(data, bool) and bool not in schema and schema != SCALAR)
-        if not ok:
-            raise DataFileValue(f"{file}: expected {_type_name(schema)}{at}, got {_describe(data)}")
+    elif not _scalar_ok(data, schema):
+        raise DataFileValue(f"{file}: expected {_type_name(schema)}{at}, got {_describe(data)}")
+
+
+def _scalar_ok(value: Any, schema: Any) -> bool:
+    """``value`` fits a scalar schema (a tuple of types; a bool is no number)."""
+    return type(schema) is tuple and isinstance(value, schema) and (bool in schema or not isinstance(value, bool))
