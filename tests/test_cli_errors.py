@@ -267,7 +267,7 @@ def test_library_readers_raise_the_coded_errors(tmp_path):
 
 @pytest.mark.parametrize(
     "args",
-    [["skips"], ["export", "--format", "csv"], ["report", "-o", "{tmp}/r.html"], ["serve", "--port", "0"]],
+    [["skips"], ["export", "--format", "csv"], ["report", "-o", "{tmp}/r.html"], ["serve", "--host", "nosuch.invalid", "--port", "0"]],
 )
 def test_read_only_commands_never_create_a_ledger(tmp_path, args):
     db = tmp_path / "typo.db"
