@@ -186,7 +186,7 @@ def test_usage_errors(db, tmp_path):
     r = runner.invoke(main, ["report", "--db", str(tmp_path / "none.db"), "-o", str(tmp_path / "x.html")])
     assert r.exit_code == 2 and "no ledger" in r.output
     r = runner.invoke(main, ["report", "--db", str(db), "--since", "last tuesday", "-o", str(tmp_path / "x.html")])
-    assert r.exit_code == 1 and "YYYY-MM-DD" in r.output
+    assert r.exit_code == 2 and "YYYY-MM-DD" in r.output  # a bad date is a usage error (SPEC)
 
 
 def test_sentences_come_from_the_record():

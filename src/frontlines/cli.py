@@ -1,19 +1,23 @@
 """The command line: a thin click layer over the library.
 
 Exit status (SPEC): 0 when the run finished, even with skipped inputs (each listed on
-stderr and in the store); 2 for usage errors; 1 for anything else.
+stderr and in the store); 2 for usage errors (a wrong option value, an unknown filter
+value, no named input that exists, a URL as input); 1 for anything else, and for a run
+that finished but was named inputs that do not exist.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from pathlib import Path
 
 import click
 
 from . import export as export_mod
-from .errors import FrontlinesError
+from . import filters
+from .errors import ArgumentError, BadCountry, BadDate, FrontlinesError, MissingInput, UrlInput
 
 DB_OPTION = click.option(
     "--db", default="frontlines.db", show_default=True, type=click.Path(dir_okay=False), help="SQLite ledger file, or a postgresql://user@host/dbname URL."
@@ -27,18 +31,78 @@ def _ledger_exists(db: str) -> bool:
     return is_postgres_url(db) or Path(db).exists()
 
 
+def _require_ledger(db: str) -> None:
+    """Read-only commands never create a ledger: a missing one is a usage error naming it."""
+    if not _ledger_exists(db):
+        raise click.UsageError(f"no ledger at {db}: run `frontlines run INPUT --db {db}` first, or give --db PATH")
+
+
+def _require_folder(output: str, option: str = "-o") -> None:
+    """The folder an output file goes in must exist (checked before any work is done)."""
+    parent = Path(output).parent
+    if not parent.is_dir():
+        raise click.UsageError(f"{option} {output}: no folder {str(parent)!r} to write in (create it first)")
+
+
 def friendly_errors(fn):
-    """Turn a FrontlinesError into a one-line message and exit status 1."""
+    """Turn a FrontlinesError into a one-line message: exit status 2 for an ArgumentError
+    (a usage error, with the command's usage line), 1 for the rest."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
+        except ArgumentError as exc:
+            raise click.UsageError(str(exc)) from exc
         except FrontlinesError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(1)
 
     return wrapper
+
+
+class DateBound(click.ParamType):
+    """--since / --until: YYYY-MM-DD, YYYY-MM or YYYY, as the first (or, with ``end``, the
+    last) day it covers; filters.date_bound is the one parser."""
+
+    name = "DATE"
+
+    def __init__(self, end: bool = False) -> None:
+        self.end = end
+
+    def convert(self, value, param, ctx):
+        try:
+            return filters.date_bound(value, end=self.end)
+        except BadDate as exc:
+            self.fail(exc.args[0], param, ctx)
+
+
+class CountryCode(click.ParamType):
+    """An ISO 3166 country code (alpha-3, or alpha-2), as alpha-3."""
+
+    name = "ISO3"
+
+    def convert(self, value, param, ctx):
+        try:
+            return filters.country_code(value)
+        except BadCountry as exc:
+            self.fail(exc.args[0].removeprefix("--country: "), param, ctx)
+
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def _check_inputs(inputs: tuple[str, ...]) -> list[str]:
+    """The named inputs that do not exist. A URL is refused (frontlines reads local files);
+    when no named input exists at all the command line is wrong: a usage error."""
+    for item in inputs:
+        if _URL.match(item) and not Path(item).exists():
+            raise UrlInput(f"{item}: frontlines reads local files and folders, not URLs")
+    missing = [i for i in inputs if i != "-" and not Path(i).exists()]
+    if missing and len(missing) == len(inputs):
+        named = ", ".join(missing)
+        raise click.UsageError(f"no such file or folder: {named}")
+    return missing
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,11 +111,51 @@ def main() -> None:
     """frontlines: raw conflict news in, a geocoded ACLED-compatible event ledger out."""
 
 
+_TILE_URL = re.compile(r"https?://\S+")
+# Dask scheduler addresses: [protocol://]host[:port]
+_SCHEDULER = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.\-]+)(?::\d{1,5})?")
+
+
+def _check_serve_options(host: str, tiles: str | None, attribution: str | None) -> None:
+    """serve's address must resolve (uvicorn would log the failure and exit 0), and a tile
+    layer must be an http(s) URL template with {z}, {x} and {y} (else every tile 404s)."""
+    import socket
+
+    if tiles is not None:
+        if not _TILE_URL.fullmatch(tiles) or not all(k in tiles for k in ("{z}", "{x}", "{y}")):
+            raise click.BadParameter(f"expected an http(s) URL template with {{z}}, {{x}} and {{y}}, e.g. https://tile.example.org/{{z}}/{{x}}/{{y}}.png (got {tiles!r})", param_hint="--tiles")
+    ctx = click.get_current_context()
+    if attribution and not tiles and ctx.get_parameter_source("tiles_attribution") == click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--tiles-attribution needs --tiles (the offline map shows Natural Earth's outlines)")
+    try:
+        socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise click.BadParameter(f"cannot listen on {host!r}: {getattr(exc, 'strerror', None) or exc}", param_hint="--host") from exc
+
+
+def _check_data_files(options) -> None:
+    """Read the user's --lexicon, --actors and --thresholds files now, before any input:
+    a broken file or a misspelled key stops the run at once (the pipeline would otherwise
+    read them only when an article is new, and in each worker)."""
+    if options.lexicon_files:
+        from .extract import Lexicon
+
+        Lexicon.load(options.lexicon_files)
+    if options.actor_files:
+        from .annotate.actors import ActorAnnotator
+
+        ActorAnnotator(extra_files=options.actor_files)
+    if options.thresholds_file:
+        from .extract import load_thresholds
+
+        load_thresholds(options.thresholds_file)
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @DB_OPTION
-@click.option("--workers", type=int, default=None, help="Worker processes (default: one per core).")
-@click.option("--gazetteer", "gazetteer_path", type=click.Path(dir_okay=False), help="Gazetteer index file.")
+@click.option("--workers", type=click.IntRange(1), default=None, help="Worker processes, 1 or more (default: one per core).")
+@click.option("--gazetteer", "gazetteer_path", type=click.Path(exists=True, dir_okay=False), help="Gazetteer index file (an existing one; `frontlines gazetteer build --gazetteer FILE` makes one).")
 @click.option("--lexicon", "lexicons", multiple=True, type=click.Path(exists=True, dir_okay=False), help="Extra event lexicon (YAML).")
 @click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False), help="Extra actor dictionary (YAML).")
 @click.option("--thresholds", type=click.Path(exists=True, dir_okay=False), help="Override thresholds (TOML).")
@@ -66,6 +170,9 @@ def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, 
 
     if engine != "dask" and (scheduler or out_parquet):
         raise click.UsageError("--scheduler and --out-parquet need --engine dask")
+    if scheduler and not _SCHEDULER.fullmatch(scheduler):
+        raise click.BadParameter(f"expected a scheduler address such as tcp://host:8786 (got {scheduler!r})", param_hint="--scheduler")
+    missing = _check_inputs(inputs)
     if engine == "dask":
         try:
             from .engine.dask_run import run_dask
@@ -86,6 +193,7 @@ def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, 
         actor_files=tuple(Path(p) for p in actor_files),
         thresholds_file=Path(thresholds) if thresholds else None,
     )
+    _check_data_files(options)
     stdin = click.get_text_stream("stdin") if "-" in inputs else None
     if sys.stderr.isatty():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -114,15 +222,19 @@ def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, 
             f"({c.merges} merges, {c.splits} splits)",
             err=True,
         )
+    if missing:  # the others were read, but a mistyped path must not pass unnoticed
+        err = MissingInput(f"{len(missing)} named input(s) do not exist: {', '.join(missing)}", hint="the other inputs were read; check the path")
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(1)
 
 
 @main.command("export")
 @DB_OPTION
 @click.option("--format", "fmt", required=True, type=click.Choice(export_mod.FORMATS), help="Output format.")
 @click.option("-o", "--output", default="-", show_default=True, help="Output file, or - for stdout.")
-@click.option("--since", help="Only events on or after this date (YYYY-MM-DD).")
-@click.option("--until", help="Only events on or before this date (YYYY-MM-DD).")
-@click.option("--where", "admin1", help="Only events in this admin1 (province).")
+@click.option("--since", type=DateBound(), help="Only events on or after this date: YYYY-MM-DD, YYYY-MM or YYYY (its first day).")
+@click.option("--until", type=DateBound(end=True), help="Only events on or before this date: YYYY-MM-DD, YYYY-MM or YYYY (its last day).")
+@click.option("--where", "admin1", help="Only events in this admin1 (province), as the ledger spells it (any case).")
 @friendly_errors
 def export_cmd(db, fmt, output, since, until, admin1) -> None:
     """Write the ledger as JSONL (SPEC record), CSV, ACLED's columns, GeoJSON, a GeoPackage
@@ -131,34 +243,43 @@ def export_cmd(db, fmt, output, since, until, admin1) -> None:
 
     if fmt in export_mod.FILE_FORMATS and output == "-":
         raise click.UsageError(f"--format {fmt} writes a binary file: give -o FILE.{fmt}")
-    if not _ledger_exists(db):
-        raise click.UsageError(f"no ledger at {db}: run `frontlines run INPUT` first")
+    if output != "-":
+        _require_folder(output)
+    _require_ledger(db)
     with Store(db) as store:
-        events = store.events(since=since, until=until, admin1=admin1)
+        flt = filters.Filter.for_store(store, since=since, until=until, where=admin1)
+        events = flt.events(store)
         if output == "-":
             n = export_mod.write(events, fmt, sys.stdout)
         else:
             n = export_mod.write_file(events, fmt, output)
+        if n == 0 and flt.active:
+            click.echo(filters.empty_note(store, flt), err=True)
     click.echo(f"{n} events written to {'stdout' if output == '-' else output}", err=True)
 
 
 @main.command()
 @DB_OPTION
-@click.option("--since", help="Start of the period (YYYY-MM-DD); default: the first event.")
-@click.option("--until", help="End of the period (YYYY-MM-DD); default: the last event.")
-@click.option("--where", "admin1", help="Only this admin1 (province / governorate).")
+@click.option("--since", type=DateBound(), help="Start of the period: YYYY-MM-DD, YYYY-MM or YYYY; default: the first event.")
+@click.option("--until", type=DateBound(end=True), help="End of the period: YYYY-MM-DD, YYYY-MM or YYYY; default: the last event.")
+@click.option("--where", "admin1", help="Only this admin1 (province / governorate), as the ledger spells it (any case).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="FILE.html (self-contained) or FILE.md.")
 @friendly_errors
 def report(db, since, until, admin1, output) -> None:
     """Write a situation report (HTML or Markdown) for a period and an area."""
     from . import report as report_mod
+    from .store import Store
 
     if Path(output).suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
         raise click.UsageError(f"cannot tell the report format from {output!r}: name it FILE.html or FILE.md")
-    if not _ledger_exists(db):
-        raise click.UsageError(f"no ledger at {db}: run `frontlines run INPUT` first")
+    _require_folder(output)
+    _require_ledger(db)
     rep = report_mod.report_from_store(db, since=since, until=until, where=admin1)
     report_mod.write(rep, output)
+    if rep.n_events == 0 and (since or until or admin1):
+        with Store(db) as store:
+            flt = filters.Filter.for_store(store, since=since, until=until, where=admin1)
+            click.echo(filters.empty_note(store, flt), err=True)
     click.echo(f"report on {rep.n_events} events ({rep.period}, {rep.area}) written to {output}", err=True)
 
 
@@ -220,13 +341,19 @@ def retract(article_id, note, undo, db) -> None:
 
 @main.command()
 @DB_OPTION
+@friendly_errors
 def skips(db) -> None:
     """List the inputs that could not be read, with the reason."""
     from .store import Store
 
+    _require_ledger(db)
+    n = 0
     with Store(db) as store:
         for s in store.skips():
             click.echo(f"{s.source}\t{s.code}\t{s.reason}")
+            n += 1
+    if not n:
+        click.echo(f"no skipped inputs in {db}", err=True)
 
 
 @main.group()
@@ -234,7 +361,9 @@ def gazetteer() -> None:
     """Build, extend and query the offline gazetteer."""
 
 
-GAZ_OPTION = click.option("--gazetteer", "gazetteer_path", type=click.Path(dir_okay=False), help="Gazetteer index file.")
+GAZ_OPTION = click.option("--gazetteer", "gazetteer_path", type=click.Path(dir_okay=False), help="Gazetteer index file (built there if missing).")
+# lookup only reads an index: a mistyped path must not build a fresh one and answer from it
+GAZ_EXISTING = click.option("--gazetteer", "gazetteer_path", type=click.Path(exists=True, dir_okay=False), help="Gazetteer index file (an existing one).")
 
 
 @gazetteer.command("import")
@@ -264,16 +393,21 @@ def gazetteer_build(gazetteer_path) -> None:
 
 @gazetteer.command("lookup")
 @click.argument("name")
-@click.option("--country", help="ISO3 code to prefer, e.g. SYR.")
-@GAZ_OPTION
+@click.option("--country", type=CountryCode(), help="ISO 3166 code of the country to prefer, e.g. SYR (alpha-2 SY is accepted too).")
+@GAZ_EXISTING
 @friendly_errors
 def gazetteer_lookup(name, country, gazetteer_path) -> None:
     """Show the gazetteer candidates for NAME, best first."""
     from .gazetteer import Gazetteer
 
+    if not name.strip():
+        raise click.BadParameter("give a place name", param_hint="NAME")
     gaz = Gazetteer.open(Path(gazetteer_path) if gazetteer_path else None)
-    for p in gaz.lookup(name, country=country)[:10]:
+    places = gaz.lookup(name, country=country)[:10]
+    for p in places:
         click.echo(f"{p.name}\t{p.feature}\t{p.admin1 or ''}\t{p.country}\t{p.latitude:.4f},{p.longitude:.4f}\t{p.geonameid or ''}")
+    if not places:
+        click.echo(f"no place named {name!r} in the gazetteer ({gaz.path})", err=True)
 
 
 @main.command()
@@ -287,8 +421,8 @@ def serve(db, host, port, tiles, tiles_attribution) -> None:
     """Serve the event map and the read-only API (OpenAPI at /docs) over the ledger."""
     from .web import serve as serve_web
 
-    if not _ledger_exists(db):
-        raise click.UsageError(f"no ledger at {db}: run `frontlines run INPUT` first")
+    _require_ledger(db)
+    _check_serve_options(host, tiles, tiles_attribution)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"frontlines map at http://{shown}:{port}/  (API: http://{shown}:{port}/docs; Ctrl+C to stop)", err=True)
     serve_web(db, host=host, port=port, tiles=tiles, tiles_attribution=tiles_attribution)

@@ -74,6 +74,25 @@ class LexiconError(FrontlinesError):
     code = "E300"
 
 
+class DataFileSyntax(LexiconError):
+    """A data file is not valid YAML / TOML, or cannot be read."""
+
+    code = "E301"
+    hint = "fix the file at the line shown"
+
+
+class UnknownDataKey(LexiconError):
+    """A data file has a key its reader does not know (a misspelling would be ignored)."""
+
+    code = "E302"
+
+
+class DataFileValue(LexiconError):
+    """A data file's value has the wrong shape or is not one of the accepted values."""
+
+    code = "E303"
+
+
 class StoreError(FrontlinesError):
     code = "E400"
 
@@ -85,6 +104,36 @@ class SchemaTooNew(StoreError):
 
 class ExportError(FrontlinesError):
     code = "E500"
+
+
+class ArgumentError(FrontlinesError):
+    """An argument (a command-line option, a library call's filter) has a value frontlines
+    cannot use; the CLI answers it as a usage error, exit status 2."""
+
+    code = "E900"
+
+
+class BadDate(ArgumentError):
+    code = "E901"
+    hint = "expected YYYY-MM-DD, YYYY-MM or YYYY"
+
+
+class UnknownFilterValue(ArgumentError):
+    """A filter names a value the ledger does not hold (``--where Atlantis``)."""
+
+    code = "E902"
+
+
+class BadCountry(ArgumentError):
+    code = "E903"
+    hint = "give an ISO 3166 alpha-3 code such as SYR (alpha-2 such as SY is accepted too)"
+
+
+class UrlInput(ArgumentError):
+    """A URL given as an input: frontlines reads local files only (it is offline)."""
+
+    code = "E904"
+    hint = "download the page first (e.g. curl -o page.html URL) and give the file"
 
 
 class MissingExtra(FrontlinesError):

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from re import _constants as _sre, _parser as _sre_parser
 from typing import Iterable
 
-import yaml
-
-from .datafiles import load_yaml
-from .errors import LexiconError
+from .datafiles import Keys, ListOf, MapOf, OneOf, check, closest, read_toml_file, read_yaml_file
+from .errors import DataFileValue, LexiconError
 from .annotate.actors import lower_same_len
 from .records import Doc, Evidence, EventMention, Sentence, Span
 
@@ -31,14 +28,57 @@ def _data_path(name: str) -> Path:
 
 
 def load_thresholds(extra: Path | None = None) -> dict:
-    """Thresholds from data/thresholds.toml, overridden section by section by ``extra``."""
-    with open(_data_path("thresholds.toml"), "rb") as fh:
-        th = tomllib.load(fh)
+    """Thresholds from data/thresholds.toml, overridden section by section by ``extra``,
+    whose sections and keys must be ones the packaged file has (a misspelled key would
+    otherwise be ignored), with values of the same type."""
+    th = read_toml_file(_data_path("thresholds.toml"))
     if extra:
-        with open(extra, "rb") as fh:
-            for section, values in tomllib.load(fh).items():
-                th.setdefault(section, {}).update(values)
+        user = read_toml_file(extra)
+        schema = Keys({
+            section: Keys({k: (int, float) if isinstance(v, float) else (type(v),) for k, v in values.items()})
+            for section, values in th.items()
+        })  # fmt: skip
+        check(user, schema, file=extra)
+        for section, values in user.items():
+            th[section].update(values)
     return th
+
+
+# The keys event_types.yaml (and a user's --lexicon file) may hold; see that file's header.
+EVENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots", "Strategic developments")
+_PATTERNS = ListOf((str,))
+LEXICON_SCHEMA = Keys({
+    "sub_events": MapOf(Keys({
+        "type": OneOf(EVENT_TYPES), "family": (str,), "priority": (int,),
+        "needs": OneOf(("state_actor1", "nonstate_actor1", "protest_context")),
+        "triggers": _PATTERNS, "why": (str,),
+    })),
+    "non_event_cues": MapOf(Keys({"patterns": _PATTERNS, "applies_to": ListOf((str,)), "unless": _PATTERNS, "why": (str,)})),
+    "default_actors": ListOf(Keys({
+        "sub_event": (str,), "country": (str,), "actor1": (str,), "inter1": OneOf(tuple(range(1, 9))), "why": (str,),
+    }, required=("sub_event", "country", "actor1", "inter1"))),
+})  # fmt: skip
+
+
+def _check_lexicon(raw: dict, path: Path | str, known: set[str]) -> None:
+    """``raw`` (one lexicon file) against the schema; a new sub-event needs its type and
+    triggers, and the sub-events that cues and default actors name must exist."""
+    check(raw, LEXICON_SCHEMA, file=path)
+    subs = raw.get("sub_events") or {}
+    for name, entry in subs.items():
+        if name not in known:
+            for key in ("type", "triggers"):
+                if key not in (entry or {}):
+                    near = closest(name, known)
+                    hint = f"to extend {near!r}, spell it so" if near else "a new sub-event needs type and triggers"
+                    raise DataFileValue(f"{path}: new sub-event {name!r} has no {key!r}", hint=hint)
+    names = known | set(subs)
+    refs = [(f"non_event_cues.{k}.applies_to", n) for k, e in (raw.get("non_event_cues") or {}).items() for n in (e or {}).get("applies_to") or []]
+    refs += [(f"default_actors[{i}].sub_event", d["sub_event"]) for i, d in enumerate(raw.get("default_actors") or [])]
+    for where, name in refs:
+        if name not in names:
+            near = closest(name, names)
+            raise DataFileValue(f"{path}: unknown sub-event {name!r} in {where}", hint=f"did you mean {near!r}?" if near else "name a sub-event of the lexicon")
 
 
 @dataclass(frozen=True)
@@ -74,8 +114,11 @@ class Lexicon:
     @classmethod
     def load(cls, extra_files: Iterable[Path] = ()) -> "Lexicon":
         raw = _read_yaml(_data_path("event_types.yaml"))
+        _check_lexicon(raw, "event_types.yaml", set())
         for extra in extra_files:
-            _merge_lexicon(raw, _read_yaml(Path(extra)))
+            more = _read_yaml(Path(extra))
+            _check_lexicon(more, extra, set(raw.get("sub_events") or {}))
+            _merge_lexicon(raw, more)
         subs: dict[str, SubEvent] = {}
         for name, entry in raw.get("sub_events", {}).items():
             try:
@@ -90,20 +133,18 @@ class Lexicon:
                 )
             except (KeyError, TypeError, re.error) as exc:
                 raise LexiconError(f"event lexicon entry {name!r} is malformed: {exc}") from exc
-        cues = {
-            kind: _compile(entry["patterns"], word_end=False)
-            for kind, entry in raw.get("non_event_cues", {}).items()
-        }
-        scope = {
-            kind: frozenset(entry["applies_to"])
-            for kind, entry in raw.get("non_event_cues", {}).items()
-            if entry.get("applies_to")
-        }
-        unless = {
-            kind: _compile(entry["unless"], word_end=True)
-            for kind, entry in raw.get("non_event_cues", {}).items()
-            if entry.get("unless")
-        }
+        cues: dict[str, re.Pattern] = {}
+        scope: dict[str, frozenset[str]] = {}
+        unless: dict[str, re.Pattern] = {}
+        for kind, entry in raw.get("non_event_cues", {}).items():
+            try:
+                cues[kind] = _compile(entry["patterns"], word_end=False)
+                if entry.get("unless"):
+                    unless[kind] = _compile(entry["unless"], word_end=True)
+            except re.error as exc:
+                raise LexiconError(f"non-event cue {kind!r} has a broken pattern: {exc}") from exc
+            if entry.get("applies_to"):
+                scope[kind] = frozenset(entry["applies_to"])
         defaults = [
             DefaultActor(d["sub_event"], d["country"], d["actor1"], int(d["inter1"]))
             for d in raw.get("default_actors", [])
@@ -112,18 +153,14 @@ class Lexicon:
 
 
 def _read_yaml(path: Path) -> dict:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return load_yaml(fh) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise LexiconError(f"cannot read lexicon {path}: {exc}") from exc
+    return read_yaml_file(path) or {}
 
 
 def _merge_lexicon(base: dict, extra: dict) -> None:
     for name, entry in (extra.get("sub_events") or {}).items():
         if name in base.setdefault("sub_events", {}):
             base["sub_events"][name]["triggers"] = list(base["sub_events"][name]["triggers"]) + list(
-                entry.get("triggers", [])
+                entry.get("triggers") or []
             )
             for key in ("priority", "needs", "family"):
                 if key in entry:
@@ -131,7 +168,16 @@ def _merge_lexicon(base: dict, extra: dict) -> None:
         else:
             base["sub_events"][name] = entry
     for kind, entry in (extra.get("non_event_cues") or {}).items():
-        base.setdefault("non_event_cues", {}).setdefault(kind, {"patterns": []})["patterns"] += entry["patterns"]
+        cues = base.setdefault("non_event_cues", {})
+        if kind not in cues:
+            cues[kind] = dict(entry, patterns=list(entry.get("patterns") or []))
+            continue
+        cue = cues[kind]  # an existing cue: patterns and exceptions added, scope replaced
+        cue["patterns"] = list(cue.get("patterns") or []) + list(entry.get("patterns") or [])
+        if entry.get("unless"):
+            cue["unless"] = list(cue.get("unless") or []) + list(entry["unless"])
+        if entry.get("applies_to"):
+            cue["applies_to"] = list(entry["applies_to"])
     base.setdefault("default_actors", []).extend(extra.get("default_actors") or [])
 
 

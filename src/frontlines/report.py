@@ -707,6 +707,8 @@ def write(rep: Report, path: str | os.PathLike) -> Path:
     a sibling ``<name>_files/`` folder). Returns the path written."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if not path.parent.is_dir():
+        raise ReportError(f"no folder {str(path.parent)!r} to write {path.name} in", hint="create the folder first, or give another -o")
     if suffix in (".html", ".htm"):
         path.write_text(render_html(rep), encoding="utf-8")
     elif suffix in (".md", ".markdown"):
@@ -725,16 +727,11 @@ def write(rep: Report, path: str | os.PathLike) -> Path:
 
 def report_from_store(db: str | os.PathLike, *, since: str | None = None, until: str | None = None, where: str | None = None) -> Report:
     """Read the period and area from the ledger at ``db`` and build its report."""
+    from .filters import Filter
     from .store import Store
 
-    for name, value in (("since", since), ("until", until)):
-        if value:
-            try:
-                dt.date.fromisoformat(value)
-            except ValueError as exc:
-                raise ReportError(f"--{name} {value!r} is not a date", hint="use YYYY-MM-DD") from exc
     with Store(db) as store:
-        events = list(store.events(since=since, until=until, admin1=where))
-    if where and events:
-        where = events[0].get("admin1") or where  # the gazetteer's spelling, not the user's case
-    return build(events, since=since, until=until, where=where)
+        # dates as YYYY-MM-DD, YYYY-MM or YYYY; an admin1 the ledger lacks is an error
+        flt = Filter.for_store(store, since=since, until=until, where=where)
+        events = list(flt.events(store))
+    return build(events, since=flt.since, until=flt.until, where=flt.admin1)

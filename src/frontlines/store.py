@@ -322,9 +322,9 @@ class Store:
             return
         try:
             self.conn = sqlite3.connect(self.path)
+            self.conn.execute("PRAGMA journal_mode=WAL")  # the first read: "file is not a database"
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
-        self.conn.execute("PRAGMA journal_mode=WAL")
         # in WAL mode NORMAL syncs at checkpoints, not at every commit (one per article): a
         # killed process loses nothing committed; only a power cut may lose the last commits
         self.conn.execute("PRAGMA synchronous=NORMAL")

@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
-from frontlines.datafiles import load_yaml
+from frontlines.datafiles import DATE, SCALAR, Keys, ListOf, MapOf, OneOf, check, load_yaml, read_yaml_file
 from frontlines.memo import BoundedMemo
 from frontlines.records import Doc, Span
 
@@ -38,8 +38,31 @@ def load_data(name: str, extra_files: Iterable[str | Path] = ()) -> list[dict[st
     """The packaged data file ``name`` followed by user files, each parsed as YAML."""
     docs = [load_yaml(resources.files("frontlines").joinpath("data", name).read_text("utf-8"))]
     for path in extra_files:
-        docs.append(load_yaml(Path(path).read_text("utf-8")))
+        docs.append(read_yaml_file(Path(path)))
     return [d or {} for d in docs]
+
+
+# The keys actors.yaml (and a user's actor file) may hold; see that file's header.
+_INTER = OneOf(tuple(range(1, 9)))
+_KIND = OneOf(("state", "rebel", "militia", "external", "civilian", "protester", "rioter", "unidentified", "other"))
+_WORDS = ListOf(SCALAR)
+ACTORS_SCHEMA = Keys({
+    "country_names": MapOf((str,)),
+    "nationalities": MapOf((str,)),
+    "military_nouns": _WORDS,
+    "role_nouns": _WORDS,
+    "air_words": _WORDS,
+    "partisan_words": _WORDS,
+    "actors": ListOf(Keys({
+        "name": (str,), "inter": _INTER, "country": (str,), "kind": _KIND, "military": (bool,),
+        "eras": ListOf(Keys({"name": (str,), "from": DATE, "until": DATE}, required=("name",))),
+        "aliases": _WORDS, "why": (str,), "partisan": (bool,), "air": (bool,),
+    }, required=("name", "inter"))),
+    "generic": ListOf(Keys({
+        "name": (str,), "inter": _INTER, "kind": _KIND, "why": (str,), "phrases": _WORDS,
+        "partisan": (bool,), "military": (bool,), "country": (str,),
+    }, required=("name", "inter", "phrases"))),
+})  # fmt: skip
 
 
 _NORM_SPLIT = re.compile(r"[\s\-\u2010-\u2015'\u2019]+")
@@ -154,7 +177,10 @@ class ActorAnnotator:
     """Finds actor mentions; ``annotate(doc)`` returns ACTOR spans (no overlaps)."""
 
     def __init__(self, extra_files: Iterable[str | Path] = ()) -> None:
+        extra_files = tuple(extra_files)
         data = load_data("actors.yaml", extra_files)
+        for d, name in zip(data, ("actors.yaml", *extra_files)):
+            check(d, ACTORS_SCHEMA, file=name)
         self.country_names: dict[str, str] = {}
         self.nationalities: dict[str, str] = {}
         self.entries: list[dict[str, Any]] = []
