@@ -59,8 +59,9 @@ def main() -> None:
 @click.option("--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster of --workers processes.")
 @click.option("--out-parquet", type=click.Path(file_okay=False), help="Dask engine: write events and articles to this Parquet dataset instead of the store.")
 @click.option("--partition-size", type=click.IntRange(1), default=64, show_default=True, help="Dask engine: articles (files or JSONL lines) per partition.")
+@click.option("--wait", type=click.FloatRange(0), default=None, help="Seconds to wait for another run writing to the same ledger (default: 60), then stop.")
 @friendly_errors
-def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, engine, scheduler, out_parquet, partition_size) -> None:
+def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, engine, scheduler, out_parquet, partition_size, wait) -> None:
     """Ingest INPUTS (files, folders, or - for stdin) and run the pipeline into the store."""
     from .pipeline import Options, run as run_pipeline
 
@@ -74,11 +75,12 @@ def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, 
 
             raise MissingExtra(f"the Dask engine needs dask.distributed ({exc.name} is missing)", hint="pip install 'frontlines[dask]'") from exc
 
-        def run_pipeline(inputs, db, *, options, workers, stdin=None, progress=None):  # noqa: F811
+        def run_pipeline(inputs, db, *, options, workers, stdin=None, progress=None, wait=None, on_wait=None):  # noqa: F811
             if stdin is not None:
                 raise click.UsageError("--engine dask reads files and folders, not stdin")
             return run_dask(inputs, db, options=options, scheduler=scheduler, workers=workers,
-                            out_parquet=out_parquet, partition_size=partition_size, progress=progress)  # fmt: skip
+                            out_parquet=out_parquet, partition_size=partition_size, progress=progress,
+                            wait=wait, on_wait=on_wait)  # fmt: skip
 
     options = Options(
         gazetteer_path=Path(gazetteer_path) if gazetteer_path else None,
@@ -87,17 +89,22 @@ def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, 
         thresholds_file=Path(thresholds) if thresholds else None,
     )
     stdin = click.get_text_stream("stdin") if "-" in inputs else None
+    from .lock import WRITER_WAIT_S, describe
+
+    def on_wait(holder) -> None:
+        click.echo(f"waiting up to {WRITER_WAIT_S if wait is None else wait:g} s for the run writing to {db} ({describe(holder)})", err=True)
+
     if sys.stderr.isatty():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
             task = bar.add_task("articles", total=None)
             summary = run_pipeline(
-                inputs, db, options=options, workers=workers, stdin=stdin,
+                inputs, db, options=options, workers=workers, stdin=stdin, wait=wait, on_wait=on_wait,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )  # fmt: skip
     else:
-        summary = run_pipeline(inputs, db, options=options, workers=workers, stdin=stdin)
+        summary = run_pipeline(inputs, db, options=options, workers=workers, stdin=stdin, wait=wait, on_wait=on_wait)
     for skip in summary.skips:
         click.echo(f"skipped {skip.source}: [{skip.code}] {skip.reason}", err=True)
     click.echo(
