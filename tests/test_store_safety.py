@@ -182,6 +182,18 @@ def test_second_writer_stops_naming_the_first(tmp_path):
         pass
 
 
+def test_second_writer_on_postgres_stops_naming_the_first(postgres_db):
+    told = []
+    with Store(postgres_db) as a, Store(postgres_db) as b:
+        with a.writer():
+            with pytest.raises(LedgerBusy) as err:
+                with b.writer(wait=0.3, on_wait=told.append):
+                    pass
+        assert f"pid {os.getpid()} on " in str(err.value) and told and told[0]["pid"] == str(os.getpid())
+        with b.writer(wait=0):  # free again once the first lets go
+            pass
+
+
 def test_dead_writers_lock_is_taken_over(tmp_path):
     db = tmp_path / "a.db"
     code = f"import sys, time; from frontlines.lock import WriterLock; WriterLock({str(db)!r}, command='doomed').acquire(); print('held', flush=True); time.sleep(120)"

@@ -364,8 +364,10 @@ class Store:
             self.migrate()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
-            if getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT") or "not a database" in str(exc):
+            if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB" or "not a database" in str(exc):
                 raise NotALedger(f"{self.path} is not a frontlines ledger (not an SQLite database)") from exc
+            if getattr(exc, "sqlite_errorname", "") == "SQLITE_CORRUPT":
+                raise StoreError(f"{self.path} is a damaged SQLite database: {exc}", hint="restore it from a backup") from exc
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
         except BaseException:
             self.conn.close()
