@@ -221,6 +221,8 @@ def main() -> None:
         f"Failures: {len(failures)}",
         *[f"- {f}" for f in failures[:20]],
     ]
+    if args.limit:
+        lines += ["", f"The first {args.limit} of FA-KES's articles, not all (a shared machine's time); `--limit 0` runs the whole set."]
     print("\n".join(lines))
     if not args.no_write and args.kills >= 50:
         cmd = ".venv/bin/python benchmarks/kills.py" + (f" --limit {args.limit}" if args.limit else "") + (f" --seed {args.seed}" if args.seed != 1 else "")

@@ -301,7 +301,10 @@ def sql_statements(script: str) -> list[str]:
 
 # The tables the migrations create (a version-0 file holding only these is a ledger cut
 # short by a frontlines whose migrations were not atomic).
-LEDGER_TABLES = {"articles", "events", "skips", "mentions", "article_sources", "event_history", "event_changes"}
+LEDGER_TABLES = {
+    "articles", "events", "skips", "mentions", "article_sources", "event_history", "event_changes",
+    "corrections", "correction_anchors", "retractions",
+}  # fmt: skip
 
 
 @dataclasses.dataclass
@@ -312,6 +315,7 @@ class LedgerCheck:
     events: int = 0
     reports: int = 0
     pending: int = 0
+    stale: int = 0
     problems: list[str] = dataclasses.field(default_factory=list)
 
     @property
@@ -849,13 +853,15 @@ class Store:
         stored event, the same one its event's record lists it in; every corroborated event
         with at least one report; no report both pending and corroborated; every row's
         article stored; the schema current; and with ``complete`` (after a finished run)
-        no pending rows left. Reads only; portable SQL (both backends)."""
+        no pending rows left, nor stale events (``corroborated = 2``, where a branch marks
+        events for stage 7 to rebuild). Reads only; portable SQL (both backends)."""
         q = lambda sql: int(self.conn.execute(sql).fetchone()[0])  # noqa: E731
         out = LedgerCheck(
             articles=q("SELECT count(*) FROM articles"),
             events=q("SELECT count(*) FROM events WHERE corroborated = 1"),
             reports=q("SELECT count(*) FROM mentions"),
             pending=q("SELECT count(*) FROM events WHERE corroborated = 0"),
+            stale=q("SELECT count(*) FROM events WHERE corroborated = 2"),
         )
         bad = out.problems.append
         if self.schema_version() != len(self.migrations):
@@ -864,7 +870,7 @@ class Store:
             result = self.conn.execute("PRAGMA quick_check").fetchone()[0]
             if result != "ok":
                 bad(f"SQLite quick_check: {result}")
-        n = q("SELECT count(*) FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = m.event_id AND e.corroborated = 1)")
+        n = q("SELECT count(*) FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = m.event_id AND e.corroborated <> 0)")
         if n:
             bad(f"{n} reports belong to no stored event")
         n = q("SELECT count(*) FROM events e WHERE e.corroborated = 1 AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.event_id = e.event_id)")
@@ -873,12 +879,15 @@ class Store:
         n = q("SELECT count(*) FROM events e JOIN mentions m ON m.mention_id = e.event_id WHERE e.corroborated = 0")
         if n:
             bad(f"{n} reports are both pending and in an event")
-        for table in ("events", "mentions"):
-            n = q(f"SELECT count(*) FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.article_id = t.article_id)")
+        # (a stale event's first article may be gone until stage 7 rebuilds it)
+        for table, where in (("events", " AND t.corroborated <> 2"), ("mentions", "")):
+            n = q(f"SELECT count(*) FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.article_id = t.article_id){where}")
             if n:
                 bad(f"{n} {table} rows name an article that is not stored")
         if complete and out.pending:
             bad(f"{out.pending} pending reports left after the run (stage 7 did not finish)")
+        if complete and out.stale:
+            bad(f"{out.stale} stale events left after the run (stage 7 did not rebuild them)")
         # each event's record lists its reports' evidence under their report ids
         event_of = dict(self.conn.execute("SELECT mention_id, event_id FROM mentions"))
         listed: dict[str, set[str]] = {}
