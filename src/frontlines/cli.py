@@ -163,8 +163,9 @@ def _check_data_files(options) -> None:
 @click.option("--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster of --workers processes.")
 @click.option("--out-parquet", type=click.Path(file_okay=False), help="Dask engine: write events and articles to this Parquet dataset instead of the store.")
 @click.option("--partition-size", type=click.IntRange(1), default=64, show_default=True, help="Dask engine: articles (files or JSONL lines) per partition.")
+@click.option("--wait", type=click.FloatRange(0), default=None, help="Seconds to wait for another run writing to the same ledger (default: 60), then stop.")
 @friendly_errors
-def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, engine, scheduler, out_parquet, partition_size) -> None:
+def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, engine, scheduler, out_parquet, partition_size, wait) -> None:
     """Ingest INPUTS (files, folders, or - for stdin) and run the pipeline into the store."""
     from .pipeline import Options, run as run_pipeline
 
@@ -181,11 +182,12 @@ def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, 
 
             raise MissingExtra(f"the Dask engine needs dask.distributed ({exc.name} is missing)", hint="pip install 'frontlines[dask]'") from exc
 
-        def run_pipeline(inputs, db, *, options, workers, stdin=None, progress=None):  # noqa: F811
+        def run_pipeline(inputs, db, *, options, workers, stdin=None, progress=None, wait=None, on_wait=None):  # noqa: F811
             if stdin is not None:
                 raise click.UsageError("--engine dask reads files and folders, not stdin")
             return run_dask(inputs, db, options=options, scheduler=scheduler, workers=workers,
-                            out_parquet=out_parquet, partition_size=partition_size, progress=progress)  # fmt: skip
+                            out_parquet=out_parquet, partition_size=partition_size, progress=progress,
+                            wait=wait, on_wait=on_wait)  # fmt: skip
 
     options = Options(
         gazetteer_path=Path(gazetteer_path) if gazetteer_path else None,
@@ -195,6 +197,11 @@ def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, 
     )
     _check_data_files(options)
     stdin = click.get_text_stream("stdin") if "-" in inputs else None
+    from .lock import WRITER_WAIT_S, describe
+
+    def on_wait(holder) -> None:
+        click.echo(f"waiting up to {WRITER_WAIT_S if wait is None else wait:g} s for the run writing to {db} ({describe(holder)})", err=True)
+
     if sys.stderr.isatty():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
@@ -205,9 +212,9 @@ def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, 
                 # stage 7 has no count to show: the bar names it and pulses
                 bar.update(task, description=stage, completed=done, total=total)
 
-            summary = run_pipeline(inputs, db, options=options, workers=workers, stdin=stdin, progress=progress)
+            summary = run_pipeline(inputs, db, options=options, workers=workers, stdin=stdin, wait=wait, on_wait=on_wait, progress=progress)
     else:
-        summary = run_pipeline(inputs, db, options=options, workers=workers, stdin=stdin)
+        summary = run_pipeline(inputs, db, options=options, workers=workers, stdin=stdin, wait=wait, on_wait=on_wait)
     for skip in summary.skips:
         click.echo(f"skipped {skip.source}: [{skip.code}] {skip.reason}", err=True)
     click.echo(
@@ -298,7 +305,7 @@ def correct(event_id, assignments, note, db) -> None:
 
     if not _ledger_exists(db):
         raise click.UsageError(f"no ledger at {db}: run `frontlines run INPUT` first")
-    with Store(db) as store:
+    with Store(db) as store, store.writer():  # one writer at a time, runs included
         try:
             ev = correct_event(store, event_id, assignments, note)
         except BadCorrection as exc:
@@ -323,7 +330,7 @@ def retract(article_id, note, undo, db) -> None:
 
     if not _ledger_exists(db):
         raise click.UsageError(f"no ledger at {db}: run `frontlines run INPUT` first")
-    with Store(db) as store:
+    with Store(db) as store, store.writer():
         try:
             if undo:
                 events = unretract(store, article_id, note)

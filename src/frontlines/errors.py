@@ -102,6 +102,27 @@ class SchemaTooNew(StoreError):
     hint = "upgrade frontlines to read this database"
 
 
+class NotALedger(StoreError):
+    """``--db`` names a file that is not a frontlines ledger (not SQLite, or someone else's)."""
+
+    code = "E402"
+    hint = "give --db a ledger that `frontlines run` wrote, or a new file name for a new one"
+
+
+class LedgerNotFound(StoreError):
+    """A command that only reads was given a ledger that does not exist (none is created)."""
+
+    code = "E403"
+    hint = "run `frontlines run INPUT --db PATH` first, or check the path"
+
+
+class LedgerBusy(StoreError):
+    """Another run holds the ledger's writer lock (one writer per ledger at a time)."""
+
+    code = "E404"
+    hint = "let the other run finish, then run again"
+
+
 class ExportError(FrontlinesError):
     code = "E500"
 

@@ -217,14 +217,19 @@ def run(
     workers: int | None = None,
     progress: Callable[..., None] | None = None,
     stdin=None,
+    wait: float | None = None,
+    on_wait: Callable[[dict | None], None] | None = None,
 ) -> RunSummary:
-    """Ingest ``inputs`` and run the whole pipeline into the store at ``db``."""
+    """Ingest ``inputs`` and run the whole pipeline into the store at ``db``. The run is
+    the ledger's one writer from ingest to stage 7 (``Store.writer``): another run's
+    lock is waited for up to ``wait`` seconds (``on_wait(holder)`` told), then
+    ``LedgerBusy``."""
     summary = RunSummary()
-    with Store(db) as store:
+    with Store(db) as store, store.writer(wait=wait, on_wait=on_wait):
         best: dict[str, Article] = {}  # article id -> the copy to keep (records.copy_key)
         replaced: set[str] = set()  # stored articles a better copy of the same text replaces
         # the store's own files when it lives inside an input folder are not inputs
-        own = {str(Path(db).resolve()) + suffix for suffix in ("", "-wal", "-shm", "-journal")} if "://" not in str(db) else set()
+        own = {str(Path(db).resolve()) + suffix for suffix in ("", "-wal", "-shm", "-journal", ".lock")} if "://" not in str(db) else set()
         for item in iter_articles(inputs, stdin=stdin):
             if isinstance(item, Skip) and str(Path(item.source).resolve()) in own:
                 continue

@@ -18,9 +18,9 @@ import json
 import re
 import sqlite3
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from .errors import SchemaTooNew, StoreError
+from .errors import LedgerNotFound, NotALedger, SchemaTooNew, StoreError
 from .records import UNDATED, Article, Event, Skip
 
 EVENT_COLUMNS = [f.name for f in dataclasses.fields(Event)]
@@ -304,47 +304,196 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 CACHE_KIB = 65_536
 
 
+# How long a connection waits for another's write transaction before "database is locked"
+# (seconds; sqlite3's default is 5). Only migrations and the one writer write (see
+# ``Store.writer``), and stage 7's transaction holds the write lock for seconds on large runs.
+BUSY_TIMEOUT_S = 30.0
+
+
+def sql_statements(script: str) -> list[str]:
+    """The statements of a SQLite script, one by one (a trigger's body holds ``;`` of its
+    own: SQLite's ``complete_statement`` says where each one ends). Comment-only pieces
+    are left out."""
+    out, buf = [], ""
+    for piece in script.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            if re.sub(r"--[^\n]*", "", buf).strip(" \t\r\n;"):
+                out.append(buf.strip())
+            buf = ""
+    if re.sub(r"--[^\n]*", "", buf).strip(" \t\r\n;"):
+        raise StoreError(f"incomplete SQL statement in a migration: {buf.strip()[:80]}")
+    return out
+
+
+# The tables the migrations create (a version-0 file holding only these is a ledger cut
+# short by a frontlines whose migrations were not atomic).
+LEDGER_TABLES = {
+    "articles", "events", "skips", "mentions", "article_sources", "event_history", "event_changes",
+    "corrections", "correction_anchors", "retractions",
+}  # fmt: skip
+
+
+@dataclasses.dataclass
+class LedgerCheck:
+    """What ``Store.check`` found: the ledger's size and every broken invariant."""
+
+    articles: int = 0
+    events: int = 0
+    reports: int = 0
+    pending: int = 0
+    stale: int = 0
+    problems: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
 class Store:
     """An event ledger in a SQLite file (created and migrated on open)."""
 
-    def __init__(self, path: str | Path = "frontlines.db", *, postgis: bool | None = None):
+    # the schema this class migrates to (a test may pass its own list through a subclass)
+    migrations: Sequence[str] = MIGRATIONS
+
+    def __init__(self, path: str | Path = "frontlines.db", *, postgis: bool | None = None, create: bool = True):
         """Open (creating and migrating) the ledger at ``path``: a SQLite file, or a
         ``postgresql://`` URL (``store_pg`` translates the SQL; ``postgis`` None uses
-        PostGIS when the server has it, False never, True insists)."""
+        PostGIS when the server has it, False never, True insists). ``create=False`` is
+        for commands that only read: a ledger that does not exist raises
+        ``LedgerNotFound`` and no file or table is created (an older schema is still
+        migrated)."""
         self.path = str(path)
         self.is_postgres = is_postgres_url(self.path)
         if self.is_postgres:
             from .store_pg import connect
 
-            self.conn = connect(self.path, postgis=postgis)
+            self.conn = connect(self.path, postgis=postgis, create=create)
             self.migrate()
             self.conn.setup_postgis()
             return
+        memory = self.path == ":memory:" or self.path.startswith("file::memory:")
+        if not create and not memory and not Path(self.path).is_file():
+            raise LedgerNotFound(f"no ledger at {self.path}")
+        if not memory:
+            self._check_header()
         try:
-            self.conn = sqlite3.connect(self.path)
-            self.conn.execute("PRAGMA journal_mode=WAL")  # the first read: "file is not a database"
+            if create or memory:
+                self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
+            else:  # mode=rw: SQLite itself never creates the file
+                self.conn = sqlite3.connect(f"{Path(self.path).resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
-        # in WAL mode NORMAL syncs at checkpoints, not at every commit (one per article): a
-        # killed process loses nothing committed; only a power cut may lose the last commits
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute(f"PRAGMA cache_size={-CACHE_KIB}")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.migrate()
+        try:
+            self._check_is_ledger(create)  # before WAL mode, which writes the file's header
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            # in WAL mode NORMAL syncs at checkpoints, not at every commit (one per article): a
+            # killed process loses nothing committed; only a power cut may lose the last commits
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute(f"PRAGMA cache_size={-CACHE_KIB}")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB" or "not a database" in str(exc):
+                raise NotALedger(f"{self.path} is not a frontlines ledger (not an SQLite database)") from exc
+            if getattr(exc, "sqlite_errorname", "") == "SQLITE_CORRUPT":
+                raise StoreError(f"{self.path} is a damaged SQLite database: {exc}", hint="restore it from a backup") from exc
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        except BaseException:
+            self.conn.close()
+            raise
+
+    @classmethod
+    def open_existing(cls, path: str | Path, **kwargs: Any) -> "Store":
+        """The ledger at ``path`` for reading: ``LedgerNotFound`` when there is none."""
+        return cls(path, create=False, **kwargs)
+
+    def _check_header(self) -> None:
+        """A file that is there and not empty must begin as SQLite's do: SQLite would take a
+        file shorter than its header for an empty database and write a ledger over it."""
+        try:
+            with open(self.path, "rb") as fh:
+                head = fh.read(16)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc.strerror}") from exc
+        if head and head != b"SQLite format 3\x00":
+            raise NotALedger(f"{self.path} is not a frontlines ledger (not an SQLite database)")
+
+    def _check_is_ledger(self, create: bool) -> None:
+        """Refuse a SQLite database that frontlines did not write (another program's, the
+        gazetteer index), rather than add a ledger's tables to it; and, for a read-only
+        open, an empty database."""
+        version = self.schema_version()
+        if version > len(self.migrations):
+            return  # migrate says SchemaTooNew
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version == 0 and tables and tables <= LEDGER_TABLES:
+            raise NotALedger(
+                f"{self.path} is a ledger whose creation was cut short by an older frontlines (schema version 0 with tables)",
+                hint="delete it and run again: nothing was corroborated in it",
+            )
+        if version == 0 and tables:
+            raise NotALedger(f"{self.path} is not a frontlines ledger (an SQLite database with other tables: {', '.join(sorted(tables)[:5])})")
+        if version > 0 and "articles" not in tables:
+            raise NotALedger(f"{self.path} is not a frontlines ledger (an SQLite database without its tables)")
+        if version == 0 and not create:
+            raise NotALedger(f"{self.path} is not a frontlines ledger (an empty SQLite database)")
 
     # -- schema ------------------------------------------------------------------------
     def schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> None:
+        """Bring the schema up to date, one migration per transaction: its statements and
+        the version bump commit together or not at all (a killed or failed migration
+        leaves the ledger at the version before it, and the next open runs it again)."""
+        target = len(self.migrations)
         with self.conn.migration_lock() if self.is_postgres else contextlib.nullcontext():
             version = self.schema_version()
-            if version > SCHEMA_VERSION:
-                raise SchemaTooNew(f"{self.display_name} has schema version {version}; this frontlines knows {SCHEMA_VERSION}")
-            for i in range(version, SCHEMA_VERSION):
+            while True:
+                if version > target:
+                    raise SchemaTooNew(f"{self.display_name} has schema version {version}; this frontlines knows {target}")
+                if version == target:
+                    return
+                version = self._migrate_one(version)
+
+    def _migrate_one(self, i: int) -> int:
+        """Run migration ``i + 1`` (from version ``i``) in one transaction; the version after."""
+        script = self._runnable(self.migrations[i])
+        if self.is_postgres:  # under the migration lock: nobody else migrates meanwhile
+            import psycopg
+
+            try:
                 with self.conn:
-                    self.conn.executescript(self._runnable(MIGRATIONS[i]))
+                    self.conn.executescript(script)
                     self.conn.execute(f"PRAGMA user_version = {i + 1}")
+            except psycopg.Error as exc:
+                raise StoreError(f"{self.display_name}: migration {i + 1} failed and was rolled back: {str(exc).strip()}") from exc
+            return i + 1
+        # BEGIN IMMEDIATE takes the write lock before the version is read again: of two
+        # processes opening a new ledger at once, the second waits, then finds it migrated
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            now = self.schema_version()
+            if now != i:
+                self.conn.rollback()
+                return now
+            for stmt in sql_statements(script):
+                self.conn.execute(stmt)
+            self.conn.execute(f"PRAGMA user_version = {i + 1}")
+            self.conn.commit()
+        except sqlite3.Error as exc:
+            self.conn.rollback()
+            if getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+                raise
+            raise StoreError(f"{self.path}: migration {i + 1} failed and was rolled back: {exc}") from exc
+        except BaseException:
+            self.conn.rollback()
+            raise
+        return i + 1
 
     def _runnable(self, script: str) -> str:
         """``script`` as this database can run it: a SQLite without FTS5's trigram tokenizer
@@ -357,6 +506,26 @@ class Store:
         except sqlite3.OperationalError:
             return SQLITE_ONLY.sub("", script)
         return script
+
+    @contextlib.contextmanager
+    def writer(self, *, wait: float | None = None, on_wait: Callable[[dict | None], None] | None = None, command: str | None = None) -> Iterator[None]:
+        """Be this ledger's only writer for the block (a whole run: ingest to stage 7).
+        Another holder is waited for up to ``wait`` seconds (``lock.WRITER_WAIT_S`` when
+        None; ``on_wait(holder)`` is told once), then ``LedgerBusy`` names it. SQLite: the
+        lock file ``<ledger>.lock`` (pid, host, start, command inside; a dead holder's is
+        taken over). PostgreSQL: a session advisory lock. An in-memory ledger has one
+        connection and needs none."""
+        if self.is_postgres:
+            with self.conn.writer_lock(wait=wait, on_wait=on_wait, command=command):
+                yield
+            return
+        if self.path == ":memory:" or self.path.startswith("file:"):
+            yield
+            return
+        from .lock import WriterLock
+
+        with WriterLock(self.path, command=command).acquire(wait=wait, on_wait=on_wait):
+            yield
 
     @contextlib.contextmanager
     def exclusive(self, name: str) -> Iterator[None]:
@@ -889,3 +1058,59 @@ class Store:
             "events": q("SELECT count(*) FROM events"),
             "skips": q("SELECT count(*) FROM skips"),
         }
+
+    def check(self, *, complete: bool = True) -> LedgerCheck:
+        """Verify the ledger's invariants: every report (``mentions`` row) in exactly one
+        stored event, the same one its event's record lists it in; every corroborated event
+        with at least one report; no report both pending and corroborated; every row's
+        article stored; the schema current; and with ``complete`` (after a finished run)
+        no pending rows left, nor stale events (``corroborated = 2``, where a branch marks
+        events for stage 7 to rebuild). Reads only; portable SQL (both backends)."""
+        q = lambda sql: int(self.conn.execute(sql).fetchone()[0])  # noqa: E731
+        out = LedgerCheck(
+            articles=q("SELECT count(*) FROM articles"),
+            events=q("SELECT count(*) FROM events WHERE corroborated = 1"),
+            reports=q("SELECT count(*) FROM mentions"),
+            pending=q("SELECT count(*) FROM events WHERE corroborated = 0"),
+            stale=q("SELECT count(*) FROM events WHERE corroborated = 2"),
+        )
+        bad = out.problems.append
+        if self.schema_version() != len(self.migrations):
+            bad(f"schema version {self.schema_version()}, expected {len(self.migrations)}")
+        if not self.is_postgres:
+            result = self.conn.execute("PRAGMA quick_check").fetchone()[0]
+            if result != "ok":
+                bad(f"SQLite quick_check: {result}")
+        n = q("SELECT count(*) FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = m.event_id AND e.corroborated <> 0)")
+        if n:
+            bad(f"{n} reports belong to no stored event")
+        n = q("SELECT count(*) FROM events e WHERE e.corroborated = 1 AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.event_id = e.event_id)")
+        if n:
+            bad(f"{n} events have no report")
+        n = q("SELECT count(*) FROM events e JOIN mentions m ON m.mention_id = e.event_id WHERE e.corroborated = 0")
+        if n:
+            bad(f"{n} reports are both pending and in an event")
+        # (a stale event's first article may be gone until stage 7 rebuilds it)
+        for table, where in (("events", " AND t.corroborated <> 2"), ("mentions", "")):
+            n = q(f"SELECT count(*) FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.article_id = t.article_id){where}")
+            if n:
+                bad(f"{n} {table} rows name an article that is not stored")
+        if complete and out.pending:
+            bad(f"{out.pending} pending reports left after the run (stage 7 did not finish)")
+        if complete and out.stale:
+            bad(f"{out.stale} stale events left after the run (stage 7 did not rebuild them)")
+        # each event's record lists its reports' evidence under their report ids
+        event_of = dict(self.conn.execute("SELECT mention_id, event_id FROM mentions"))
+        listed: dict[str, set[str]] = {}
+        for event_id, mentions in self.conn.execute("SELECT event_id, mentions FROM events WHERE corroborated = 1"):
+            for m in json.loads(mentions) if mentions else []:
+                rid = m.get("report_id") if isinstance(m, dict) else None
+                if rid is not None:
+                    listed.setdefault(rid, set()).add(event_id)
+        twice = sum(1 for ids in listed.values() if len(ids) > 1)
+        if twice:
+            bad(f"{twice} reports are listed in two or more events")
+        elsewhere = sum(1 for rid, ids in listed.items() if len(ids) == 1 and event_of.get(rid) not in ids)
+        if elsewhere:
+            bad(f"{elsewhere} reports are listed in an event that is not theirs")
+        return out

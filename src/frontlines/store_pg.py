@@ -26,7 +26,7 @@ import re
 from typing import Any, Iterator, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
-from .errors import MissingExtra, StoreError
+from .errors import LedgerNotFound, MissingExtra, StoreError
 from .store import SQLITE_ONLY
 
 # Any constant: the advisory lock key that serialises frontlines migrations on a server.
@@ -90,7 +90,7 @@ class PgConnection:
     """A psycopg 3 connection with sqlite3's ``execute``/``executemany``/``executescript``
     and ``with conn:`` transactions, translating SQLite's dialect on the way."""
 
-    def __init__(self, url: str, *, postgis: bool | None = None):
+    def __init__(self, url: str, *, postgis: bool | None = None, create: bool = True):
         try:
             import psycopg
         except ImportError as exc:
@@ -105,6 +105,12 @@ class PgConnection:
         self._keys: dict[str, tuple[list[str], list[str]]] = {}
         self.want_postgis = postgis
         self.postgis = False
+        if not create:  # a reader: a database without frontlines' schema is no ledger, left as it is
+            found = self.raw.execute("SELECT to_regclass('frontlines_schema') IS NOT NULL").fetchone()[0]
+            if not found:
+                self.raw.close()
+                raise LedgerNotFound(f"no ledger in {redact(url)} (the database has no frontlines schema)")
+            return
         # under the migration lock: two processes running CREATE TABLE IF NOT EXISTS on a
         # new database at once can both try to create it (PostgreSQL's IF NOT EXISTS is
         # not atomic), and one fails on the catalogue's unique index
@@ -213,6 +219,53 @@ class PgConnection:
         finally:
             self.raw.execute("SELECT pg_advisory_unlock(hashtext(%s))", [f"frontlines:{name}"])
 
+    @contextlib.contextmanager
+    def writer_lock(self, *, wait: float | None = None, on_wait=None, command: str | None = None) -> Iterator[None]:
+        """The ledger's writer lock (``Store.writer``): a session advisory lock, tried
+        every ``lock.POLL_S`` for up to ``wait`` seconds, then ``LedgerBusy`` naming the
+        holder. The holder's pid and host are in its ``application_name``, which others
+        read from ``pg_stat_activity`` (with its connection time)."""
+        import os
+        import socket
+        import time
+
+        from .lock import POLL_S, WRITER_WAIT_S, busy_error
+
+        wait = WRITER_WAIT_S if wait is None else max(0.0, float(wait))
+        key = "frontlines:writer"
+        start, told = time.monotonic(), False
+        while not self.raw.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [key]).fetchone()[0]:
+            holder = self._lock_holder(key)
+            if time.monotonic() - start >= wait:
+                raise busy_error(redact(self.url), holder, wait)
+            if not told and on_wait is not None:
+                on_wait(holder)
+                told = True
+            time.sleep(POLL_S)
+        try:
+            # NAMEDATALEN: PostgreSQL keeps the first 63 bytes
+            self.raw.execute("SELECT set_config('application_name', %s, false)", [f"frontlines pid={os.getpid()} host={socket.gethostname()}"[:63]])
+            yield
+        finally:
+            self.raw.execute("SELECT pg_advisory_unlock(hashtext(%s))", [key])
+
+    def _lock_holder(self, key: str) -> dict[str, Any] | None:
+        """pid, host and start of the session holding advisory lock ``key`` (None if gone)."""
+        row = self.raw.execute(
+            "SELECT a.application_name, a.backend_start, a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+            "AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtext(%s)::bigint",
+            [key],
+        ).fetchone()
+        if row is None:
+            return None
+        fields = dict(p.split("=", 1) for p in (row[0] or "").split() if "=" in p)
+        return {
+            "pid": fields.get("pid", f"? (server backend {row[2]})"),
+            "host": fields.get("host", "?"),
+            "started": row[1].isoformat(timespec="seconds") if row[1] else None,
+        }
+
     # -- PostGIS ---------------------------------------------------------------------------
     def setup_postgis(self) -> bool:
         """Use PostGIS when the server has it (and it was not turned off): the extension and
@@ -242,5 +295,5 @@ class PgConnection:
         return True
 
 
-def connect(url: str, *, postgis: bool | None = None) -> PgConnection:
-    return PgConnection(url, postgis=postgis)
+def connect(url: str, *, postgis: bool | None = None, create: bool = True) -> PgConnection:
+    return PgConnection(url, postgis=postgis, create=create)

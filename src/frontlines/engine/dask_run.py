@@ -25,6 +25,7 @@ already written are skipped, and nothing is stored twice.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
@@ -114,7 +115,7 @@ class PipelinePlugin(WorkerPlugin):
             return self.store(url).stored_article_ids(ids)
         if not Path(url).exists():
             return set()
-        with Store(url) as store:
+        with Store.open_existing(url) as store:
             return store.stored_article_ids(ids)
 
 
@@ -294,11 +295,14 @@ def run_dask(
     retries: int = 2,
     progress: Callable[[int, int | None], None] | None = None,
     stage7_task_reports: int | None = None,
+    wait: float | None = None,
+    on_wait: Callable[[dict | None], None] | None = None,
 ) -> RunSummary:
     """Run ``inputs`` on a Dask cluster (``scheduler`` address, or a local cluster of
     ``workers`` processes): stages 1-6 into the store at ``db`` or a Parquet dataset, then
     stage 7 in a store, with its steps on the workers (``stage7_task_reports``: reports per
-    block and per task, instead of ``stage7``'s sizes)."""
+    block and per task, instead of ``stage7``'s sizes). Into a store, the run is its one
+    writer (``Store.writer``; ``wait`` and ``on_wait`` as in ``pipeline.run``)."""
     options = options or Options()
     summary = RunSummary()
     db = str(db)
@@ -315,7 +319,20 @@ def run_dask(
 
         Gazetteer.open(options.gazetteer_path)  # build the index once, before the workers open it
     store = Store(db) if sink.kind in ("client", "postgres") else None
-    client, cluster = _connect(scheduler, workers)
+    writing = contextlib.ExitStack()
+    if store is not None:
+        try:
+            writing.enter_context(store.writer(wait=wait, on_wait=on_wait))
+        except BaseException:
+            store.close()
+            raise
+    try:
+        client, cluster = _connect(scheduler, workers)
+    except BaseException:
+        writing.close()
+        if store is not None:
+            store.close()
+        raise
     try:
         client.register_plugin(PipelinePlugin(options), name=PLUGIN_NAME)
         n_workers = max(1, sum(client.nthreads().values()))
@@ -377,6 +394,7 @@ def run_dask(
         client.close()
         if cluster is not None:
             cluster.close()
+        writing.close()
         if store is not None:
             store.close()
     return summary
