@@ -284,7 +284,8 @@ def test_a_file_that_is_not_a_ledger_is_one_coded_line(tmp_path):
         r = invoke(*args, "--db", db)
         no_traceback(r)
         assert r.exit_code == 1
-        assert error_lines(r) == [f"Error: [E400] cannot open database {db}: file is not a database"]
+        (line,) = error_lines(r)
+        assert line.startswith(f"Error: [E402] {db} is not a frontlines ledger (not an SQLite database)")
 
 
 @pytest.mark.parametrize("command", ["report", "export"])
