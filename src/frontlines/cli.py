@@ -63,6 +63,7 @@ def main() -> None:
 def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, engine, scheduler, out_parquet, partition_size) -> None:
     """Ingest INPUTS (files, folders, or - for stdin) and run the pipeline into the store."""
     from .pipeline import Options, run as run_pipeline
+    from .store import redact_db
 
     if engine != "dask" and (scheduler or out_parquet):
         raise click.UsageError("--scheduler and --out-parquet need --engine dask")
@@ -102,7 +103,7 @@ def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, 
         click.echo(f"skipped {skip.source}: [{skip.code}] {skip.reason}", err=True)
     click.echo(
         f"{summary.seen} articles read, {summary.added} new, {summary.already} already stored, "
-        f"{summary.events} events added, {len(summary.skips)} inputs skipped -> {out_parquet or db}",
+        f"{summary.events} events added, {len(summary.skips)} inputs skipped -> {out_parquet or redact_db(db)}",
         err=True,
     )
 
@@ -219,14 +220,17 @@ def gazetteer_lookup(name, country, gazetteer_path) -> None:
 @click.option("--tiles-attribution", envvar="FRONTLINES_TILES_ATTRIBUTION", help="Attribution shown for --tiles.")
 @friendly_errors
 def serve(db, host, port, tiles, tiles_attribution) -> None:
-    """Serve the event map and the read-only API (OpenAPI at /docs) over the ledger."""
-    from .web import serve as serve_web
+    """Serve the event map and the read-only API (OpenAPI at /docs) over the ledger (a
+    SQLite file or a postgresql:// URL)."""
+    from .store import redact_db
+    from .web import create_app, serve as serve_web
 
     if not _ledger_exists(db):
-        raise click.UsageError(f"no ledger at {db}: run `frontlines run INPUT` first")
+        raise click.UsageError(f"no ledger at {redact_db(db)}: run `frontlines run INPUT` first")
+    app = create_app(db, tiles=tiles, tiles_attribution=tiles_attribution)  # an unreadable ledger fails here, before the banner
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"frontlines map at http://{shown}:{port}/  (API: http://{shown}:{port}/docs; Ctrl+C to stop)", err=True)
-    serve_web(db, host=host, port=port, tiles=tiles, tiles_attribution=tiles_attribution)
+    click.echo(f"frontlines map of {redact_db(db)} at http://{shown}:{port}/  (API: http://{shown}:{port}/docs; Ctrl+C to stop)", err=True)
+    serve_web(app, host=host, port=port)
 
 
 if __name__ == "__main__":  # pragma: no cover
