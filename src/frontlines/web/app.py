@@ -55,14 +55,17 @@ MAX_TEXT = 200
 # Values of one repeatable filter (``event_type=A&event_type=B``...): every value is one
 # bound SQL parameter, and SQLite takes at most 32,766 in a statement.
 MAX_VALUES = 50
+# The characters that separate the words of ``q`` (Python's str.split(), which the search
+# uses), spelled out: a schema's \s is ECMAScript's, which differs (\x1c-\x1f, \x85, \ufeff).
+SPACES = r"\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # ``q``: at most MAX_Q_WORDS words (runs of non-space characters), as a pattern in the schema.
-Q_PATTERN = rf"^\s*(?:\S+\s+){{0,{MAX_Q_WORDS - 1}}}\S*\s*$"
-# A date: the pattern, and a real day of the calendar (checked in ``_day``).
-DATE = r"^\d{4}-\d{2}-\d{2}$"
+Q_PATTERN = f"^[{SPACES}]*(?:[^{SPACES}]+[{SPACES}]+){{0,{MAX_Q_WORDS - 1}}}[^{SPACES}]*[{SPACES}]*$"
+# A date: the pattern (ASCII digits), and a real day of the calendar (checked in ``_day``).
+DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 # bbox: four decimal numbers, longitudes within +-180 and latitudes within +-90 degrees.
 _LON = r"-?(?:180(?:\.0+)?|(?:1[0-7][0-9]|[0-9]{1,2})(?:\.[0-9]+)?)"
 _LAT = r"-?(?:90(?:\.0+)?|[0-8]?[0-9](?:\.[0-9]+)?)"
-BBOX_PATTERN = f"^{_LON},{_LAT},{_LON},{_LAT}$"
+BBOX_PATTERN = f"^(?:{_LON},{_LAT},{_LON},{_LAT})?$"  # empty: no box
 # sort: comma-separated fields, each with an optional '-' (descending) or '+'.
 _SORT_KEY = "[-+]?(?:" + "|".join(sorted(queries.SORTABLE, key=lambda k: (-len(k), k))) + ")"
 SORT_PATTERN = f"^{_SORT_KEY}(?:,{_SORT_KEY})*$"
