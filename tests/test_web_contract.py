@@ -26,7 +26,7 @@ from test_web_api import build_ledger  # noqa: E402
 HERE = Path(__file__).resolve().parent
 # examples per operation in the fuzzing phase (the coverage phase adds every parameter's
 # bounds itself): few enough to stay well under a minute on a two-core machine
-EXAMPLES = 10
+EXAMPLES = 5
 PHASES = "coverage,fuzzing"
 
 

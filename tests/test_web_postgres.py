@@ -54,6 +54,15 @@ def pg_ledger(corpus, gazetteer, postgres_db) -> str:
     return postgres_db
 
 
+def same(body):
+    """An answer less what differs between two runs of one corpus: when each stored an article."""
+    if isinstance(body, dict):
+        return {k: same(v) for k, v in body.items() if k != "ingested_at"}
+    if isinstance(body, list):
+        return [same(v) for v in body]
+    return body
+
+
 def with_password(url: str) -> str:
     """The URL with a password (the test server trusts local connections and ignores it)."""
     return url.replace("postgres@", f"postgres:{SECRET}@", 1)
@@ -86,13 +95,13 @@ def test_serve_answers_from_postgres_as_from_sqlite(sqlite_ledger, pg_ledger):
         for path, params in QUERIES:
             a, b = httpx.get(lite + path, params=params, timeout=30), httpx.get(pg + path, params=params, timeout=30)
             assert a.status_code == b.status_code == 200, (path, params, b.text)
-            assert b.json() == a.json(), (path, params)
+            assert same(b.json()) == same(a.json()), (path, params)
         events = httpx.get(pg + "/api/events", params={"limit": 1000}).json()
         assert events["total"] > 40 and "pending-pg" not in {e["event_id"] for e in events["events"]}
         assert httpx.get(pg + "/api/events/pending-pg").status_code == 404
         one = events["events"][0]["event_id"]
         a, b = httpx.get(f"{lite}/api/events/{one}").json(), httpx.get(f"{pg}/api/events/{one}").json()
-        assert b["mentions"] == a["mentions"] and b["claim_reasons"] == a["claim_reasons"] and b["articles"] == a["articles"]
+        assert b["mentions"] == a["mentions"] and b["claim_reasons"] == a["claim_reasons"] and same(b["articles"]) == same(a["articles"])
         assert sorted(map(str, b["reports"])) == sorted(map(str, a["reports"]))
         assert httpx.get(pg + "/api/events", params={"q": "nul\x00byte"}).json()["total"] == 0
 

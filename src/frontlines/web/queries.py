@@ -305,6 +305,10 @@ class EventFilter:
     # the events whose text matches ``q`` and ``actor``, looked up in the search index by
     # ``resolve``; None when not looked up (``where`` then tests the text with LIKE)
     matches: TextMatches | None = field(default=None, repr=False)
+    # whether the ledger holds pending rows, as ``resolve`` found in this transaction; None
+    # when not looked (``where`` then keeps them out). Normally there are none, and a count
+    # of everything reads the table's size without a clause to test on every row.
+    pending: bool | None = field(default=None, repr=False)
 
     @property
     def has_filters(self) -> bool:
@@ -343,7 +347,7 @@ class EventFilter:
     def where(self, sql: Dialect = None) -> tuple[str, list[Any]]:  # type: ignore[assignment]
         """SQL WHERE clause and its arguments: the filters, and committed events only."""
         sql = sql or SQLITE
-        clauses: list[str] = [sql.committed]
+        clauses: list[str] = [] if self.pending is False else [sql.committed]
         args: list[Any] = []
 
         def one_of(col: str, values: list[str], nocase: bool = False) -> None:
@@ -386,12 +390,14 @@ class EventFilter:
             text, text_args = self.text_where(sql)
             clauses += text
             args += text_args
-        return " WHERE " + " AND ".join(clauses), args
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
 def resolve_names(conn: Any, flt: EventFilter) -> EventFilter:
     """Admin names as the ledger spells them ("idlib" -> "Idlib"), so filters compare
-    exactly and can use the indexes; a name the ledger lacks stays as given (no match)."""
+    exactly and can use the indexes; a name the ledger lacks stays as given (no match).
+    Also notes whether the ledger holds pending rows now (``EventFilter.pending``)."""
+    flt.pending = conn.execute("SELECT 1 FROM events WHERE corroborated = 0 LIMIT 1").fetchone() is not None
     for col in ("admin1", "admin2"):
         wanted = getattr(flt, col)
         if wanted:
