@@ -408,11 +408,11 @@ def _fold(text) -> str:
 
 
 def raw_rows(db: Path) -> list[dict]:
-    """Every event row as stored (JSON columns as their text), with ``sentences``: the
-    evidence sentences of its mentions, one per line."""
+    """Every corroborated event row as stored (JSON columns as their text; pending rows are
+    never shown), with ``sentences``: the evidence sentences of its mentions, one per line."""
     with sqlite3.connect(db) as conn:
         conn.row_factory = sqlite3.Row
-        rows = [dict(r) for r in conn.execute("SELECT * FROM events")]
+        rows = [dict(r) for r in conn.execute("SELECT * FROM events WHERE corroborated = 1")]
     for r in rows:
         mentions = json.loads(r["mentions"]) if r["mentions"] else []
         r["sentences"] = "\n".join(str(m["sentence"]) for m in mentions if isinstance(m, dict) and m.get("sentence") is not None)
@@ -487,7 +487,7 @@ def test_search_without_index_is_the_same(ledger, tmp_path):
 
 def test_search_index_follows_writes(ledger, tmp_path):
     """Triggers keep the index in step when events are deleted, rewritten (as stage 7 does),
-    updated or added; pending rows (before stage 7) are found with LIKE; an index that missed
+    updated or added; pending rows (before stage 7) are never found; an index that missed
     a write is not used."""
     from frontlines.web import queries, running
 
@@ -509,7 +509,7 @@ def test_search_index_follows_writes(ledger, tmp_path):
     with running(db) as base, httpx.Client(base_url=base, timeout=30) as client:
         assert ids(get(client, q="qwertyville")) == {second["event_id"]}
         assert ids(get(client, q="ASDFTON")) == {third["event_id"]}
-        assert ids(get(client, q="zxcvburg")) == {"pending-1"}
+        assert ids(get(client, q="zxcvburg")) == set(), "a pending row is not an event yet"
         assert first["event_id"] not in ids(get(client, q=(first["notes"] or "").split()[0]))
         for q in ("Saraqib", "17", "killed"):
             assert ids(get(client, q=q)) == text_oracle(rows, q=q), q
@@ -573,7 +573,8 @@ def test_stage7_rewrites_keep_the_search_index(tmp_path, gazetteer):
 
 
 def test_migration_indexes_an_existing_ledger(tmp_path):
-    """Opening a ledger of schema 3 builds the index from the events already stored."""
+    """Opening a ledger of schema 3 builds the index from the events already stored (the
+    pending row e3 is in no answer)."""
     from frontlines.store import MIGRATIONS, Store
     from frontlines.web import queries
 
@@ -591,7 +592,7 @@ def test_migration_indexes_an_existing_ledger(tmp_path):
     conn = queries.connect(db)
     try:
         assert queries.search_index_ready(conn)
-        for q, want in (("kafr", {"e1", "e2", "e3"}), ("KAFR NABL", {"e1"}), ("kafr Z", {"e2"}), ("zita", {"e2"}), ("fr", {"e1", "e2", "e3"}), ("nabl", {"e1"})):
+        for q, want in (("kafr", {"e1", "e2"}), ("KAFR NABL", {"e1"}), ("kafr Z", {"e2"}), ("zita", {"e2"}), ("fr", {"e1", "e2"}), ("nabl", {"e1"})):
             flt = queries.resolve(conn, queries.EventFilter(q=q))
             assert flt.matches is not None
             assert {e["event_id"] for e in queries.iter_events(conn, flt)} == want, q
@@ -715,3 +716,101 @@ def test_sqlite_without_trigram_search_skips_the_index(tmp_path, monkeypatch, ga
     with running(db) as base, httpx.Client(base_url=base, timeout=30) as client:
         for q in ("Saraqib", "17"):
             assert ids(get(client, q=q)) == text_oracle(rows, q=q)
+
+
+# -- what the API refuses, and what it never shows ---------------------------------------------
+def problems(resp: httpx.Response) -> list[dict]:
+    """The 422's list of problems (FastAPI's shape, as the OpenAPI description declares)."""
+    assert resp.status_code == 422, resp.text
+    detail = resp.json()["detail"]
+    assert isinstance(detail, list) and all({"loc", "msg", "type"} <= set(d) for d in detail)
+    return detail
+
+
+def test_unknown_parameters_are_refused_by_name(api):
+    (p,) = problems(api.get("/api/events", params={"country": "Syria"}))
+    assert p["loc"] == ["query", "country"] and "'country'" in p["msg"]
+    for name in ("since", "event_type", "bbox", "q", "sort", "limit", "offset"):
+        assert name in p["msg"], "the message lists the parameters the route takes"
+    assert [d["loc"][1] for d in problems(api.get("/api/summary", params={"limit": 5, "colour": "red"}))] == ["limit", "colour"]
+    assert "takes none" in problems(api.get("/api/facets", params={"x": "1"}))[0]["msg"]
+    assert api.get("/api/events", params={"limit": 1, "q": "", "actor": ""}).status_code == 200, "empty values are no filter"
+    assert api.get("/", params={"utm_source": "mail"}).status_code == 200, "the page itself takes any parameter"
+
+
+def test_bad_values_are_422_never_500(api):
+    from frontlines.web.app import MAX_INT
+
+    cases = [
+        {"since": "2017-13-45"}, {"until": "2017-02-30"}, {"since": "17-01-01"}, {"since": "٢٠١٧-٠١-٠١"},
+        {"since": "2017-06-01", "until": "2017-01-01"},
+        {"offset": MAX_INT + 1}, {"min_fatalities": MAX_INT + 1}, {"min_fatalities": 2**64}, {"offset": -1}, {"limit": 1001},
+        {"bbox": "0,95,1,96"}, {"bbox": "1,2,0,1"}, {"bbox": "nan,1,2,3"}, {"bbox": "1e1,2,3,4"}, {"bbox": "181,0,1,1"},
+        {"sort": "password"}, {"sort": "-fatalities,"}, {"sort": "--fatalities"}, {"sort": " event_date"},
+        {"claim_status": "rumoured"}, {"event_type": ["x"] * 51}, {"admin1": "x" * 201}, {"actor": "x" * 201},
+    ]  # fmt: skip
+    for params in cases:
+        for path in ("/api/events", "/api/events.csv", "/api/events.geojson", "/api/summary"):
+            if path != "/api/events" and ({"offset", "limit"} & set(params)):
+                continue
+            assert problems(api.get(path, params=params)), (path, params)
+    assert api.get("/api/events", params={"offset": MAX_INT, "min_fatalities": MAX_INT, "limit": 1}).json()["events"] == []
+    assert problems(api.get("/api/articles", params={"offset": MAX_INT + 1}))
+    assert problems(api.get("/api/events/" + "x" * 201))
+    msg = problems(api.get("/api/events", params={"since": "2017-13-45"}))[0]["msg"]
+    assert "2017-13-45" in msg and "date" in msg
+
+
+def test_oversized_q_is_refused_at_once(api):
+    from frontlines.web.app import MAX_Q_WORDS, MAX_TEXT
+
+    (p,) = problems(api.get("/api/events", params={"q": " ".join("abcdefghijk"[: MAX_Q_WORDS + 1])}))
+    assert p["type"] == "too_many_words" and str(MAX_Q_WORDS) in p["msg"]
+    assert problems(api.get("/api/events", params={"q": " ".join("a" * 999)}))[0]["type"] == "string_too_long"
+    assert problems(api.get("/api/events", params={"q": "\x1d".join("abcdefghijk")})), "any separator str.split() knows counts"
+    assert problems(api.get("/api/articles", params={"q": "x" * (MAX_TEXT + 1)}))
+    words = " ".join(["killed"] * MAX_Q_WORDS)  # at the limit: answered, the repeated word searched once
+    assert api.get("/api/events", params={"q": words}).json()["total"] == api.get("/api/events", params={"q": "killed"}).json()["total"]
+
+
+def test_pending_rows_are_shown_nowhere(ledger, tmp_path):
+    """A row that one article's save wrote and stage 7 has not corroborated yet (as when a
+    run is killed between the two) is in no list, count, chart, facet, source count or
+    download, and is no event of its own."""
+    from frontlines.web import running
+
+    db = tmp_path / "pending.db"
+    shutil.copy(ledger, db)
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        row = dict(conn.execute("SELECT * FROM events WHERE corroborated = 1 ORDER BY fatalities DESC LIMIT 1").fetchone())
+        row.update(event_id="pending-1", corroborated=0, notes="Pending Zxcvburg", event_type="Riots", sub_event_type="Pendingtype",
+                   admin1="Pendingshire", actor1="Pending Militia", claim_status="disputed", fatalities=999, sources='["Pending Wire"]')  # fmt: skip
+        conn.execute(f"INSERT INTO events ({','.join(row)}) VALUES ({','.join('?' * len(row))})", list(row.values()))
+        shown = conn.execute("SELECT count(*), sum(fatalities) FROM events WHERE corroborated = 1").fetchone()
+    with running(db) as base, httpx.Client(base_url=base, timeout=30) as client:
+        page = get(client).json()
+        assert page["total"] == shown[0] and "pending-1" not in {e["event_id"] for e in page["events"]}
+        for params in ({"q": "zxcvburg"}, {"admin1": "Pendingshire"}, {"sub_event_type": "Pendingtype"}, {"actor": "pending militia"}, {"min_fatalities": 999}):
+            assert ids(get(client, **params)) == set(), params
+        assert client.get("/api/events/pending-1").status_code == 404
+        s = client.get("/api/summary").json()
+        assert (s["total"], s["fatalities"]) == tuple(shown)
+        facets = client.get("/api/facets").json()
+        assert "Pendingshire" not in facets["admin1"] and "Pending Militia" not in facets["actors"]
+        assert all(t["sub_event_type"] != "Pendingtype" for t in facets["sub_event_types"])
+        assert "Pending Wire" not in {x["outlet"] for x in client.get("/api/sources").json()}
+        assert "pending-1" not in client.get("/api/events.csv").text
+        assert "pending-1" not in client.get("/api/events.geojson").text
+
+
+def test_redact_db_hides_every_password():
+    from frontlines.store import redact_db
+
+    assert redact_db("postgresql://analyst:s3cret@host/db") == "postgresql://analyst:***@host/db"
+    assert redact_db("postgres://a:p@ss@h:5432/d?sslmode=require") == "postgres://a:***@h:5432/d?sslmode=require"
+    assert redact_db("postgresql://h/d?user=a&password=s3cret&x=1") == "postgresql://h/d?user=a&password=***&x=1"
+    assert redact_db("postgresql://analyst@host/db") == "postgresql://analyst@host/db"
+    assert redact_db("ledger.db") == "ledger.db"
+    said = redact_db("postgresql://a:p%40ss@h/d", 'password for "a" (p@ss) or p%40ss refused')
+    assert "p@ss" not in said and "p%40ss" not in said

@@ -200,3 +200,45 @@ def test_article_text_with_script_shows_as_text(page):
     assert page.evaluate("() => window.__pwned === undefined") and page.title() != "pwned"
     page.keyboard.press("Escape")
     assert page.locator("#article-view").is_hidden()
+
+
+def test_docs_render_offline(browser, base_url):
+    """/docs draws Swagger UI's operations from files this server serves: nothing leaves
+    localhost and the Content-Security-Policy blocks nothing."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    outside: list[str] = []
+    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith((base_url, "data:")) else None)
+    pg.goto(base_url + "/docs")
+    pg.wait_for_selector(".opblock-summary-path", timeout=20000)
+    paths = {t.strip().replace("\u200b", "") for t in pg.locator(".opblock-summary-path").all_inner_texts()}
+    assert {"/api/events", "/api/events/{event_id}", "/api/summary", "/api/facets"} <= paths
+    assert pg.locator(".opblock-get").count() == len(httpx.get(base_url + "/openapi.json").json()["paths"])
+    pg.locator(".opblock-summary-path", has_text="/api/summary").first.click()  # an operation opens: its parameters show
+    pg.wait_for_selector(".parameters-container .parameter__name")
+    assert not errors, errors
+    assert not outside, f"/docs must work offline, it asked for {outside}"
+    context.close()
+
+
+def test_only_http_links_are_links(page, ledger, base_url):
+    """An article URL of another scheme (javascript:, data:) shows as text, never as a link."""
+    import json
+
+    with sqlite3.connect(ledger) as conn:
+        event_id, mentions = conn.execute("SELECT event_id, mentions FROM events WHERE corroborated = 1 AND json_array_length(mentions) >= 1 LIMIT 1").fetchone()
+        mentions = json.loads(mentions)
+        urls = ["javascript:window.__pwned=3", "data:text/html,<script>window.__pwned=4</script>", " JavaScript:window.__pwned=5", "https://example.org/report"]
+        mentions = [{**mentions[i % len(mentions)], "url": u, "char_start": i} for i, u in enumerate(urls)]
+        conn.execute("UPDATE events SET mentions = ? WHERE event_id = ?", (json.dumps(mentions), event_id))
+    page.evaluate("(id) => window.frontlines.showEvent(id)", event_id)
+    page.wait_for_selector(f'#panel[data-event-id="{event_id}"] #evidence .mention')
+    hrefs = page.locator("#evidence a").evaluate_all("(links) => links.map((a) => a.href)")
+    assert hrefs == ["https://example.org/report"]
+    shown = page.inner_text("#evidence")
+    assert "javascript:window.__pwned=3" in shown and "data:text/html" in shown, "other schemes show as text"
+    page.locator("#evidence .original.url").first.click()
+    assert page.evaluate("() => window.__pwned === undefined")

@@ -34,7 +34,10 @@ def _ledger_exists(db: str) -> bool:
 def _require_ledger(db: str) -> None:
     """Read-only commands never create a ledger: a missing one is a usage error naming it."""
     if not _ledger_exists(db):
-        raise click.UsageError(f"no ledger at {db}: run `frontlines run INPUT --db {db}` first, or give --db PATH")
+        from .store import redact_db
+
+        shown = redact_db(db)  # a postgresql:// URL may carry a password
+        raise click.UsageError(f"no ledger at {shown}: run `frontlines run INPUT --db {shown}` first, or give --db PATH")
 
 
 def _require_folder(output: str, option: str = "-o") -> None:
@@ -168,6 +171,7 @@ def _check_data_files(options) -> None:
 def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, engine, scheduler, out_parquet, partition_size, wait) -> None:
     """Ingest INPUTS (files, folders, or - for stdin) and run the pipeline into the store."""
     from .pipeline import Options, run as run_pipeline
+    from .store import redact_db
 
     if engine != "dask" and (scheduler or out_parquet):
         raise click.UsageError("--scheduler and --out-parquet need --engine dask")
@@ -219,7 +223,7 @@ def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, 
         click.echo(f"skipped {skip.source}: [{skip.code}] {skip.reason}", err=True)
     click.echo(
         f"{summary.seen} articles read, {summary.added} new, {summary.already} already stored, "
-        f"{summary.events} reports from the new articles, {len(summary.skips)} inputs skipped -> {out_parquet or db}",
+        f"{summary.events} reports from the new articles, {len(summary.skips)} inputs skipped -> {out_parquet or redact_db(db)}",
         err=True,
     )
     c = summary.corroboration
@@ -303,8 +307,7 @@ def correct(event_id, assignments, note, db) -> None:
     from .errors import BadCorrection
     from .store import Store
 
-    if not _ledger_exists(db):
-        raise click.UsageError(f"no ledger at {db}: run `frontlines run INPUT` first")
+    _require_ledger(db)
     with Store(db) as store, store.writer():  # one writer at a time, runs included
         try:
             ev = correct_event(store, event_id, assignments, note)
@@ -328,8 +331,7 @@ def retract(article_id, note, undo, db) -> None:
     from .errors import BadCorrection
     from .store import Store
 
-    if not _ledger_exists(db):
-        raise click.UsageError(f"no ledger at {db}: run `frontlines run INPUT` first")
+    _require_ledger(db)
     with Store(db) as store, store.writer():
         try:
             if undo:
@@ -425,14 +427,17 @@ def gazetteer_lookup(name, country, gazetteer_path) -> None:
 @click.option("--tiles-attribution", envvar="FRONTLINES_TILES_ATTRIBUTION", help="Attribution shown for --tiles.")
 @friendly_errors
 def serve(db, host, port, tiles, tiles_attribution) -> None:
-    """Serve the event map and the read-only API (OpenAPI at /docs) over the ledger."""
-    from .web import serve as serve_web
+    """Serve the event map and the read-only API (OpenAPI at /docs) over the ledger (a
+    SQLite file or a postgresql:// URL)."""
+    from .store import redact_db
+    from .web import create_app, serve as serve_web
 
     _require_ledger(db)
     _check_serve_options(host, tiles, tiles_attribution)
+    app = create_app(db, tiles=tiles, tiles_attribution=tiles_attribution)  # an unreadable ledger fails here, before the banner
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"frontlines map at http://{shown}:{port}/  (API: http://{shown}:{port}/docs; Ctrl+C to stop)", err=True)
-    serve_web(db, host=host, port=port, tiles=tiles, tiles_attribution=tiles_attribution)
+    click.echo(f"frontlines map of {redact_db(db)} at http://{shown}:{port}/  (API: http://{shown}:{port}/docs; Ctrl+C to stop)", err=True)
+    serve_web(app, host=host, port=port)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -287,6 +287,32 @@ def is_postgres_url(db: str | Path) -> bool:
     return str(db).startswith(("postgresql://", "postgres://"))
 
 
+# A password in a database URL: after ``user:`` in the authority, or a ``password=`` query
+# parameter (libpq reads both).
+_URL_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*://[^/?#:@]*:)([^/?#]*)(@[^@/?#]*)", re.I)
+_QUERY_PASSWORD = re.compile(r"([?&]password=)([^&#]*)", re.I)
+
+
+def redact_db(db: str | Path, text: str | None = None) -> str:
+    """The ledger as messages name it: a file path as given, a database URL with its
+    password shown as ``***``. With ``text`` (a driver's error, say), that text with the
+    URL's password replaced wherever it occurs. Every message that names a ledger goes
+    through this, so none prints a password."""
+    db = str(db)
+    if not is_postgres_url(db):
+        return db if text is None else text
+    secrets = [m.group(2) for m in (_URL_PASSWORD.match(db),) if m and m.group(2)]
+    secrets += [m.group(2) for m in _QUERY_PASSWORD.finditer(db) if m.group(2)]
+    if text is None:
+        return _QUERY_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***\3", db))
+    from urllib.parse import unquote
+
+    secrets += [unquote(s) for s in secrets]
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in km (mean Earth radius)."""
     import math
@@ -383,7 +409,7 @@ class Store:
             else:  # mode=rw: SQLite itself never creates the file
                 self.conn = sqlite3.connect(f"{Path(self.path).resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+            raise StoreError(f"cannot open database {redact_db(self.path)}: {exc}") from exc
         try:
             self._check_is_ledger(create)  # before WAL mode, which writes the file's header
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -541,11 +567,7 @@ class Store:
     @property
     def display_name(self) -> str:
         """The path, or the URL without its password."""
-        if self.is_postgres:
-            from .store_pg import redact
-
-            return redact(self.path)
-        return self.path
+        return redact_db(self.path)
 
     def close(self) -> None:
         self.conn.close()

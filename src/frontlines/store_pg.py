@@ -24,10 +24,9 @@ from __future__ import annotations
 import contextlib
 import re
 from typing import Any, Iterator, Sequence
-from urllib.parse import urlsplit, urlunsplit
 
 from .errors import LedgerNotFound, MissingExtra, StoreError
-from .store import SQLITE_ONLY
+from .store import SQLITE_ONLY, redact_db
 
 # Any constant: the advisory lock key that serialises frontlines migrations on a server.
 MIGRATION_LOCK_KEY = 0x66726F6E  # "fron"
@@ -42,13 +41,8 @@ _DDL_TYPES = [
 _DDL = re.compile(r"^\s*(CREATE|ALTER)\b", re.I)
 
 
-def redact(url: str) -> str:
-    """The URL without its password (for messages)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+# the URL without its password, for messages (one helper for every message: store.redact_db)
+redact = redact_db
 
 
 def _placeholders(sql: str) -> str:
@@ -99,7 +93,7 @@ class PgConnection:
         try:
             self.raw = psycopg.connect(url, autocommit=True)
         except psycopg.Error as exc:
-            raise StoreError(f"cannot connect to {redact(url)}: {str(exc).strip()}") from exc
+            raise StoreError(f"cannot connect to {redact_db(url)}: {redact_db(url, str(exc).strip())}") from exc
         self._tx: list[Any] = []
         self._cache: dict[str, str] = {}
         self._keys: dict[str, tuple[list[str], list[str]]] = {}

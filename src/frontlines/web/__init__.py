@@ -24,11 +24,12 @@ def create_app(db: str | Path, **kwargs: Any) -> "FastAPI":
     return _create(db, **kwargs)
 
 
-def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, *, tiles: str | None = None, tiles_attribution: str | None = None, log_level: str = "warning") -> None:
-    """Serve the map and API until interrupted."""
+def serve(db: "str | Path | FastAPI", host: str = "127.0.0.1", port: int = 8000, *, tiles: str | None = None, tiles_attribution: str | None = None, log_level: str = "warning") -> None:
+    """Serve the map and API over the ledger ``db`` (a SQLite file, a ``postgresql://`` URL,
+    or an application ``create_app`` made already) until interrupted."""
     import uvicorn
 
-    app = create_app(db, tiles=tiles, tiles_attribution=tiles_attribution)
+    app = db if hasattr(db, "router") else create_app(db, tiles=tiles, tiles_attribution=tiles_attribution)  # type: ignore[arg-type]
     uvicorn.run(app, host=host, port=port, log_level=log_level)
 
 

@@ -1,9 +1,19 @@
 """Read-only queries behind the web API: filtered, paged, sorted events; one event with its
 evidence and history; articles, sources and summary counts.
 
-They open the SQLite ledger read-only (``mode=ro``) so the server can never change it, and
-use the corroboration tables (``mentions``, ``event_history``) when the store has them,
-falling back to the ``mentions`` JSON column of ``events`` when it does not.
+They open the ledger read-only (SQLite's ``mode=ro``; a PostgreSQL session in read-only
+transactions) so the server can never change it, and use the corroboration tables
+(``mentions``, ``event_history``) when the store has them, falling back to the ``mentions``
+JSON column of ``events`` when it does not.
+
+Only committed, corroborated events are shown: rows that one article's ``save_article``
+wrote (``corroborated = 0``) wait for stage 7 and appear nowhere, not in a page, a count,
+a chart, the sources' counts, the filter values nor as one event (``Dialect.committed``).
+
+The SQL is SQLite's; a ``postgresql://`` ledger is read through ``PgReader``, and the few
+statements that differ (case-insensitive LIKE, the evidence sentences inside the mentions'
+JSON, sort order of NULLs and text, the catalogue) take their PostgreSQL form from
+``Dialect``. The trigram search index is SQLite's own: PostgreSQL answers ``q`` with ILIKE.
 
 Speed (a page of a 100,000-event ledger well under 200 ms, ``benchmarks/api_speed.py``):
 
@@ -28,9 +38,10 @@ import sqlite3
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
-from ..errors import StoreError
+from ..errors import MissingExtra, StoreError
+from ..store import is_postgres_url, redact_db
 
 # The SPEC record's columns in the events table, in SPEC order.
 EVENT_COLUMNS = [
@@ -74,18 +85,126 @@ SELECT_FIRST_MAX = 2_000
 LIKE_CANDIDATES_MAX = 5_000
 
 
-def connect(db: str | Path) -> sqlite3.Connection:
-    """A read-only connection to the ledger at ``db`` (a missing file is an error, not a new ledger)."""
+@dataclass(frozen=True)
+class Dialect:
+    """The SQL that differs between the SQLite and the PostgreSQL ledger."""
+
+    pg: bool
+    # case-insensitive LIKE: SQLite's folds ASCII letters; PostgreSQL's LIKE folds none
+    like: str
+    # keeps committed, corroborated events only. On SQLite as the rowids the partial index
+    # events_pending lists (normally none): every index of events holds the rowid, so a
+    # count or a chart still reads its covering index alone, where ``corroborated = 1``
+    # would read every row for that column.
+    committed: str
+    # the evidence sentences of the ``mentions`` JSON column, as rows of one column ``sentence``
+    sentences: str
+
+
+SQLITE = Dialect(
+    pg=False,
+    like="LIKE",
+    committed="rowid NOT IN (SELECT rowid FROM events WHERE corroborated = 0)",
+    sentences="SELECT json_extract(value, '$.sentence') AS sentence FROM json_each(CASE WHEN json_valid(mentions) THEN mentions END)",
+)
+POSTGRES = Dialect(
+    pg=True,
+    like="ILIKE",
+    committed="corroborated = 1",
+    sentences="SELECT m.value ->> 'sentence' AS sentence FROM jsonb_array_elements(CASE WHEN jsonb_typeof(NULLIF(mentions, '')::jsonb) = 'array' "
+    "THEN NULLIF(mentions, '')::jsonb END) AS m(value)",
+)
+
+
+def dialect(conn: Any) -> Dialect:
+    return POSTGRES if getattr(conn, "is_postgres", False) else SQLITE
+
+
+def connect(db: str | Path) -> Any:
+    """A read-only connection to the ledger at ``db``, a SQLite file or a ``postgresql://``
+    URL (a missing file, or a database without a ledger, is an error, not a new ledger)."""
+    if is_postgres_url(db):
+        return PgReader(str(db))
     path = Path(db)
     if not path.is_file():
-        raise StoreError(f"no ledger at {db}", hint="run `frontlines run INPUT --db PATH` first")
+        raise StoreError(f"no ledger at {redact_db(db)}", hint="run `frontlines run INPUT --db PATH` first")
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         conn.execute("SELECT 1 FROM events LIMIT 1")
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot read ledger {db}: {exc}") from exc
+        raise StoreError(f"cannot read ledger {redact_db(db)}: {exc}") from exc
     conn.row_factory = sqlite3.Row
+    _check_schema(conn, db)
     return conn
+
+
+def _check_schema(conn: Any, db: str | Path) -> None:
+    """A ledger from before stage 7 (store migration 2) cannot tell corroborated events from
+    pending ones: refuse it rather than show article-level rows as events."""
+    if "corroborated" not in table_columns(conn, "events"):
+        conn.close()
+        raise StoreError(
+            f"the ledger at {redact_db(db)} predates corroboration (store migration 2)",
+            hint="run `frontlines run INPUT --db ...` once with this version to migrate it",
+        )
+
+
+class _PgRow(tuple):
+    """A PostgreSQL row readable by position and by column name, as ``sqlite3.Row`` is."""
+
+    def __new__(cls, values: Sequence[Any], index: dict[str, int]) -> "_PgRow":
+        row = super().__new__(cls, values)
+        row._index = index  # type: ignore[attr-defined]
+        return row
+
+    def __getitem__(self, key):  # type: ignore[override]
+        return tuple.__getitem__(self, self._index[key] if isinstance(key, str) else key)  # type: ignore[attr-defined]
+
+    def keys(self) -> list[str]:
+        return list(self._index)  # type: ignore[attr-defined]
+
+
+def _pg_rows(cursor: Any):
+    index = {c.name: i for i, c in enumerate(cursor.description or [])}
+    return lambda values: _PgRow(values, index)
+
+
+class PgReader:
+    """A read-only connection to a PostgreSQL ledger with the slice of sqlite3's interface
+    the queries use: ``execute(sql, args)`` with ``?`` placeholders, rows by position and
+    name. The session is read-only (``default_transaction_read_only``)."""
+
+    is_postgres = True
+
+    def __init__(self, url: str):
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise MissingExtra("a PostgreSQL ledger needs psycopg", hint="pip install 'frontlines[postgres]'") from exc
+        self.url = url
+        try:
+            self.raw = psycopg.connect(url, autocommit=True, row_factory=_pg_rows)
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot connect to {redact_db(url)}: {redact_db(url, str(exc).strip())}") from exc
+        try:
+            self.raw.execute("SET default_transaction_read_only = on")
+            if not has_table(self, "events"):
+                raise StoreError(f"no ledger at {redact_db(url)}", hint="run `frontlines run INPUT --db URL` first")
+            _check_schema(self, url)
+        except BaseException:
+            self.raw.close()
+            raise
+
+    def execute(self, sql: str, args: Sequence[Any] = ()) -> Any:
+        from ..store_pg import _placeholders
+
+        # PostgreSQL text holds no NUL character, and refuses one in a parameter: a value
+        # with one matches no stored text, and neither does U+FFFD in its place
+        args = [a.replace("\x00", "\ufffd") if isinstance(a, str) else a for a in args]
+        return self.raw.execute(_placeholders(sql), args)
+
+    def close(self) -> None:
+        self.raw.close()
 
 
 # Page cache of each pooled connection (negative: KiB, as SQLite reads it): room for the
@@ -109,24 +228,26 @@ class ReadPool:
         self._idle = [self._open()]
         self._lock = threading.Lock()
 
-    def _open(self) -> sqlite3.Connection:
+    def _open(self) -> Any:
         conn = connect(self.db)
-        conn.execute(f"PRAGMA cache_size = -{POOL_CACHE_KIB}")
+        if not dialect(conn).pg:
+            conn.execute(f"PRAGMA cache_size = -{POOL_CACHE_KIB}")
         return conn
 
     @contextlib.contextmanager
-    def snapshot(self) -> Iterator[sqlite3.Connection]:
-        """A connection inside one read transaction, returned to the pool afterwards."""
+    def snapshot(self) -> Iterator[Any]:
+        """A connection inside one read transaction (on PostgreSQL a repeatable-read one:
+        one snapshot for all its statements, as SQLite's), returned to the pool afterwards."""
         with self._lock:
             conn = self._idle.pop() if self._idle else None
         conn = conn or self._open()
-        conn.execute("BEGIN")
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if dialect(conn).pg else "BEGIN")
         try:
             yield conn
         finally:
             try:
                 conn.execute("ROLLBACK")
-            except sqlite3.Error:  # a broken connection is not lent again
+            except Exception:  # a broken connection (either driver's error) is not lent again
                 conn.close()
             else:
                 with self._lock:
@@ -143,11 +264,18 @@ class ReadPool:
             conn.close()
 
 
-def has_table(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name=?", (name,)).fetchone() is not None
+def has_table(conn: Any, name: str) -> bool:
+    if dialect(conn).pg:
+        sql = "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
+    else:
+        sql = "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name=?"
+    return conn.execute(sql, (name,)).fetchone() is not None
 
 
-def table_columns(conn: sqlite3.Connection, name: str) -> list[str]:
+def table_columns(conn: Any, name: str) -> list[str]:
+    if dialect(conn).pg:
+        sql = "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position"
+        return [r[0] for r in conn.execute(sql, (name,))]
     return [r[1] for r in conn.execute(f"PRAGMA table_info({name})")]
 
 
@@ -177,6 +305,10 @@ class EventFilter:
     # the events whose text matches ``q`` and ``actor``, looked up in the search index by
     # ``resolve``; None when not looked up (``where`` then tests the text with LIKE)
     matches: TextMatches | None = field(default=None, repr=False)
+    # whether the ledger holds pending rows, as ``resolve`` found in this transaction; None
+    # when not looked (``where`` then keeps them out). Normally there are none, and a count
+    # of everything reads the table's size without a clause to test on every row.
+    pending: bool | None = field(default=None, repr=False)
 
     @property
     def has_filters(self) -> bool:
@@ -191,33 +323,31 @@ class EventFilter:
         """True when ``q`` and ``actor`` are the only filters set."""
         return bool(self.q or self.actor) and not self.has_filters
 
-    def text_where(self) -> tuple[list[str], list[Any]]:
+    def text_where(self, sql: Dialect = None) -> tuple[list[str], list[Any]]:  # type: ignore[assignment]
         """The LIKE clauses of ``actor`` and ``q`` and their arguments."""
+        sql = sql or SQLITE
+        like_op = f"{sql.like} ? ESCAPE '\\'"
         clauses: list[str] = []
         args: list[Any] = []
         if self.actor:
             like = f"%{_escape_like(self.actor)}%"
-            clauses.append(
-                "(actor1 LIKE ? ESCAPE '\\' OR actor2 LIKE ? ESCAPE '\\' "
-                "OR assoc_actor_1 LIKE ? ESCAPE '\\' OR assoc_actor_2 LIKE ? ESCAPE '\\')"
-            )
+            clauses.append(f"(actor1 {like_op} OR actor2 {like_op} OR assoc_actor_1 {like_op} OR assoc_actor_2 {like_op})")
             args.extend([like] * 4)
         if self.q:
-            for word in self.q.split():
+            for word in dict.fromkeys(self.q.split()):  # a word said twice is tested once
                 like = f"%{_escape_like(word)}%"
                 # the evidence sentences of ``mentions``, as the search index reads them
                 clauses.append(
-                    "(notes LIKE ? ESCAPE '\\' OR location LIKE ? ESCAPE '\\' OR admin1 LIKE ? ESCAPE '\\' "
-                    "OR actor1 LIKE ? ESCAPE '\\' OR actor2 LIKE ? ESCAPE '\\' OR sources LIKE ? ESCAPE '\\' "
-                    "OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(mentions) THEN mentions END) "
-                    "WHERE json_extract(value, '$.sentence') LIKE ? ESCAPE '\\'))"
+                    f"(notes {like_op} OR location {like_op} OR admin1 {like_op} OR actor1 {like_op} OR actor2 {like_op} "
+                    f"OR sources {like_op} OR EXISTS (SELECT 1 FROM ({sql.sentences}) AS s WHERE s.sentence {like_op}))"
                 )
                 args.extend([like] * 7)
         return clauses, args
 
-    def where(self) -> tuple[str, list[Any]]:
-        """SQL WHERE clause (or '') and its arguments."""
-        clauses: list[str] = []
+    def where(self, sql: Dialect = None) -> tuple[str, list[Any]]:  # type: ignore[assignment]
+        """SQL WHERE clause and its arguments: the filters, and committed events only."""
+        sql = sql or SQLITE
+        clauses: list[str] = [] if self.pending is False else [sql.committed]
         args: list[Any] = []
 
         def one_of(col: str, values: list[str], nocase: bool = False) -> None:
@@ -251,21 +381,23 @@ class EventFilter:
             else:  # a box across the antimeridian
                 clauses.append("(longitude >= ? OR longitude <= ?)")
                 args.extend([w, e])
-        if self.matches is not None:
+        if self.matches is not None and not sql.pg:
             # "+rowid" keeps the matches from leading the query when there are many of them
             lead = "rowid" if self.matches.count <= SELECT_FIRST_MAX else "+rowid"
             clauses.append(f"{lead} IN (SELECT value FROM json_each(?))")
             args.append(self.matches.rowids)
         else:
-            text, text_args = self.text_where()
+            text, text_args = self.text_where(sql)
             clauses += text
             args += text_args
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
-def resolve_names(conn: sqlite3.Connection, flt: EventFilter) -> EventFilter:
+def resolve_names(conn: Any, flt: EventFilter) -> EventFilter:
     """Admin names as the ledger spells them ("idlib" -> "Idlib"), so filters compare
-    exactly and can use the indexes; a name the ledger lacks stays as given (no match)."""
+    exactly and can use the indexes; a name the ledger lacks stays as given (no match).
+    Also notes whether the ledger holds pending rows now (``EventFilter.pending``)."""
+    flt.pending = conn.execute("SELECT 1 FROM events WHERE corroborated = 0 LIMIT 1").fetchone() is not None
     for col in ("admin1", "admin2"):
         wanted = getattr(flt, col)
         if wanted:
@@ -277,13 +409,14 @@ def resolve_names(conn: sqlite3.Connection, flt: EventFilter) -> EventFilter:
                 elif names is not None:  # the same test as COLLATE NOCASE: ASCII case folded
                     rows = [n for n in names if _ascii_lower(n) == _ascii_lower(v)]
                 else:
-                    rows = [r[0] for r in conn.execute(f"SELECT DISTINCT {col} FROM events WHERE {col} = ? COLLATE NOCASE", (v,))]
+                    same = f"lower({col}) = lower(?)" if dialect(conn).pg else f"{col} = ? COLLATE NOCASE"
+                    rows = [r[0] for r in conn.execute(f"SELECT DISTINCT {col} FROM events WHERE {same}", (v,))]
                 found[v] = rows or [v]
             setattr(flt, col, [x for v in wanted for x in found[v]])
     return flt
 
 
-def _distinct_admin1(conn: sqlite3.Connection) -> list[str]:
+def _distinct_admin1(conn: Any) -> list[str]:
     """The province names in the ledger, one seek of the admin1 index each (a few dozen),
     where SELECT DISTINCT reads the whole index."""
     names: list[str] = []
@@ -294,23 +427,23 @@ def _distinct_admin1(conn: sqlite3.Connection) -> list[str]:
     return [n for n in names if isinstance(n, str)]
 
 
-def resolve(conn: sqlite3.Connection, flt: EventFilter) -> EventFilter:
+def resolve(conn: Any, flt: EventFilter) -> EventFilter:
     """The filter made ready for the ledger: admin names as the ledger spells them
     (``resolve_names``) and the text filters looked up in the search index (``text_matches``)
     unless the other filters leave so few events that LIKE reads them sooner."""
     resolve_names(conn, flt)
-    if flt.matches is None and (flt.q or flt.actor):
+    if flt.matches is None and (flt.q or flt.actor) and not dialect(conn).pg:
         others = replace(flt, q=None, actor=None)
         if not others.has_filters or count_events(conn, others) > LIKE_CANDIDATES_MAX:
             flt.matches = text_matches(conn, flt)
     return flt
 
 
-def search_index_ready(conn: sqlite3.Connection) -> bool:
+def search_index_ready(conn: Any) -> bool:
     """True when the ledger has the search index of this text (store migration 5 on) and it
     holds every corroborated event (a ledger written past its triggers, e.g. by INSERT OR
     REPLACE, falls back to LIKE)."""
-    if not has_table(conn, SEARCH_INDEX) or conn.execute("PRAGMA user_version").fetchone()[0] < SEARCH_INDEX_VERSION:
+    if dialect(conn).pg or not has_table(conn, SEARCH_INDEX) or conn.execute("PRAGMA user_version").fetchone()[0] < SEARCH_INDEX_VERSION:
         return False
     indexed = conn.execute(f"SELECT count(*) FROM {SEARCH_INDEX}_docsize").fetchone()[0]
     events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
@@ -318,17 +451,17 @@ def search_index_ready(conn: sqlite3.Connection) -> bool:
     return indexed == events - pending
 
 
-def text_matches(conn: sqlite3.Connection, flt: EventFilter) -> TextMatches | None:
+def text_matches(conn: Any, flt: EventFilter) -> TextMatches | None:
     """The events matching ``flt.q`` and ``flt.actor`` exactly as the LIKE clauses
     of ``EventFilter.text_where`` would, from the search index; None when there is no text
     filter, the ledger has no (complete) index, or the text is one the index cannot answer
     (an actor spanning lines, a NUL character).
 
-    The index holds the corroborated events; pending rows (one article's events before stage
-    7 runs, normally none) are tested with LIKE."""
+    The index holds the corroborated events, the only ones shown (``where`` keeps pending rows
+    out of every answer)."""
     if not (flt.q or flt.actor):
         return None
-    parts = ([("actors", flt.actor)] if flt.actor else []) + [("search", w) for w in (flt.q or "").split()]
+    parts = ([("actors", flt.actor)] if flt.actor else []) + [("search", w) for w in dict.fromkeys((flt.q or "").split())]
     if not parts or any("\n" in text or "\x00" in text for _, text in parts) or not search_index_ready(conn):
         return None
     # short words first: their alternatives narrow the AND fastest (measured)
@@ -338,11 +471,6 @@ def text_matches(conn: sqlite3.Connection, flt: EventFilter) -> TextMatches | No
     if all(terms):  # a word that begins no indexed trigram matches nothing
         sql = f"SELECT count(*), json_group_array(rowid) FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH ?"
         count, rowids = conn.execute(sql, (" AND ".join(terms),)).fetchone()  # type: ignore[misc]
-    clauses, args = flt.text_where()
-    pending = [r[0] for r in conn.execute(f"SELECT rowid FROM events WHERE corroborated = 0 AND {' AND '.join(clauses)}", args)]
-    if pending:
-        merged = sorted(set(json.loads(rowids)) | set(pending))
-        count, rowids = len(merged), json.dumps(merged)
     return TextMatches(count, rowids)
 
 
@@ -355,7 +483,7 @@ def _fts_string(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _match_term(conn: sqlite3.Connection, column: str, text: str) -> str | None:
+def _match_term(conn: Any, column: str, text: str) -> str | None:
     """An FTS5 query for "``column`` contains ``text``": the phrase of its trigrams, or for a
     shorter text every indexed trigram it begins (None when there is none)."""
     if len(text) >= TRIGRAM:
@@ -377,22 +505,31 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def parse_sort(sort: str | None) -> str:
-    """``-fatalities,event_date`` -> an ORDER BY clause; unknown fields are a ValueError."""
+# The sort fields that hold numbers (the others are text).
+NUMERIC_SORT = {"fatalities", "source_count", "independent_source_count"}
+
+
+def parse_sort(sort: str | None, sql: Dialect = None) -> str:  # type: ignore[assignment]
+    """``-fatalities,event_date`` -> an ORDER BY clause; unknown fields are a ValueError.
+    PostgreSQL is told SQLite's order: NULL before any value, text by code point."""
     parts = []
     for key in (sort or "-event_date").split(","):
         key = key.strip()
         if not key:
             continue
-        desc = key.startswith("-")
-        name = key.lstrip("-+")
+        desc = key[0] == "-"
+        name = key[1:] if key[0] in "-+" else key
         if name not in SORTABLE:
             raise ValueError(f"cannot sort by {name!r}; choose from {', '.join(sorted(SORTABLE))}")
         if name == "event_date" and not desc:  # undated events last (DESC puts NULL last already)
             parts.append("event_date IS NULL")
-        parts.append(f"{name} {'DESC' if desc else 'ASC'}")
+        if sql is not None and sql.pg:
+            collate = "" if name in NUMERIC_SORT else ' COLLATE "C"'
+            parts.append(f"{name}{collate} {'DESC NULLS LAST' if desc else 'ASC NULLS FIRST'}")
+        else:
+            parts.append(f"{name} {'DESC' if desc else 'ASC'}")
     if not any(p.startswith("event_id") for p in parts):
-        parts.append("event_id ASC")  # stable pages
+        parts.append('event_id COLLATE "C" ASC' if sql is not None and sql.pg else "event_id ASC")  # stable pages
     return " ORDER BY " + ", ".join(parts)
 
 
@@ -407,16 +544,17 @@ def _decode(row: sqlite3.Row, columns: list[str]) -> dict[str, Any]:
     return rec
 
 
-def count_events(conn: sqlite3.Connection, flt: EventFilter) -> int:
+def count_events(conn: Any, flt: EventFilter) -> int:
     """How many events match ``flt``."""
-    if flt.matches is not None and flt.text_only:
+    sql = dialect(conn)
+    if flt.matches is not None and flt.text_only and not sql.pg:
         return flt.matches.count
-    where, args = flt.where()
+    where, args = flt.where(sql)
     return int(conn.execute(f"SELECT count(*) FROM events{where}", args).fetchone()[0])
 
 
 def iter_events(
-    conn: sqlite3.Connection,
+    conn: Any,
     flt: EventFilter,
     *,
     sort: str | None = None,
@@ -431,11 +569,15 @@ def iter_events(
     read (``SELECT_FIRST_MAX``). A page past the first picks its rows by rowid first, so
     that the rows the offset skips are read for their sort keys only, not decoded whole."""
     cols = columns or EVENT_COLUMNS
-    where, args = flt.where()
-    order = parse_sort(sort)
+    dia = dialect(conn)
+    where, args = flt.where(dia)
+    order = parse_sort(sort, dia)
     select = f"SELECT {','.join(cols)} FROM events"
     if limit is None:
         sql = f"{select}{where}{order}"
+    elif dia.pg:  # no rowid; PostgreSQL's planner picks its own way to the page
+        sql = f"{select}{where}{order} LIMIT ? OFFSET ?"
+        args = [*args, limit, offset]
     elif total is not None and total <= SELECT_FIRST_MAX:
         sql = f"{select} WHERE rowid IN (SELECT rowid FROM events{where}){order} LIMIT ? OFFSET ?"
         args = [*args, limit, offset]
@@ -449,19 +591,23 @@ def iter_events(
         yield _decode(row, cols)
 
 
-def get_event(conn: sqlite3.Connection, event_id: str) -> dict[str, Any] | None:
+def get_event(conn: Any, event_id: str) -> dict[str, Any] | None:
     """One event with all its evidence, the article-level reports it was built from and its
     history (when the store keeps the corroboration tables), the articles behind it and why
     it has its claim status."""
-    row = conn.execute("SELECT * FROM events WHERE event_id=?", (event_id,)).fetchone()
+    sql = dialect(conn)
+    row = conn.execute(f"SELECT * FROM events WHERE event_id=? AND {sql.committed}", (event_id,)).fetchone()
     if row is None:
         return None
     ev = _decode(row, EVENT_COLUMNS)
-    for extra in (k for k in row.keys() if k not in EVENT_COLUMNS and k != "article_id"):
+    for extra in (k for k in row.keys() if k not in EVENT_COLUMNS and k not in ("article_id", "corroborated")):
         ev[extra] = _plain_value(row[extra])  # columns a later store adds (origins, fatality_sources, ...)
     ev["reports"] = []
     if has_table(conn, "mentions") and "event_id" in (cols := table_columns(conn, "mentions")):
-        rows = [_plain(r) for r in conn.execute(f"SELECT * FROM mentions WHERE event_id=? ORDER BY {'published, ' if 'published' in cols else ''}rowid", (event_id,))]
+        # in the order they were written: SQLite's rowid, PostgreSQL's id order
+        tie = "mention_id" if sql.pg and "mention_id" in cols else "ctid" if sql.pg else "rowid"
+        by_date = ("published NULLS FIRST, " if sql.pg else "published, ") if "published" in cols else ""
+        rows = [_plain(r) for r in conn.execute(f"SELECT * FROM mentions WHERE event_id=? ORDER BY {by_date}{tie}", (event_id,))]
         if "sentence" in cols:  # one row per evidence sentence
             ev["mentions"] = _merge_mentions(rows, ev["mentions"])
         else:  # one row per article-level report; its record carries its own evidence
@@ -472,8 +618,9 @@ def get_event(conn: sqlite3.Connection, event_id: str) -> dict[str, Any] | None:
                 ev["reports"].append(r)
     ev["history"] = []
     if has_table(conn, "event_history") and "event_id" in (cols := table_columns(conn, "event_history")):
-        order = next((c for c in ("changed_at", "at", "created_at") if c in cols), "rowid")
-        ev["history"] = [_plain(r) for r in conn.execute(f"SELECT * FROM event_history WHERE event_id=? ORDER BY {order}, rowid", (event_id,))]
+        rowid = "ctid" if sql.pg else "rowid"
+        order = next((c for c in ("changed_at", "at", "created_at") if c in cols), rowid)
+        ev["history"] = [_plain(r) for r in conn.execute(f"SELECT * FROM event_history WHERE event_id=? ORDER BY {order}, {rowid}", (event_id,))]
     ids = sorted({m.get("article_id") for m in ev["mentions"] if m.get("article_id")} | {r.get("article_id") for r in ev["reports"] if r.get("article_id")})
     ev["articles"] = [a for a in (get_article(conn, i, text=False) for i in ids) if a]
     ev["claim_reasons"] = claim_reasons(ev)
@@ -539,7 +686,7 @@ def claim_reasons(ev: dict[str, Any]) -> list[str]:
     return reasons
 
 
-def get_article(conn: sqlite3.Connection, article_id: str, *, text: bool = True) -> dict[str, Any] | None:
+def get_article(conn: Any, article_id: str, *, text: bool = True) -> dict[str, Any] | None:
     cols = ARTICLE_LIST_COLUMNS + (["text", "warnings", "provenance"] if text else [])
     row = conn.execute(f"SELECT {','.join(cols)} FROM articles WHERE article_id=?", (article_id,)).fetchone()
     if row is None:
@@ -551,13 +698,14 @@ def get_article(conn: sqlite3.Connection, article_id: str, *, text: bool = True)
     return rec
 
 
-def list_articles(conn: sqlite3.Connection, *, q: str | None = None, outlet: str | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+def list_articles(conn: Any, *, q: str | None = None, outlet: str | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+    sql = dialect(conn)
     clauses, args = [], []
     if q:
-        clauses.append("(title LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')")
+        clauses.append(f"(title {sql.like} ? ESCAPE '\\' OR text {sql.like} ? ESCAPE '\\')")
         args += [f"%{_escape_like(q)}%"] * 2
     if outlet:
-        clauses.append("outlet = ? COLLATE NOCASE")
+        clauses.append("lower(outlet) = lower(?)" if sql.pg else "outlet = ? COLLATE NOCASE")
         args.append(outlet)
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     total = int(conn.execute(f"SELECT count(*) FROM articles{where}", args).fetchone()[0])
@@ -566,11 +714,14 @@ def list_articles(conn: sqlite3.Connection, *, q: str | None = None, outlet: str
     return total, rows
 
 
-def list_sources(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+def list_sources(conn: Any) -> list[dict[str, Any]]:
     """Outlets with how many articles they gave and how many ledger events cite them."""
-    cited = dict(conn.execute("SELECT j.value, count(DISTINCT e.event_id) FROM events e, json_each(e.sources) j GROUP BY j.value").fetchall())
+    sql = dialect(conn)
+    each = "jsonb_array_elements_text(NULLIF(e.sources, '')::jsonb) AS j(value)" if sql.pg else "json_each(e.sources) j"
+    committed = sql.committed.replace("rowid", "e.rowid", 1) if not sql.pg else "e.corroborated = 1"
+    cited = dict(conn.execute(f"SELECT j.value, count(DISTINCT e.event_id) FROM events e, {each} WHERE {committed} GROUP BY j.value").fetchall())
     rows = conn.execute(
-        "SELECT coalesce(outlet, '(unknown)') AS outlet, count(*) AS articles, sum(n_events) AS reports, "
+        "SELECT coalesce(outlet, '(unknown)') AS outlet, count(*) AS articles, CAST(sum(n_events) AS BIGINT) AS reports, "
         "min(published) AS first, max(published) AS last FROM articles GROUP BY 1 ORDER BY articles DESC, outlet"
     ).fetchall()
     out = [
@@ -583,28 +734,38 @@ def list_sources(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return out
 
 
-# Date buckets of the charts: SQL over a date ``{d}`` (weeks begin on Monday).
-BUCKET_KEYS = {
-    "day": "{d}",
-    "week": "date({d}, '-' || ((cast(strftime('%w', {d}) AS integer) + 6) % 7) || ' days')",
-    "month": "substr({d}, 1, 7) || '-01'",
-}
+BUCKETS = ("day", "week", "month")
 
 
-def summary(conn: sqlite3.Connection, flt: EventFilter, *, bucket: str = "auto") -> dict[str, Any]:
+def bucket_key(day: str, bucket: str) -> str:
+    """The chart bucket of a date: the day, its week's Monday, or its month's first day. A
+    date the ledger holds in another form is its own bucket (it still counts)."""
+    import datetime as dt
+
+    if bucket == "day":
+        return day
+    try:
+        d = dt.date.fromisoformat(day[:10])
+    except ValueError:
+        return day
+    return (d - dt.timedelta(days=d.weekday())).isoformat() if bucket == "week" else d.replace(day=1).isoformat()
+
+
+def summary(conn: Any, flt: EventFilter, *, bucket: str = "auto") -> dict[str, Any]:
     """Counts for the charts: by date bucket (with fatalities), type, admin1, claim status.
 
     Two passes over the matching events (per date; per province, type and status), which
     the covering indexes answer without reading rows, rolled up here: a pass per chart
     would read the matches five times."""
-    where, args = flt.where()
+    sql = dialect(conn)
+    where, args = flt.where(sql)
     # filtered, the matches come from their filter's index and are sorted by date ("+" keeps
     # the date index from leading); unfiltered, the date index is read in order
-    date = "+event_date" if where else "event_date"
-    per_date = conn.execute(f"SELECT event_date, count(*), coalesce(sum(fatalities), 0) FROM events{where} GROUP BY {date}", args).fetchall()
+    date = "event_date" if sql.pg or not (flt.has_filters or flt.q or flt.actor) else "+event_date"
+    tolls = "CAST(coalesce(sum(fatalities), 0) AS BIGINT)"  # PostgreSQL's sum of bigints is numeric
+    per_date = conn.execute(f"SELECT event_date, count(*), {tolls} FROM events{where} GROUP BY {date}", args).fetchall()
     groups = conn.execute(  # in the order of the index events_admin1_counts, which covers it
-        f"SELECT admin1, event_type, claim_status, count(*), coalesce(sum(fatalities), 0) FROM events{where} "
-        "GROUP BY admin1, event_type, claim_status",
+        f"SELECT admin1, event_type, claim_status, count(*), {tolls} FROM events{where} GROUP BY admin1, event_type, claim_status",
         args,
     ).fetchall()
     dated = [(d, n, f) for d, n, f in per_date if d is not None]
@@ -613,9 +774,7 @@ def summary(conn: sqlite3.Connection, flt: EventFilter, *, bucket: str = "auto")
     if bucket == "auto":
         span = _days_between(first, last)
         bucket = "day" if span <= 120 else "week" if span <= 2 * 365 else "month"
-    key = BUCKET_KEYS[bucket].format(d="value")
-    keys = dict(conn.execute(f"SELECT value, {key} FROM json_each(?)", (json.dumps([d for d, _, _ in dated]),)).fetchall()) if dated else {}
-    by_date = _roll_up((keys[d], n, f) for d, n, f in dated)
+    by_date = _roll_up((bucket_key(d, bucket), n, f) for d, n, f in dated)
 
     def by(i: int) -> list[dict[str, Any]]:
         counts = _roll_up((g[i], g[3], g[4]) for g in groups)
@@ -663,15 +822,18 @@ def _days_between(a: str | None, b: str | None) -> int:
         return 0
 
 
-def facets(conn: sqlite3.Connection) -> dict[str, list[Any]]:
-    """Distinct values for the filter controls."""
+def facets(conn: Any) -> dict[str, list[Any]]:
+    """Distinct values for the filter controls (of the committed events), in code point
+    order on both backends."""
+    committed = dialect(conn).committed
 
     def distinct(col: str) -> list[Any]:
-        return [r[0] for r in conn.execute(f"SELECT DISTINCT {col} FROM events WHERE {col} IS NOT NULL AND {col} != '' ORDER BY {col}")]
+        return sorted((r[0] for r in conn.execute(f"SELECT DISTINCT {col} FROM events WHERE {col} IS NOT NULL AND {col} != '' AND {committed}")), key=_sql_order)
 
-    actors = sorted(set(distinct("actor1")) | set(distinct("actor2")))
-    sub = [{"event_type": t, "sub_event_type": s} for t, s in conn.execute("SELECT DISTINCT event_type, sub_event_type FROM events ORDER BY 1, 2")]
-    dates = conn.execute("SELECT min(event_date), max(event_date) FROM events").fetchone()
+    actors = sorted(set(distinct("actor1")) | set(distinct("actor2")), key=_sql_order)
+    pairs = conn.execute(f"SELECT DISTINCT event_type, sub_event_type FROM events WHERE {committed}").fetchall()
+    sub = [{"event_type": t, "sub_event_type": s} for t, s in sorted(pairs, key=lambda p: (_sql_order(p[0]), _sql_order(p[1])))]
+    dates = conn.execute(f"SELECT min(event_date), max(event_date) FROM events WHERE {committed}").fetchone()
     return {
         "event_types": distinct("event_type"),
         "sub_event_types": sub,

@@ -39,11 +39,42 @@
     return n;
   };
   const color = (type) => TYPE_COLORS[type] || "#555";
+  // An article's URL as a link only when it is http(s): a scraped page may give any
+  // scheme, and a javascript: or data: link would run or show what the page chose.
+  function safeHref(url) {
+    if (typeof url !== "string" || !url) return null;
+    try {
+      const u = new URL(url, window.location.href);
+      return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
   const markerSize = (deaths) => Math.round(Math.min(42, 11 + 4 * Math.sqrt(deaths || 0)));
+
+  // The API's reason for refusing a request (a 422 names the parameter), as one line.
+  async function reason(r) {
+    try {
+      const body = await r.json();
+      if (Array.isArray(body.detail)) return body.detail.map((d) => d.msg).join("; ");
+      if (typeof body.detail === "string") return body.detail;
+    } catch (e) { /* not JSON */ }
+    return `${r.status} ${r.statusText}`;
+  }
+
+  function showProblem(text) {
+    const box = $("problem");
+    box.textContent = text || "";
+    box.hidden = !text;
+  }
 
   async function getJSON(url) {
     const r = await fetch(url, { headers: { Accept: "application/json" } });
-    if (!r.ok) throw new Error(`${url}: ${r.status}`);
+    if (!r.ok) {
+      const why = await reason(r);
+      showProblem(why);
+      throw new Error(`${url}: ${why}`);
+    }
     return r.json();
   }
 
@@ -70,7 +101,8 @@
     add("q", $("f-q").value.trim());
     if (withBbox && $("f-bbox").checked && state.map) {
       const b = state.map.getBounds();
-      add("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => Math.max(-180, Math.min(180, x)).toFixed(4)).join(","));
+      const lon = (x) => Math.max(-180, Math.min(180, x)).toFixed(4), lat = (y) => Math.max(-90, Math.min(90, y)).toFixed(4);
+      add("bbox", [lon(b.getWest()), lat(b.getSouth()), lon(b.getEast()), lat(b.getNorth())].join(","));
     }
     return p;
   }
@@ -348,7 +380,8 @@
         el("div", { class: "fields" }, Object.entries(m.fields || {}).map(([k, v]) => `${k}: ${v}`).join(" · ")),
         m.article_id ? el("button", { type: "button", class: "open-article", onclick: () => showArticle(m.article_id, m.char_start, m.char_end) },
           `Read the article${articleTitle[m.article_id] ? ` “${articleTitle[m.article_id]}”` : ""}`) : null,
-        m.url ? el("a", { href: m.url, target: "_blank", rel: "noopener noreferrer" }, " original") : null))),
+        safeHref(m.url) ? el("a", { class: "original", href: safeHref(m.url), target: "_blank", rel: "noopener noreferrer" }, " original")
+          : m.url ? el("span", { class: "original url" }, ` ${m.url}`) : null))),
       ...(ev.corrections && ev.corrections.length ? [el("h3", {}, "Analyst corrections"), el("ul", { id: "corrections" }, ev.corrections.filter((c) => !(c.implied_by && c.field === "notes")).map((c) => el("li", {},
         `${c.field}: ${c.value ?? "—"} (computed ${c.computed ?? "—"})${c.implied_by ? " — follows a corrected field" : c.note ? ` — ${c.note}` : ""} · ${(c.at || "").slice(0, 10)}`)))] : []),
       ...(ev.history && ev.history.length ? [el("h3", {}, "History"), el("ul", { id: "history" }, ev.history.map((h) => el("li", {}, historyLine(h))))] : []),
@@ -378,8 +411,11 @@
     const gen = ++state.generation;
     document.body.dataset.loading = "true";
     state.offset = 0;
+    showProblem("");
     try {
       await Promise.all([map ? loadMap(fit) : null, loadTable(), loadTimeline()]);
+    } catch (e) {
+      console.warn(e); // the API's reason is on the page (#problem)
     } finally {
       if (gen === state.generation) {
         document.body.dataset.loading = "false";
