@@ -40,8 +40,8 @@ def store_db(gazetteer, tmp_path_factory):
         n = store.counts()["events"]
         store.conn.execute(
             "INSERT INTO events (event_id, event_type, sub_event_type, civilian_targeting, fatalities, "
-            "fatalities_low, fatalities_high, claim_status, sources, source_count, independent_source_count, notes, mentions) "
-            "VALUES ('nogeo0000000000', 'Battles', 'Armed clash', 0, 2, 2, 4, 'claimed', '[\"X\"]', 1, 1, 'no place', '[]')"
+            "fatalities_low, fatalities_high, claim_status, sources, source_count, independent_source_count, notes, mentions, corroborated) "
+            "VALUES ('nogeo0000000000', 'Battles', 'Armed clash', 0, 2, 2, 4, 'claimed', '[\"X\"]', 1, 1, 'no place', '[]', 1)"
         )
         store.conn.commit()
     assert n >= 1

@@ -41,9 +41,9 @@ def db(gazetteer, tmp_path_factory):
         store.conn.execute(
             "INSERT INTO events (event_id, event_date, time_precision, event_type, sub_event_type, actor1, civilian_targeting, "
             "country, iso3, admin1, location, latitude, longitude, geo_precision, fatalities, fatalities_low, fatalities_high, "
-            "claim_status, sources, source_count, independent_source_count, notes, mentions) VALUES "
+            "claim_status, sources, source_count, independent_source_count, notes, mentions, corroborated) VALUES "
             "('evil00000000000', '2017-04-02', 1, 'Violence against civilians', 'Attack', 'Unidentified <Armed> Group', 1, "
-            "'Syria', 'SYR', 'Idlib', 'Saraqib', 35.86, 36.8, 1, 999, 999, 1200, 'disputed', ?, 1, 1, 'x', ?)",
+            "'Syria', 'SYR', 'Idlib', 'Saraqib', 35.86, 36.8, 1, 999, 999, 1200, 'disputed', ?, 1, 1, 'x', ?, 1)",
             (json.dumps(["Comment <b>Outlet</b>"]), json.dumps([mention])),
         )
         store.conn.commit()

@@ -676,8 +676,9 @@ class Store:
 
     # -- reads -------------------------------------------------------------------------
     def events(self, *, since: str | None = None, until: str | None = None, admin1: str | None = None) -> Iterator[dict[str, Any]]:
-        """Events as SPEC records (dicts), ordered by date then id."""
-        where, args = [], []
+        """The ledger's events (corroborated: never a run's pending or stale rows) as SPEC
+        records (dicts), ordered by date then id."""
+        where, args = ["corroborated = 1"], []
         if since:
             where.append("event_date >= ?")
             args.append(since)
@@ -687,9 +688,7 @@ class Store:
         if admin1:
             where.append("lower(admin1) = lower(?)")
             args.append(admin1)
-        sql = f"SELECT {','.join(EVENT_COLUMNS)} FROM events"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        sql = f"SELECT {','.join(EVENT_COLUMNS)} FROM events WHERE " + " AND ".join(where)
         sql += " ORDER BY event_date IS NULL, event_date, event_id"
         for row in self.conn.execute(sql, args):
             rec = dict(zip(EVENT_COLUMNS, row))
