@@ -27,6 +27,9 @@ class Article:
     source_format: str = "txt"  # txt | html | json | jsonl | csv | stdin
     # where each inferred field came from, e.g. {"outlet": "byline", "published": "dateline"}
     provenance: dict[str, str] = field(default_factory=dict)
+    # where the reader found it, as a skip of it would name it: the path, or path:line for
+    # a record inside a file (None: made in code)
+    source: str | None = None
 
 
 @dataclass(frozen=True)
