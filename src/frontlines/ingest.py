@@ -457,20 +457,25 @@ def _byline_outlet(who: str, idx: OutletIndex) -> str | None:
 # --- hostile-input checks ---------------------------------------------------------------
 
 
+_NAME_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def shown(path: str | bytes | os.PathLike) -> str:
-    """A path as text that can be stored and printed: a file name's bytes that are not
-    UTF-8 (surrogate escapes in a Python str) are written ``\\xNN``."""
+    """A path as text that can be stored and printed on one line: a file name's bytes that
+    are not UTF-8 (surrogate escapes in a Python str) and control characters (a newline in
+    a name) are written ``\\xNN``."""
     p = os.fspath(path)
     if isinstance(p, bytes):
-        return p.decode("utf-8", "backslashreplace")
-    try:
-        p.encode("utf-8")
-        return p
-    except UnicodeEncodeError:
+        p = p.decode("utf-8", "backslashreplace")
+    else:
         try:
-            return p.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            p.encode("utf-8")
         except UnicodeEncodeError:
-            return p.encode("utf-8", "backslashreplace").decode("ascii")
+            try:
+                p = p.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            except UnicodeEncodeError:
+                p = p.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _NAME_CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", p)
 
 
 def _describe(exc: BaseException) -> str:
@@ -867,12 +872,15 @@ def _read_bytes(p: Path, source: str) -> bytes | Skip:
 def _read_file(p: Path, idx: OutletIndex) -> Iterator[Article | Skip]:
     source = shown(p)
     try:
-        os.stat(p)
+        st = os.stat(p)
     except OSError as exc:
         yield _stat_skip(p, source, exc)
         return
     except ValueError as exc:  # a NUL in the name
         yield Skip(source, errors.MissingInput.code, f"invalid path: {exc}")
+        return
+    if not stat.S_ISREG(st.st_mode):  # whatever its name says
+        yield Skip(source, errors.NotAFile.code, f"{_kind(st.st_mode)}, not a regular file: not opened")
         return
     ext = p.suffix.lower()
     if ext not in READ_EXTENSIONS:
@@ -886,6 +894,9 @@ def _read_file(p: Path, idx: OutletIndex) -> Iterator[Article | Skip]:
     del data
     if isinstance(text, Skip):
         yield text
+        return
+    if not text.strip():  # Unicode white space only (the bytes test sees only ASCII's)
+        yield Skip(source, errors.EmptyInput.code, "empty file (white space only)")
         return
     if ext in (".txt", ".text"):
         yield _article(text, source_format="txt", path=source, idx=idx)

@@ -243,6 +243,27 @@ def process_many(
                 yield Skip(source_of(a), ProcessingFailed.code, f"processing failed in a worker: {_describe(exc)}")
 
 
+def save_results(store: Store, results: Sequence[ArticleResult]) -> tuple[list[bool], list[Skip]]:
+    """Store processed articles in one transaction (``Store.save_articles``): for each,
+    whether it was new. When the store refuses the batch (one article's row failed, and
+    the transaction was rolled back), the articles are stored one by one and each one the
+    store refuses is skipped (E113) instead of taking the batch down."""
+    items = [(r.article, r.clean_text, r.removed, r.warnings, r.events, r.source) for r in results]
+    try:
+        return store.save_articles(items), []
+    except Exception:  # noqa: BLE001 - which article failed is found below
+        pass
+    added: list[bool] = []
+    refused: list[Skip] = []
+    for r, item in zip(results, items):
+        try:
+            added += store.save_articles([item])
+        except Exception as exc:  # noqa: BLE001 - this article's rows: its skip
+            added.append(False)
+            refused.append(Skip(source_of(r.article), NotStored.code, f"could not be stored: {_describe(exc)}"))
+    return added, refused
+
+
 def run(
     inputs: Sequence[str | os.PathLike],
     db: str | os.PathLike = "frontlines.db",
@@ -283,18 +304,9 @@ def run(
 
         def flush() -> None:
             nonlocal done
-            items = [(r.article, r.clean_text, r.removed, r.warnings, r.events, r.source) for r in batch]
-            try:
-                added = store.save_articles(items)
-            except Exception:  # noqa: BLE001 - one article's rows failed: the batch was rolled
-                # back; store the articles one by one and skip the one(s) the store refuses
-                added = []
-                for r, item in zip(batch, items):
-                    try:
-                        added += store.save_articles([item])
-                    except Exception as exc:  # noqa: BLE001
-                        added.append(False)
-                        skipped(Skip(source_of(r.article), NotStored.code, f"could not be stored: {_describe(exc)}"))
+            added, refused = save_results(store, batch)
+            for skip in refused:
+                skipped(skip)
             for r, new_article in zip(batch, added):
                 if new_article:
                     summary.added += 1
