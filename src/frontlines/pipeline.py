@@ -328,7 +328,7 @@ def run(
                 # path (it reads fine now), which must not clear this later one
                 flush()
                 art = result.article
-                skipped(Skip(source_of(art), EmptyInput.code, "no text left after cleaning (only comments, widgets or boilerplate)"))
+                skipped(Skip(art.path or art.url or art.article_id, EmptyInput.code, "no text left after cleaning (only comments, widgets or boilerplate)"))
                 done += 1
                 continue
             batch.append(result)
