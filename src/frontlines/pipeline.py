@@ -34,7 +34,7 @@ from .annotate.numbers import CasualtyAnnotator
 from .annotate.places import annotate_places
 from .extract import Extractor, Lexicon, load_thresholds
 from .gazetteer import Gazetteer
-from .ingest import MAX_YEAR, MIN_YEAR, article_id, infer_metadata, iter_articles
+from .ingest import MAX_YEAR, MIN_YEAR, _describe, article_id, infer_metadata, iter_articles
 from .errors import BadMetadata, EmptyInput, InputError, NotStored, ProcessingFailed
 from .records import Article, Doc, Event, Skip
 from .store import Store
@@ -179,12 +179,6 @@ def _work(article: Article) -> ArticleResult | Skip:
 def source_of(article: Article) -> str:
     """What a skip of an article names: where the reader found it (path, or path:line)."""
     return article.source or article.path or article.url or article.article_id
-
-
-def _describe(exc: BaseException) -> str:
-    from .ingest import _describe as describe
-
-    return describe(exc)
 
 
 def process_or_skip(pipe: Pipeline, article: Article) -> ArticleResult | Skip:
