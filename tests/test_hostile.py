@@ -265,8 +265,12 @@ def test_header_only_csv_and_empty_json_list_are_skips(tmp_path):
 
 def test_csv_field_over_the_csv_limit_is_a_skip(tmp_path):
     p = tmp_path / "big.csv"
-    p.write_text('title,text\nx,"' + "word " * 40_000 + '"\n', "utf-8")
-    assert _one(p).code == "E104"
+    p.write_text('title,text\nx,"' + "w" * (ingest.MAX_HTML_CHARS + 1) + '"\n', "utf-8")
+    skip = _one(p)
+    assert skip.code == "E104" and "field larger than field limit" in skip.reason
+    long = tmp_path / "long.csv"  # over the csv module's default limit, under the article bound
+    long.write_text(f'title,text\nx,"{BODY * (200_000 // len(BODY))}"\n', "utf-8")
+    assert isinstance(_one(long), Article)
 
 
 def test_one_date_rule_for_csv_and_jsonl(tmp_path):

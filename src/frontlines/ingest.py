@@ -800,11 +800,16 @@ def _read_json(text: str, source: str, path: str, idx: OutletIndex) -> Iterator[
 
 def _read_csv(text: str, source: str, path: str, idx: OutletIndex) -> Iterator[Article | Skip]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    # a field holds at most one page's HTML: the csv module's own limit (131,072 by
+    # default, and process-wide: other libraries change it) is set for the read and restored
+    limit = csv.field_size_limit(MAX_HTML_CHARS)
     try:
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as e:
         yield Skip(source, errors.BadRecord.code, f"broken CSV: {e}")
         return
+    finally:
+        csv.field_size_limit(limit)
     if not rows:
         yield Skip(source, errors.EmptyInput.code, "CSV without rows (a header only)")
         return
