@@ -59,6 +59,54 @@ class MissingInput(InputError):
     hint = "check the path"
 
 
+class InputTooLarge(InputError):
+    code = "E107"
+    hint = "split the input: ingest.MAX_FILE_BYTES a file, ingest.MAX_ARTICLE_CHARS an article"
+
+
+class NotAFile(InputError):
+    """A FIFO, device or socket: never opened (reading one may block or never end)."""
+
+    code = "E108"
+    hint = "frontlines reads regular files and folders only"
+
+
+class BadLink(InputError):
+    """A symbolic link that loops, dangles, or names a folder (folders are not followed)."""
+
+    code = "E109"
+    hint = "fix the link, or give its target itself"
+
+
+class PermissionDenied(InputError):
+    code = "E110"
+    hint = "check the file's or folder's permissions"
+
+
+class UnsupportedLanguage(InputError):
+    code = "E111"
+    hint = "frontlines reads English articles only, for now"
+
+
+class ProcessingFailed(InputError):
+    """An unexpected error while processing one article: that article is skipped."""
+
+    code = "E112"
+    hint = "a bug in frontlines: report it with the input"
+
+
+class NotStored(InputError):
+    """The store refused one processed article's rows: that article is skipped."""
+
+    code = "E113"
+    hint = "a bug in frontlines: report it with the input"
+
+
+class BadMetadata(InputError):
+    code = "E114"
+    hint = "title, url and outlet are text; published is a date (YYYY-MM-DD) between 1980 and 2100"
+
+
 class GazetteerError(FrontlinesError):
     code = "E200"
 

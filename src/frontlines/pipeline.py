@@ -34,8 +34,8 @@ from .annotate.numbers import CasualtyAnnotator
 from .annotate.places import annotate_places
 from .extract import Extractor, Lexicon, load_thresholds
 from .gazetteer import Gazetteer
-from .ingest import article_id, infer_metadata, iter_articles
-from .errors import EmptyInput
+from .ingest import MAX_YEAR, MIN_YEAR, _describe, article_id, infer_metadata, iter_articles
+from .errors import BadMetadata, EmptyInput, InputError, NotStored, ProcessingFailed
 from .records import Article, Doc, Event, Skip, copy_key
 from .store import Store
 
@@ -132,6 +132,10 @@ class Pipeline:
         return doc
 
     def process(self, article: Article) -> ArticleResult:
+        if article.published is not None and not MIN_YEAR <= article.published.year <= MAX_YEAR:
+            # what ingest refuses, refused for articles made in code too: later stages
+            # do date arithmetic on it (9999-12-31 + a day overflows)
+            raise BadMetadata(f"publication date {article.published.isoformat()} is outside {MIN_YEAR}-{MAX_YEAR}")
         doc = self.annotate(article)
         events = assemble.build_events(
             article.article_id, doc.mentions, float(self.thresholds["dedupe"]["same_place_km"])
@@ -167,9 +171,25 @@ def _init_worker(options: Options, built: Pipeline | None = None) -> None:
     gc.freeze()
 
 
-def _work(article: Article) -> ArticleResult:
+def _work(article: Article) -> ArticleResult | Skip:
     assert _worker_pipeline is not None
-    return _worker_pipeline.process(article)
+    return process_or_skip(_worker_pipeline, article)
+
+
+def source_of(article: Article) -> str:
+    """What a skip of an article names: where the reader found it (path, or path:line)."""
+    return article.source or article.path or article.url or article.article_id
+
+
+def process_or_skip(pipe: Pipeline, article: Article) -> ArticleResult | Skip:
+    """``pipe.process(article)``, or the article's Skip when anything in it fails: one
+    article that trips a stage must not take its batch down (issue 11)."""
+    try:
+        return pipe.process(article)
+    except InputError as exc:
+        return Skip(source_of(article), exc.code, str(exc.args[0]))
+    except Exception as exc:  # noqa: BLE001 - any failure of one article is that article's
+        return Skip(source_of(article), ProcessingFailed.code, f"processing failed: {_describe(exc)}")
 
 
 @dataclass
@@ -184,17 +204,18 @@ class RunSummary:
 
 def process_many(
     articles: Sequence[Article], options: Options | None = None, workers: int | None = None, *, pipeline: Pipeline | None = None
-) -> Iterator[ArticleResult]:
+) -> Iterator[ArticleResult | Skip]:
     """Stages 2-6 over many articles, in input order, in parallel when it pays.
 
     ``pipeline`` (built from the same ``options``) is used in this process, or compiled
-    here and inherited by forked workers; None builds one."""
+    here and inherited by forked workers; None builds one. An article that fails comes
+    back as its Skip (``process_or_skip``), in its place."""
     options = options or Options()
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(articles) < MIN_ARTICLES_FOR_WORKERS:
         pipe = pipeline or Pipeline(options)
         for a in articles:
-            yield pipe.process(a)
+            yield process_or_skip(pipe, a)
         return
     # the gazetteer index is built once here, before the workers open it
     Gazetteer.open(options.gazetteer_path)
@@ -206,7 +227,35 @@ def process_many(
         built = pipeline if pipeline is not None and pipeline._gaz is None else Pipeline(options)
         built.stages()
     with ctx.Pool(workers, initializer=_init_worker, initargs=(options, built)) as pool:
-        yield from pool.imap(_work, articles, chunksize=8)
+        results = pool.imap(_work, articles, chunksize=8)
+        for a in articles:  # imap answers in input order: the i-th answer is the i-th article's
+            try:
+                yield next(results)
+            except StopIteration:
+                return
+            except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled back
+                yield Skip(source_of(a), ProcessingFailed.code, f"processing failed in a worker: {_describe(exc)}")
+
+
+def save_results(store: Store, results: Sequence[ArticleResult]) -> tuple[list[bool], list[Skip]]:
+    """Store processed articles in one transaction (``Store.save_articles``): for each,
+    whether it was new. When the store refuses the batch (one article's row failed, and
+    the transaction was rolled back), the articles are stored one by one and each one the
+    store refuses is skipped (E113) instead of taking the batch down."""
+    items = [(r.article, r.clean_text, r.removed, r.warnings, r.events, r.source) for r in results]
+    try:
+        return store.save_articles(items), []
+    except Exception:  # noqa: BLE001 - which article failed is found below
+        pass
+    added: list[bool] = []
+    refused: list[Skip] = []
+    for r, item in zip(results, items):
+        try:
+            added += store.save_articles([item])
+        except Exception as exc:  # noqa: BLE001 - this article's rows: its skip
+            added.append(False)
+            refused.append(Skip(source_of(r.article), NotStored.code, f"could not be stored: {_describe(exc)}"))
+    return added, refused
 
 
 def run(
@@ -229,9 +278,10 @@ def run(
         best: dict[str, Article] = {}  # article id -> the copy to keep (records.copy_key)
         replaced: set[str] = set()  # stored articles a better copy of the same text replaces
         # the store's own files when it lives inside an input folder are not inputs
-        own = {str(Path(db).resolve()) + suffix for suffix in ("", "-wal", "-shm", "-journal", ".lock")} if "://" not in str(db) else set()
+        own = {os.path.realpath(db) + suffix for suffix in ("", "-wal", "-shm", "-journal", ".lock")} if "://" not in str(db) else set()
         for item in iter_articles(inputs, stdin=stdin):
-            if isinstance(item, Skip) and str(Path(item.source).resolve()) in own:
+            # (realpath, not Path.resolve: that raises on a symbolic link loop)
+            if isinstance(item, Skip) and own and os.path.realpath(item.source) in own:
                 continue
             if isinstance(item, Skip):
                 summary.skips.append(item)
@@ -245,8 +295,8 @@ def run(
                     best[aid] = item
                 continue
             stored = store.copy_key(aid)
-            if stored is not None and stored <= copy_key(item):
-                summary.already += 1
+            if stored is not None and (stored <= copy_key(item) or store.retraction(aid) is not None):
+                summary.already += 1  # (a retracted article stays retracted, whatever copy comes)
                 continue
             if stored is not None:
                 replaced.add(aid)
@@ -259,9 +309,15 @@ def run(
         batch: list[ArticleResult] = []
         pipe = Pipeline(options)  # compiled once: the workers' template, then stage 7's source book
 
+        def skipped(skip: Skip) -> None:
+            summary.skips.append(skip)
+            store.save_skip(skip)
+
         def flush() -> None:
             nonlocal done
-            added = store.save_articles([(r.article, r.clean_text, r.removed, r.warnings, r.events, r.source) for r in batch])
+            added, refused = save_results(store, batch)
+            for skip in refused:
+                skipped(skip)
             for r, new_article in zip(batch, added):
                 if new_article:
                     summary.added += 1
@@ -272,15 +328,18 @@ def run(
                 progress(done, len(new))
 
         for result in process_many(new, options, workers, pipeline=pipe):
+            if isinstance(result, Skip):
+                flush()  # the articles before it first (as below)
+                skipped(result)
+                done += 1
+                continue
             if not result.clean_text.strip():
                 # nothing but boilerplate: a skip with its reason, not an empty article. The
                 # articles before it are stored first: saving one clears the skips of its
                 # path (it reads fine now), which must not clear this later one
                 flush()
                 art = result.article
-                skip = Skip(art.path or art.url or art.article_id, EmptyInput.code, "no text left after cleaning (only comments, widgets or boilerplate)")
-                summary.skips.append(skip)
-                store.save_skip(skip)
+                skipped(Skip(art.path or art.url or art.article_id, EmptyInput.code, "no text left after cleaning (only comments, widgets or boilerplate)"))
                 done += 1
                 continue
             batch.append(result)

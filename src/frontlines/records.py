@@ -27,6 +27,10 @@ class Article:
     source_format: str = "txt"  # txt | html | json | jsonl | csv | stdin
     # where each inferred field came from, e.g. {"outlet": "byline", "published": "dateline"}
     provenance: dict[str, str] = field(default_factory=dict)
+    # where the reader found it, as a skip of it would name it: the path, or path:line for
+    # a record inside a file (None: made in code). Not part of what the article is (two
+    # readers of one file may count its lines from different places): not compared
+    source: str | None = field(default=None, compare=False)
 
 
 # how an undated copy sorts in ``copy_key``: after every dated one

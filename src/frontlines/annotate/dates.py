@@ -33,6 +33,10 @@ WINDOW_BEFORE = 40
 WINDOW_AFTER = 40
 # "a few days ago" -> this many days before publication (the smallest plural).
 FEW_DAYS = 2
+# Publication years relative expressions are resolved against (ingest's window for
+# publication dates): outside it a publication date is not trusted, and "yesterday" of
+# 0001-01-01 would overflow ``datetime.date``.
+MIN_PUB_YEAR, MAX_PUB_YEAR = 1980, 2100
 
 _MONTHS = {
     "January": 1, "February": 2, "March": 3, "April": 4, "May": 5, "June": 6, "July": 7,
@@ -154,6 +158,8 @@ class DateAnnotator:
     def annotate(self, doc: Doc) -> list[Span]:
         text = doc.text
         pub = doc.article.published
+        if pub is not None and not MIN_PUB_YEAR <= pub.year <= MAX_PUB_YEAR:
+            pub = None  # relative dates then stay unresolved, as without a publication date
         cands: list[tuple[int, int, str, re.Match[str]]] = []
         seen: set[tuple[int, int, str]] = set()
         n = len(text)
@@ -180,7 +186,10 @@ class DateAnnotator:
         spans: list[Span] = []
         context_year: int | None = None
         for st, en, name, m in taken:
-            res = self._resolve(name, m, pub, context_year, text)
+            try:
+                res = self._resolve(name, m, pub, context_year, text)
+            except OverflowError:  # date arithmetic past date.min / date.max: no date
+                res = None
             if res is None:
                 continue
             date, prec, rel = res

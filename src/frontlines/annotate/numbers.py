@@ -87,7 +87,9 @@ class CasualtyAnnotator:
         rels: list[str] = []
         not_after: list[str] = []
         subset: list[str] = []
+        self.max_count = 0
         for d in load_data("casualty_terms.yaml", extra_files):
+            self.max_count = int(d.get("max_count", self.max_count))
             nw = d.get("number_words") or {}
             units.update(nw.get("units") or {})
             teens.update(nw.get("teens") or {})
@@ -178,10 +180,18 @@ class CasualtyAnnotator:
 
     # -- number parsing --------------------------------------------------------------
     def parse_number(self, text: str) -> int | None:
-        """An int from digits ("1,200") or English words ("a hundred and twelve")."""
+        """An int from digits ("1,200") or English words ("a hundred and twelve"); None
+        above ``max_count`` (data/casualty_terms.yaml): not a count of people."""
+        n = self._parse_number(text)
+        return None if n is None or n > self.max_count else n
+
+    def _parse_number(self, text: str) -> int | None:
         t = text.strip().lower()
         if self._digits.match(t):
-            return int(t.replace(",", ""))
+            digits = t.replace(",", "")
+            # more digits than max_count has is never a count (and int() of thousands of
+            # digits is slow, or refused: Python's int_max_str_digits)
+            return int(digits) if len(digits.lstrip("0")) <= len(str(self.max_count)) else None
         toks = [w for w in _NUMBER_SPLIT_RE.split(t) if w]
         total, cur, last = 0, 0, None
         prev_scale: int | None = None
