@@ -360,8 +360,9 @@ def assign_ids(clusters: list[list[Report]], old_event_of: dict[str, str]) -> tu
                 break
         # a new id must not be one in use: a report that first named a stored event can come
         # back (an undone retraction) or move to a cluster of its own (corrections helper)
-        eid = choice or next((e for e in map(new_event_id, (m.report_id for m in members)) if e not in taken and e not in old_ids), None)
-        eid = eid or new_event_id("|".join(m.report_id for m in members))
+        eid = choice or new_event_id(members[0].report_id)
+        while choice is None and (eid in taken or eid in old_ids):
+            eid = new_event_id(eid)
         taken.add(eid)
         out.append(Assignment(eid, members, prev))
     # merges: a cluster holding members of several old events; splits: an old event spread
