@@ -403,3 +403,18 @@ def test_the_map_panel_shows_corrections_and_history(ledger):
     assert not errors, errors
     assert any(t.startswith("fatalities: 86 (computed 58)") and NOTE in t for t in items), items
     assert f"fatalities: 58 → 86 [correction: {NOTE}]" in history
+
+
+def test_a_new_cluster_never_takes_an_id_in_use():
+    """The report that first named an event comes back on its own (an undone retraction)
+    while the event's other reports keep its id: the two must not share it."""
+    from frontlines.corroborate import Report, assign_ids, new_event_id
+
+    def rep(rid: str) -> Report:
+        return Report(rid, "article-" + rid, "explosion", "Air/drone strike", 1, 1, 1, 1, order=("2017-05-10", rid))
+
+    named = new_event_id("r1")
+    for clusters in ([[rep("r1")], [rep("r2"), rep("r3")]], [[rep("r2"), rep("r3")], [rep("r1")]]):
+        out, _, retired = assign_ids(clusters, {"r2": named, "r3": named})
+        ids = {tuple(m.report_id for m in a.members): a.event_id for a in out}
+        assert ids[("r2", "r3")] == named and ids[("r1",)] != named and not retired

@@ -433,18 +433,46 @@ def _stage7(store, settings: dict[str, Any] | None) -> None:
 
 def _stale(store, event_ids: Iterable[str]) -> list[tuple[str, str]]:
     """Events among ``event_ids`` whose row does not list exactly the reports the ledger
-    holds for them (stage 7 leaves an event it judges untouched as it is), each with one
-    of its reports to put back to pending."""
+    holds for them, each with one of its reports to put back to pending."""
     out = []
     for eid in sorted(set(event_ids)):
-        rec = store.ledger_event(eid)
-        if rec is None:
-            continue
         held = {r["mention_id"] for r in store.event_reports(eid)}
-        listed = {m.get("report_id") for m in rec.get("mentions") or [] if m.get("report_id")}
-        if held and held != listed:
+        rec = store.ledger_event(eid)
+        listed = {m.get("report_id") for m in (rec or {}).get("mentions") or [] if m.get("report_id")}
+        if held and held != listed:  # (no row at all: every held report is unlisted)
             out.append((eid, max(held)))
     return out
+
+
+def _settle(store, reports_of: dict[str, list[str]], settings: dict[str, Any] | None, why: str, at: str) -> list[tuple]:
+    """After a stage 7 pass that followed a retraction or its undo: rebuild the events
+    ``reports_of`` (event id -> the reports it held) whose row does not list exactly the
+    reports the ledger holds for them. Stage 7 leaves an event it judges untouched as it is,
+    and can name a new cluster after its first report even when a stored event already bears
+    that name (a returning report that first named an event): first one report of each such
+    event goes back to pending (the event keeps its id), then, if that was not enough, all of
+    them (new ids). Returns ``event_changes`` rows for the ids that no longer hold a report:
+    merged into the events their reports went to."""
+    for requeue_all in (False, True):
+        stale = _stale(store, reports_of)
+        if not stale:
+            break
+        if requeue_all:
+            ids = [r["mention_id"] for eid, _ in stale for r in store.event_reports(eid)]
+        else:
+            ids = [rid for _, rid in stale]
+        store.requeue_reports(ids, drop_events=[eid for eid, _ in stale])
+        _stage7(store, settings)
+    changes, gone = [], []
+    for eid, rids in sorted(reports_of.items()):
+        if store.event_reports(eid):
+            continue
+        gone.append(eid)
+        for home in sorted(set(store.events_of_reports(rids).values()) - {eid}):
+            changes.append(("merge", home, eid, f"{eid} merged into {home}: {why}", at))
+    if gone:
+        store.requeue_reports([], drop_events=gone)  # a row left with no report
+    return changes
 
 
 def retract(store, article_id: str, note: str, *, settings: dict[str, Any] | None = None) -> RetractionSummary:
@@ -479,24 +507,7 @@ def retract(store, article_id: str, note: str, *, settings: dict[str, Any] | Non
         store.retract_article(article_id, note.strip(), at, reports=reports, retire=summary.retired, requeue=requeue, history=history)
         _stage7(store, settings)
         live = [e for e in summary.events if rest_of[e]]
-        for _ in range(2):  # an event stage 7 judged untouched: rebuild it from its reports
-            stale = _stale(store, live)
-            if not stale:
-                break
-            store.requeue_reports([rid for _, rid in stale], drop_events=[eid for eid, _ in stale])
-            _stage7(store, settings)
-        # an event whose remaining reports all went to other events (its id was its retracted
-        # first report's, or they joined a neighbour): logged as merged into where they went
-        gone, changes = [], []
-        for eid in live:
-            if store.event_reports(eid):
-                continue
-            gone.append(eid)
-            for home in sorted(set(store.events_of_reports(rest_of[eid]).values())):
-                changes.append(("merge", home, eid, f"{eid} merged into {home}: article {article_id} was retracted", at))
-        if gone:
-            store.requeue_reports([], drop_events=gone)
-            store.add_changes(changes)
+        store.add_changes(_settle(store, {e: rest_of[e] for e in live}, settings, f"article {article_id} was retracted", at))
         summary.rebuilt = sorted(set(store.events_of_reports([m for e in live for m in rest_of[e]]).values()))
     return summary
 
@@ -516,6 +527,8 @@ def unretract(store, article_id: str, note: str, *, settings: dict[str, Any] | N
         _stage7(store, settings)
         at = _now()
         ids = [r["mention_id"] for r in got["reports"]]
+        homes = set(store.events_of_reports(ids).values()) | {r["event_id"] for r in got["reports"] if r["event_id"]}
+        store.add_changes(_settle(store, {e: [r["mention_id"] for r in store.event_reports(e)] for e in sorted(homes)}, settings, f"article {article_id} was restored", at))
         where = store.events_of_reports(ids)
         back = Counter(where.values())
         history = []

@@ -768,6 +768,19 @@ def corroborate_store(
     old_event_of = {s["mention_id"]: s["event_id"] for s in seeds_stored}
     seeds = new_reports + [_stored_report(s, art_meta, clusterer, settings) for s in seeds_stored]
     reports = _component(store, seeds, old_event_of, art_meta, clusterer, settings)
+    # a stored event outside the component that bears the name of one of its reports (a
+    # report that named it came back: an undone retraction) is re-clustered with it
+    for _ in range(3):
+        inside = set(old_event_of.values())
+        clash = [e for e in store.events_by_id({new_event_id(r.report_id) for r in reports}) if e not in inside]
+        if not clash:
+            break
+        more = [s for s in store.reports_of_events(clash) if s["mention_id"] not in old_event_of]
+        art_meta.update(store.article_meta({s["article_id"] for s in more} - set(art_meta)))
+        old_event_of.update({s["mention_id"]: s["event_id"] for s in more})
+        stale |= set(clash)
+        seeds = reports + [_stored_report(s, art_meta, clusterer, settings) for s in more]
+        reports = _component(store, seeds, old_event_of, art_meta, clusterer, settings)
 
     # provenance roots over every stored article: a root is the earliest of a group of
     # near-duplicates that may reach far outside the component. Articles whose root the new
