@@ -407,7 +407,7 @@ def test_the_map_panel_shows_corrections_and_history(ledger):
 
 def test_a_new_cluster_never_takes_an_id_in_use():
     """The report that first named an event comes back on its own (an undone retraction)
-    while the event's other reports keep its id: the two must not share it."""
+    while the event's other reports held its id: the two never share it."""
     from frontlines.corroborate import Report, assign_ids, new_event_id
 
     def rep(rid: str) -> Report:
@@ -415,6 +415,9 @@ def test_a_new_cluster_never_takes_an_id_in_use():
 
     named = new_event_id("r1")
     for clusters in ([[rep("r1")], [rep("r2"), rep("r3")]], [[rep("r2"), rep("r3")], [rep("r1")]]):
-        out, _, retired = assign_ids(clusters, {"r2": named, "r3": named})
+        out, changes, retired = assign_ids(clusters, {"r2": named, "r3": named})
         ids = {tuple(m.report_id for m in a.members): a.event_id for a in out}
-        assert ids[("r2", "r3")] == named and ids[("r1",)] != named and not retired
+        # events are named after their earliest report: r1 takes its name back, the others
+        # are renamed after r2, and the log says so
+        assert ids[("r1",)] == named and ids[("r2", "r3")] == new_event_id("r2") and not retired
+        assert [(c.kind, c.event_id, c.other_event_id) for c in changes] == [("rename", new_event_id("r2"), named)]

@@ -352,14 +352,16 @@ def assign_ids(clusters: list[list[Report]], old_event_of: dict[str, str]) -> tu
     for members in clusters:
         prev = sorted({old_event_of[m.report_id] for m in members if m.report_id in old_event_of})
         out.append(Assignment(new_event_id(members[0].report_id), members, prev))
-    taken = {a.event_id for a in out}
+    taken = {a.event_id: set(a.previous) for a in out}
     old_ids = set(old_event_of.values())
     changes: list[Change] = []
     where: dict[str, set[str]] = {}
     for a in out:
         for old in a.previous:
             where.setdefault(old, set()).add(a.event_id)
-        gone = [old for old in a.previous if old != a.event_id and old not in taken]
+        # an old id this cluster carried that names no continuation of that event now: gone,
+        # or taken by a cluster none of whose reports had it (a report that named it came back)
+        gone = [old for old in a.previous if old != a.event_id and old not in taken.get(old, ())]
         if len(a.previous) == 1 and gone:
             changes.append(Change("rename", a.event_id, gone[0], f"{gone[0]} renamed {a.event_id}: an earlier report joined it"))
         else:
@@ -376,7 +378,7 @@ def assign_ids(clusters: list[list[Report]], old_event_of: dict[str, str]) -> tu
         if k not in seen:
             seen.add(k)
             uniq.append(c)
-    return out, uniq, old_ids - taken
+    return out, uniq, old_ids - set(taken)
 
 
 # -- building events -----------------------------------------------------------------------
