@@ -745,7 +745,10 @@ def check(root: Path, corpus: Corpus, *, solo: bool = True, stdin: bool = True, 
                 f.unlink()
             sr = run_cli(["run", c.file, "--db", str(sdb), *wargs], cwd=root, timeout=MAX_INPUT_SECONDS * 4)
             rep.solo.append((cls, sr.seconds, sr.maxrss_mb, sr.rc, sr.cpu_seconds))
-            if sr.rc != 0 or "Traceback" in sr.stderr:
+            # a command line whose only input does not exist (missing, a dangling link or a
+            # link loop) is a usage error that names it (exit 2), not a run (README: run)
+            want = 2 if not os.path.exists(c.file) else 0
+            if sr.rc != want or "Traceback" in sr.stderr or (want == 2 and "no such file or folder" not in sr.stderr):
                 rep.failures.append(f"solo {cls}: exit {sr.rc}: {sr.stderr[-1000:]}")
             # CPU time, not wall time: the wall time of a shared machine says more about the
             # other work on it than about frontlines (both are reported)
