@@ -363,7 +363,7 @@ def assign_ids(clusters: list[list[Report]], old_event_of: dict[str, str]) -> tu
         # or taken by a cluster none of whose reports had it (a report that named it came back)
         gone = [old for old in a.previous if old != a.event_id and old not in taken.get(old, ())]
         if len(a.previous) == 1 and gone:
-            changes.append(Change("rename", a.event_id, gone[0], f"{gone[0]} renamed {a.event_id}: an earlier report joined it"))
+            changes.append(Change("rename", a.event_id, gone[0], f"{gone[0]} renamed {a.event_id}: its earliest report changed"))
         else:
             changes.extend(Change("merge", a.event_id, old, f"{old} merged into {a.event_id}") for old in gone)
     for old, news in sorted(where.items()):
