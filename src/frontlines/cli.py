@@ -212,9 +212,9 @@ def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, 
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
             task = bar.add_task("articles", total=None)
 
-            def progress(done, total, stage="articles"):
-                # stage 7 has no count to show: the bar names it and pulses
-                bar.update(task, description=stage, completed=done, total=total)
+            def progress(done, total):
+                # the last batch stored, stage 7 follows: the bar names it
+                bar.update(task, description="articles" if done < total else "corroborating (stage 7)", completed=done, total=total)
 
             summary = run_pipeline(inputs, db, options=options, workers=workers, stdin=stdin, wait=wait, on_wait=on_wait, progress=progress)
     else:

@@ -264,7 +264,7 @@ def run(
     *,
     options: Options | None = None,
     workers: int | None = None,
-    progress: Callable[..., None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
     stdin=None,
     wait: float | None = None,
     on_wait: Callable[[dict | None], None] | None = None,
@@ -349,8 +349,6 @@ def run(
         # stage 7: the new articles' events join the stored events of the same incidents
         from .corroborate import corroborate_store
 
-        if progress and new:
-            progress(done, None, "corroborating (stage 7)")
         with store.exclusive("corroborate"), _collector_paused():  # one pass at a time on a shared PostgreSQL ledger
             # (a re-run with nothing new leaves the stages uncompiled: stage 7 then has nothing to do)
             summary.corroboration = corroborate_store(store, book=pipe.source_book() if new else None)
