@@ -774,7 +774,7 @@ def corroborate_store(
     # report that named it came back: an undone retraction) is re-clustered with it
     for _ in range(3):
         inside = set(old_event_of.values())
-        clash = [e for e in store.events_by_id({new_event_id(r.report_id) for r in reports}) if e not in inside]
+        clash = list(store.events_by_id({new_event_id(r.report_id) for r in reports} - inside))
         if not clash:
             break
         more = [s for s in store.reports_of_events(clash) if s["mention_id"] not in old_event_of]

@@ -761,8 +761,7 @@ class Store:
     def stored_reports(self, blocks: list[tuple[str | None, str | None, str, str]]) -> list[dict[str, Any]]:
         """Stored reports in the blocks (iso3, admin1, from, to), plus every report of the
         events they belong to; a block without admin1 covers the whole country."""
-        found: dict[str, tuple] = {}
-        cols = "mention_id, event_id, article_id, record"
+        events: set[str] = set()
         for iso3, admin1, lo, hi in blocks:
             where, args = ["anchor_date >= ?", "anchor_date <= ?"], [lo, hi]
             if iso3 is None:
@@ -773,15 +772,8 @@ class Store:
             if admin1 is not None:
                 where.append("(admin1 = ? OR admin1 IS NULL)")
                 args.append(admin1)
-            for r in self.conn.execute(f"SELECT {cols} FROM mentions WHERE {' AND '.join(where)}", args):
-                found[r[0]] = r
-        events = {r[1] for r in found.values()}
-        for r in self._in_chunks(f"SELECT {cols} FROM mentions WHERE event_id IN ({{marks}})", events):
-            found[r[0]] = r
-        return [
-            {"mention_id": r[0], "event_id": r[1], "article_id": r[2], "record": json.loads(r[3])}
-            for _, r in sorted(found.items())
-        ]
+            events.update(r[0] for r in self.conn.execute(f"SELECT DISTINCT event_id FROM mentions WHERE {' AND '.join(where)}", args))
+        return self.reports_of_events(events)
 
     def _mention_rows(self, column: str, ids: Iterable[str]) -> list[dict[str, Any]]:
         cols = "mention_id, event_id, article_id, record"
