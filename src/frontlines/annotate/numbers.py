@@ -7,6 +7,12 @@ advanced" never do. Values follow SPEC's fatality rules: the stated figure ("at 
 ("between 10 and 15" -> 10, low 10, high 15), and fixed readings of vague words from
 ``data/casualty_terms.yaml`` ("dozens" -> 12). "casualties", "wounded", "missing" and
 "captured" figures keep their kind so they never count as deaths.
+
+A figure is a toll only when the text ties it to one incident: a total over a period or a
+whole war ("more than 330,000 killed since 2011", "so far this year", "the war has killed
+400,000"; cues in ``total_cues``) gets kind "total" (its own kind kept in "total_of"), and
+dates ("Jun 182016", "Oct 2016 Sixteen civilians"), counts of towns, vehicles or days never
+become counts of people.
 """
 
 from __future__ import annotations
@@ -36,6 +42,28 @@ YEAR_RANGE = (1900, 2100)
 # most this many characters, so a comma-separated list of other clauses is never skipped.
 APPOSITIVE_CUES = ("among them", "including", "among whom", "most of them", "many of them", "mostly", "most of whom")
 APPOSITIVE_MAX_CHARS = 60
+# Characters around a count searched for the cues that make it a total (``total_cues``):
+# before it, 70 reaches from "Since the war erupted in 2011" or "the conflict in Syria which
+# has lasted five years has" to the count; after it, 70 covers "were killed in Syria since
+# the conflict began" within the count's clause (the window also stops at a comma, a
+# semicolon, a dash or the next count).
+TOTAL_LEFT_CHARS = 70
+TOTAL_RIGHT_CHARS = 70
+# How far before a cue a superlative makes it a comparison ("the deadliest attack since").
+SUPERLATIVE_CHARS = 40
+# Month names (a count right after one is a day or a year of a date: "Jun 182016", "Oct 2016
+# Sixteen civilians", "September 24 2016"); "May" only capitalised, "may" is a verb.
+_MONTH_BEFORE_RE = re.compile(
+    r"(?:\b(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)|\bMay|\bMAY)\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?$"
+)
+_MONTH_AFTER_RE = re.compile(
+    r"\s+(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?(?:\s+(?:19|20)\d\d)?"
+)
+# Where a cue's clause stops: a comma, semicolon, colon or dash.
+_CLAUSE_BREAK_RE = re.compile(r"[,;:]|\s[-\u2013\u2014]\s")
+_TOTAL_WHERE = ("after", "inside", "before", "fronted")
 # Priority of the pattern kinds when two candidates overlap (lower wins).
 _PRIORITY = {"toll": 0, "passive": 1, "active": 1, "noun": 2, "pronoun": 3, "subset": 4}
 
@@ -87,6 +115,9 @@ class CasualtyAnnotator:
         rels: list[str] = []
         not_after: list[str] = []
         subset: list[str] = []
+        not_people: list[str] = []
+        total_cues: dict[str, dict[str, Any]] = {}
+        not_after_cue: list[str] = []
         self.max_count = 0
         for d in load_data("casualty_terms.yaml", extra_files):
             self.max_count = int(d.get("max_count", self.max_count))
@@ -109,11 +140,16 @@ class CasualtyAnnotator:
             rels += d.get("family_relatives") or []
             not_after += [str(w) for w in d.get("not_count_after") or []]
             subset += d.get("subset_cues") or []
+            not_people += [str(w) for w in d.get("not_people") or []]
+            total_cues.update(d.get("total_cues") or {})
+            not_after_cue += [str(w) for w in d.get("total_not_after") or []]
         self.units, self.teens, self.tens, self.scales = units, teens, tens, scales
         self.passive, self.active, self.kind_nouns, self.victims = passive, active, kind_nouns, victims
         # singular victim nouns ("a child was killed" -> 1)
         self.singular = {w for w in victims if not w.endswith("s")}
         self._mod_re = re.compile(r"^(?:" + _opt_list(mods) + r")\s+", re.I)  # on count text
+        self._totals = _total_cues(total_cues)
+        self._superlative = re.compile(rf"\b(?:{_opt_list(not_after_cue)})\b[^,;]{{0,{SUPERLATIVE_CHARS}}}$")
 
         numword = _opt_list([*units, *teens, *tens, *scales, "hundred", "dozen"])
         word_num = (
@@ -134,15 +170,20 @@ class CasualtyAnnotator:
         count = (
             rf"(?P<count>{family}|(?:(?:{_opt_list(mods)})\s+)?(?:{rng}|{vague})|{sg})"
         )
+        # words that are neither a qualifier of the victims nor part of the gap to the verb:
+        # another figure ("Sep 24 2016 Ninety-two civilians", "4 towns resumes six people")
+        # or a noun of things ("4 Syrian towns"); the count is then not of these victims
+        not_word = rf"(?!(?:[\d,]+(?![\w\-])|(?:{numword}|{vague})(?!\w)|(?:{_opt_list(not_people)})(?![\w\-])))"
         # the victim noun, up to two qualifiers before it ("12 Syrian soldiers")
-        noun = rf"(?:\s+(?:[\w'\-]+\s+){{0,2}}?(?P<noun>{victim_pat})(?![\w\-]))"
-        not_after_re = rf"(?!\s*(?:{_opt_list(not_after)})(?![\w\-]))"
+        # (never a determiner: "in 2016 the notorious fighter had been killed" counts no one)
+        noun = rf"(?:\s+(?:(?!(?:the|a|an|this|that|these|those|his|her|their|its)\s){not_word}[\w'\-]+\s+){{0,2}}?(?P<noun>{victim_pat})(?![\w\-]))"
+        not_after_re = rf"(?!\s*(?:{_opt_list([*not_after, *not_people])})(?![\w\-]))"
         # words between the count (or its noun) and the verb, auxiliaries included; lazy
         # and flat so a failed match costs at most MAX_GAP_WORDS steps
-        gap = rf"(?:\s+(?!(?:{_CLAUSE_WORDS})\b)[a-z'\-]+){{0,{MAX_GAP_WORDS}}}?"
+        gap = rf"(?:\s+(?!(?:{_CLAUSE_WORDS})\b){not_word}[a-z'\-]+){{0,{MAX_GAP_WORDS}}}?"
         # an appositive that names a subgroup between the count and its verb ("at least 35
         # civilians, among them women and children, were killed")
-        apposition = rf"(?:\s*,\s*(?:{_opt_list(APPOSITIVE_CUES)})\s+[^,.;:]{{1,{APPOSITIVE_MAX_CHARS}}}?,)?"
+        apposition = rf"(?:\s*,?\s*(?:{_opt_list(APPOSITIVE_CUES)})\s+[^,.;:]{{1,{APPOSITIVE_MAX_CHARS}}}?,?)?"
         # after "a <noun> killed", a count of its own makes the verb active: in "a suicide
         # bomber killed five policemen" the bomber is the killer, not one of the dead
         # (plural counts keep the headline form "6 citizens killed, 22 injured")
@@ -154,7 +195,7 @@ class CasualtyAnnotator:
         # "12 people were killed" (verb after the count) or "12 bodies" (a noun of a kind)
         self._passive = re.compile(
             rf"{b}{count}{not_after_re}(?:{noun}?{apposition}{gap}\s+(?P<verb>{verb_p})|"
-            rf"(?:\s+[\w'\-]+){{0,2}}?\s+(?P<knoun>{knoun}))(?![\w\-])"
+            rf"(?:\s+{not_word}[\w'\-]+){{0,2}}?\s+(?P<knoun>{knoun}))(?![\w\-])"
         )
         self._active = re.compile(
             rf"{b}(?P<verb>{verb_a})\s+{count}{not_after_re}{noun}?(?![\w\-])"
@@ -172,7 +213,7 @@ class CasualtyAnnotator:
             rf"also|later))?\s+(?P<verb>{verb_p})(?![\w\-])",
         )
         self._subset = re.compile(
-            rf"(?:{_opt_list(subset, WORD_START)})\s+{count}{not_after_re}{noun}?(?![\w\-])"
+            rf"(?:{_opt_list(subset, WORD_START)})\s+{count}{not_after_re}{noun}(?![\w\-])"
         )
         self._range_split = re.compile(r"^(?:between\s+)?(.+?)\s*(?:\s(?:and|to|or)\s|-|–)\s*(.+)$", re.I)
         self._digits = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$")
@@ -330,20 +371,20 @@ class CasualtyAnnotator:
                 attrs["subset"] = True
             cands.append((_PRIORITY[how], m.start(), m.end(), how, attrs))
 
-        for m in self._toll.finditer(chunk):
+        for m in _undated(self._toll, chunk, orig):
             add(m, "toll", "killed")
-        for m in self._passive.finditer(chunk):
+        for m in _undated(self._passive, chunk, orig):
             if m.group("verb") and m.group("count").strip() in ("a", "an", "one") and self._object_after.match(chunk, m.end()):
                 continue
             if m.group("verb"):
                 add(m, "passive", self.passive.get(_key(m.group("verb"))))
             else:
                 add(m, "noun", self.kind_nouns.get(_key(m.group("knoun"))))
-        for m in self._active.finditer(chunk):
+        for m in _undated(self._active, chunk, orig):
             add(m, "active", self.active.get(_key(m.group("verb"))))
-        for m in self._pronoun.finditer(chunk):
+        for m in _undated(self._pronoun, chunk, orig):
             add(m, "pronoun", self.passive.get(_key(m.group("verb"))))
-        for m in self._subset.finditer(chunk):
+        for m in _undated(self._subset, chunk, orig):
             add(m, "subset", "subset")
 
         cands.sort(key=lambda c: (c[0], c[1]))
@@ -353,6 +394,14 @@ class CasualtyAnnotator:
                 continue
             taken.append((st, en, how, attrs))
         taken.sort(key=lambda t: t[0])
+        counts = [t for t in taken if t[3]["kind"] != "subset"]
+        for k, (st, en, how, attrs) in enumerate(counts):
+            # each count's clause ends where the next count (not a subgroup of it) starts
+            prev_end = counts[k - 1][1] if k else 0
+            next_start = counts[k + 1][0] if k + 1 < len(counts) else len(chunk)
+            cue = self._total_cue(chunk, st, en, prev_end, next_start)
+            if cue is not None:
+                attrs["total_of"], attrs["kind"], attrs["total_cue"] = attrs["kind"], "total", cue
         spans: list[Span] = []
         for st, en, how, attrs in taken:
             if attrs["kind"] == "subset":  # part of the previous count in the sentence
@@ -360,8 +409,63 @@ class CasualtyAnnotator:
                 if not prev:
                     continue
                 attrs["kind"] = prev[-1].attrs["kind"]
+                if "total_of" in prev[-1].attrs:
+                    attrs["total_of"] = prev[-1].attrs["total_of"]
             spans.append(Span(base + st, base + en, "CASUALTY", orig[st:en], attrs))
         return spans
+
+    def _total_cue(self, chunk: str, st: int, en: int, prev_end: int, next_start: int) -> str | None:
+        """The wording that makes the count at ``chunk[st:en]`` a total over a period or a
+        war (see ``total_cues``), or None when it is an incident's toll. The cue must stand
+        in the count's clause: after it up to a comma or the next count, inside it, right
+        before it, or fronted (before it with no comma between, or opening the sentence)."""
+        right = chunk[en : min(next_start, en + TOTAL_RIGHT_CHARS)]
+        brk = _CLAUSE_BREAK_RE.search(right)
+        right = right[: brk.start()] if brk else right
+        left_start = max(prev_end, st - TOTAL_LEFT_CHARS)
+        left = chunk[left_start:st]
+        for where, text, base in (("after", right, en), ("inside", chunk[st:en], st), ("before", left, left_start), ("fronted", left, left_start)):
+            for pat in self._totals[where]:
+                for m in pat.finditer(text):
+                    at = base + m.start()
+                    if where == "fronted" and _CLAUSE_BREAK_RE.search(text, m.end()) and chunk[:at].strip(" \"'(-"):
+                        continue  # a comma between: another clause's period, unless it opens the sentence
+                    if where != "before" and self._superlative.search(chunk, max(0, at - SUPERLATIVE_CHARS), at):
+                        continue  # "the deadliest attack since 2015": a comparison
+                    return m.group().strip()
+        return None
+
+
+def _undated(pattern: re.Pattern, chunk: str, orig: str) -> Iterable[re.Match]:
+    """``pattern.finditer(chunk)``, except that a match whose count is part of a date
+    ("Jun 182016", "September 24 2016 Ninety-two civilians") is skipped and the search
+    goes on right after that figure, so the count that follows the date is still found."""
+    pos = 0
+    while (m := pattern.search(chunk, pos)) is not None:
+        if "count" in m.re.groupindex and m.group("count") and _is_date_part(orig, m.start("count"), m.end("count")):
+            pos = m.end("count")
+            continue
+        yield m
+        pos = m.end() if m.end() > m.start() else m.end() + 1
+
+
+def _total_cues(raw: dict[str, dict[str, Any]]) -> dict[str, list[re.Pattern]]:
+    """``total_cues`` of casualty_terms.yaml compiled per place (``_TOTAL_WHERE``); a
+    "before" cue is anchored at the end of the text before the count."""
+    out: dict[str, list[re.Pattern]] = {w: [] for w in _TOTAL_WHERE}
+    for name, cue in raw.items():
+        for where in cue.get("where") or ():
+            if where not in out:
+                raise ValueError(f"total_cues.{name}: unknown place {where!r} (one of {', '.join(_TOTAL_WHERE)})")
+            pattern = str(cue["pattern"])
+            out[where].append(re.compile(rf"(?:{pattern})\s*$" if where == "before" else pattern))
+    return out
+
+
+def _is_date_part(text: str, start: int, end: int) -> bool:
+    """Whether the figure at ``text[start:end]`` belongs to a date: right after a month
+    name ("Jun 182016", "Oct 2016", "September 24") or right before one ("24 August")."""
+    return bool(_MONTH_BEFORE_RE.search(text, max(0, start - 16), start) or _MONTH_AFTER_RE.match(text.lower(), end))
 
 
 @functools.lru_cache(maxsize=8192)
