@@ -94,7 +94,7 @@ class Pipeline:
             # the gazetteer (a SQLite connection) opens on the first article, not here, so a
             # built pipeline can be inherited by forked workers (``process_many``)
             actors = ActorAnnotator(extra_files=self.options.actor_files)
-            casualties = CasualtyAnnotator()
+            casualties = CasualtyAnnotator(single_incident_min_toll=int(self.thresholds["casualties"]["single_incident_min_toll"]))
             dates = DateAnnotator()
             attribution = self._attribution = AttributionAnnotator()
             extractor = Extractor(Lexicon.load(self.options.lexicon_files), self.thresholds)

@@ -99,7 +99,14 @@ def _opt_list(words: Iterable[str], not_after: str | None = None) -> str:
 class CasualtyAnnotator:
     """``annotate(doc)`` returns CASUALTY spans with parsed, conservative counts."""
 
-    def __init__(self, extra_files: Iterable[str | Path] = ()) -> None:
+    def __init__(self, extra_files: Iterable[str | Path] = (), single_incident_min_toll: int | None = None) -> None:
+        """``single_incident_min_toll``: from it up, a figure needs an incident named in its
+        clause (thresholds.toml ``[casualties]``, read here when not given)."""
+        if single_incident_min_toll is None:
+            from frontlines.extract import load_thresholds
+
+            single_incident_min_toll = int(load_thresholds()["casualties"]["single_incident_min_toll"])
+        self.single_incident_min = single_incident_min_toll
         units: dict[str, int] = {}
         teens: dict[str, int] = {}
         tens: dict[str, int] = {}
@@ -118,6 +125,7 @@ class CasualtyAnnotator:
         not_people: list[str] = []
         total_cues: dict[str, dict[str, Any]] = {}
         not_after_cue: list[str] = []
+        incident: list[str] = []
         self.max_count = 0
         for d in load_data("casualty_terms.yaml", extra_files):
             self.max_count = int(d.get("max_count", self.max_count))
@@ -143,12 +151,14 @@ class CasualtyAnnotator:
             not_people += [str(w) for w in d.get("not_people") or []]
             total_cues.update(d.get("total_cues") or {})
             not_after_cue += [str(w) for w in d.get("total_not_after") or []]
+            incident += [str(w) for w in d.get("incident_nouns") or []]
         self.units, self.teens, self.tens, self.scales = units, teens, tens, scales
         self.passive, self.active, self.kind_nouns, self.victims = passive, active, kind_nouns, victims
         # singular victim nouns ("a child was killed" -> 1)
         self.singular = {w for w in victims if not w.endswith("s")}
         self._mod_re = re.compile(r"^(?:" + _opt_list(mods) + r")\s+", re.I)  # on count text
         self._totals = _total_cues(total_cues)
+        self._incident = re.compile(rf"(?<![\w\-])(?:{_opt_list(incident)})(?![\w\-])")
         self._superlative = re.compile(rf"\b(?:{_opt_list(not_after_cue)})\b[^,;]{{0,{SUPERLATIVE_CHARS}}}$")
 
         numword = _opt_list([*units, *teens, *tens, *scales, "hundred", "dozen"])
@@ -400,6 +410,8 @@ class CasualtyAnnotator:
             prev_end = counts[k - 1][1] if k else 0
             next_start = counts[k + 1][0] if k + 1 < len(counts) else len(chunk)
             cue = self._total_cue(chunk, st, en, prev_end, next_start)
+            if cue is None and attrs["value"] >= self.single_incident_min and not self._names_incident(chunk, st, en, prev_end, next_start):
+                cue = "(no single incident named)"
             if cue is not None:
                 attrs["total_of"], attrs["kind"], attrs["total_cue"] = attrs["kind"], "total", cue
         spans: list[Span] = []
@@ -413,6 +425,14 @@ class CasualtyAnnotator:
                     attrs["total_of"] = prev[-1].attrs["total_of"]
             spans.append(Span(base + st, base + en, "CASUALTY", orig[st:en], attrs))
         return spans
+
+    def _names_incident(self, chunk: str, st: int, en: int, prev_end: int, next_start: int) -> bool:
+        """Whether the count's clause (``_total_cue``'s windows) names one incident: an
+        attack, a strike, a massacre (``incident_nouns``), in the singular."""
+        left = max(prev_end, st - TOTAL_LEFT_CHARS)
+        right = chunk[en : min(next_start, en + TOTAL_RIGHT_CHARS)]
+        brk = _CLAUSE_BREAK_RE.search(right)
+        return bool(self._incident.search(chunk[left:st] + " " + chunk[st:en] + " " + (right[: brk.start()] if brk else right)))
 
     def _total_cue(self, chunk: str, st: int, en: int, prev_end: int, next_start: int) -> str | None:
         """The wording that makes the count at ``chunk[st:en]`` a total over a period or a

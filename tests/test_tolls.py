@@ -1,0 +1,171 @@
+"""Tolls tied to their incident (issue 12): war and period totals, dates, counts of things
+and figures too large for an unnamed incident never become an incident's fatalities, while
+real incident tolls still count. Short articles written for these tests, in the style of
+wire reporting from several conflicts (apostrophes and commas dropped as some feeds do)."""
+
+import pytest
+
+import frontlines
+from frontlines.annotate.numbers import CasualtyAnnotator
+from frontlines.pipeline import make_article
+from frontlines.records import Article, Doc, Sentence
+
+
+@pytest.fixture(scope="module")
+def ann():
+    return CasualtyAnnotator(single_incident_min_toll=1000)
+
+
+def spans(ann, text):
+    d = Doc(article=Article("t", text), text=text, sentences=[Sentence(0, len(text), 0, text)])
+    return ann.annotate(d)
+
+
+def killed(ann, text):
+    """The figures of the sentence that can be an incident's dead."""
+    return [s.attrs["value"] for s in spans(ann, text) if s.attrs["kind"] == "killed"]
+
+
+def totals(ann, text):
+    return [(s.attrs["value"], s.attrs["total_of"]) for s in spans(ann, text) if s.attrs["kind"] == "total"]
+
+
+# -- war tolls and totals over periods -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        # war tolls
+        ("More than 330,000 people have been killed since the war began in 2011.", 330000),
+        ("The war in Yemen has killed more than 150,000 people and displaced millions.", 150000),
+        ("Sudans conflict which erupted in April 2023 has killed at least 15,000 people.", 15000),
+        ("Since then more than a quarter of a million people have been killed.", 250000),
+        ("At least 40,000 people have died in the war according to the health ministry.", 40000),
+        ("The death toll from the nine-year-old conflict stood at more than 380,000.", 380000),
+        ("The Sahel insurgency which has so far claimed thousands of lives spread south.", 1000),
+        ("More than 200,000 people have been killed and nearly half of the population has fled.", 200000),
+        # totals over periods
+        ("At least 3,400 civilians have been killed so far this year the UN mission said.", 3400),
+        ("In the past week 87 people were killed in Russian shelling of the region.", 87),
+        ("Since Thursday, bombardment has killed 44 civilians in the province.", 44),
+        ("Air strikes have killed 61 civilians in the past two days in the north.", 61),
+        ("Militants killed 120 soldiers in the last 10 days of fighting near the border.", 120),
+        ("The offensive has killed 300 fighters in less than one month.", 300),
+        ("Drone attacks killed 270 civilians during April according to the monitor.", 270),
+        ("Gunmen have killed 15 people a day across the country.", 15),
+    ],
+)
+def test_war_and_period_totals_are_not_tolls(ann, text, value):
+    assert killed(ann, text) == []
+    assert value in [v for v, kind in totals(ann, text)]
+
+
+def test_total_keeps_its_kind():
+    ann = CasualtyAnnotator(single_incident_min_toll=1000)
+    assert totals(ann, "More than 1.9 million people have been injured and 12,000 wounded since 2011.") == [(12000, "wounded")]
+    # a subgroup of a total is a total too
+    assert totals(ann, "The war has claimed more than 300000 lives including some 87000 civilians.") == [
+        (300000, "killed"), (87000, "killed")
+    ]
+
+
+# -- incident tolls still count ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("A Russian missile strike on the city killed at least 12 people on Tuesday.", 12),
+        ("Israeli air strikes on a school in Gaza City killed 22 people, the deadliest attack since March.", 22),
+        ("RSF fighters stormed the village on Sunday, killing at least 12 civilians.", 12),
+        ("Twelve soldiers were killed when jihadists ambushed a convoy near Djibo.", 12),
+        ("At least 79 civilians were killed in Deir Ezzor over the last 48 hours by air strikes.", 79),
+        ("Houthi shelling killed five children in Taiz since dawn, medics said.", 5),
+        ("300 men were executed in one day in the town when the militants stormed it.", 300),
+        ("A poison gas attack that killed more than 1,400 people was carried out before dawn.", 1400),
+        ("The strikes hit on Sunday days after the truce that had held since March, killing 12.", 12),
+    ],
+)
+def test_incident_tolls_count(ann, text, value):
+    assert killed(ann, text) == [value]
+
+
+# -- dates, headline and thing counts ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Last updated at Jun 182016 BEIRUT At least seven people died in rebel shelling.", 7),
+        ("Published September 24 2023 Ninety-two civilians were killed in Khartoum.", 92),
+        ("Monday 24 Oct 2016 Sixteen civilians including three children were killed.", 16),
+        ("Sun 24 Aug 2014 Syrian troops killed 32 rebels in an ambush.", 32),
+        ("Last updated at Oct 042017 KYIV A Russian drone strike killed 3 civilians on Wednesday.", 3),
+        ("Six killed in Aden blast as evacuation of 4 towns resumes Six people were killed.", 6),
+    ],
+)
+def test_dates_and_headline_counts_are_not_tolls(ann, text, value):
+    assert killed(ann, text) == [value] * len(killed(ann, text)) and value in killed(ann, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Evacuation of 4 towns resumes under the deal.",
+        "Fighters destroyed 30 tanks and 12 vehicles were captured.",
+        "The army said 12 villages were retaken in two days.",
+        "More than 10 million displaced across the war-battered country.",
+        "In 2016 the notorious commander had been killed by American troops.",
+    ],
+)
+def test_counts_of_things_are_not_people(ann, text):
+    assert killed(ann, text) == []
+
+
+def test_big_toll_needs_an_incident(ann):
+    """From the threshold up, a figure is a toll only where its clause names one incident."""
+    assert killed(ann, "He said more than 20,000 of them had died at the prison near the capital.") == []
+    assert killed(ann, "Warplanes have killed thousands of children and women.") == []
+    assert killed(ann, "Leading opposition figures said the chemical attack had killed 1,300 people.") == [1300]
+    assert killed(ann, "Gunmen killed 900 villagers in the region.") == [900]  # under the threshold
+
+
+# -- the whole pipeline: the ledger's tolls -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pipe():
+    return frontlines.Pipeline()
+
+
+def tolls(pipe, title, text):
+    art = make_article(text, title=title, outlet="Wire")
+    return sorted((e.sub_event_type, e.fatalities) for e in pipe.process(art).events)
+
+
+def test_war_total_does_not_reach_the_ledger(pipe):
+    text = (
+        "An air strike on a market in Marib killed 9 civilians on Monday, medics said. "
+        "The war in Yemen has killed more than 150,000 people since 2014 and displaced millions. "
+        "Peace talks in Muscat collapsed last month."
+    )
+    got = tolls(pipe, "Air strike kills 9 in Marib market", text)
+    assert all(f < 1000 for _, f in got), got
+    assert 9 in [f for _, f in got]
+
+
+def test_period_total_is_not_one_days_toll(pipe):
+    text = (
+        "Russian shelling killed three civilians in Kherson on Saturday, the governor said. "
+        "Since Thursday bombardment of the city has killed 44 people."
+    )
+    got = tolls(pipe, "Shelling kills three in Kherson", text)
+    assert 44 not in [f for _, f in got], got
+    assert 3 in [f for _, f in got]
+
+
+def test_real_toll_with_killing_at_least(pipe):
+    text = "Jihadists attacked an army post near Djibo on Sunday, killing at least 12 soldiers, the army said."
+    got = tolls(pipe, "Attack on army post in Burkina Faso", text)
+    assert 12 in [f for _, f in got], got
