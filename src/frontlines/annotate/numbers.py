@@ -84,6 +84,7 @@ _TRIGGERS = (
 _FAMILY_OF_RE = re.compile(r"^(?:an?|one)\s+family\s+of\s+(.+)$")
 _HEAD_AND_KIN_RE = re.compile(r"^(?:an?|one)\s+\S+\s+and\s+(?:his|her|their)\s+(.*)$")
 _YEAR_LIKE_RE = re.compile(r"\d{4}")
+_PAIR_RE = re.compile(r"^(?:an?|one|another)\s+\S+\s+and\s+(?:an?|one|another)$")
 _FAMILY_WORD_RE = re.compile(r"\b(?:family|his|her)\b", re.I)
 _NUMBER_SPLIT_RE = re.compile(r"[\s\-]+")
 # Bound on the per-annotator memo of parsed count phrases (distinct phrases).
@@ -176,9 +177,11 @@ class CasualtyAnnotator:
             rf"(?:an?\s+family\s+of\s+{num}|(?:an?|one)\s+(?:{_opt_list(heads)})\s+and\s+"
             rf"(?:his|her|their)\s+(?:{num}\s+)?(?:{_opt_list(rels)}))"
         )
-        sg = rf"(?:an?|one)(?=\s+(?:[\w'\-]+\s+){{0,2}}?(?:{sg_pat})\b)"
+        sg = rf"(?:an?|one|another)(?=\s+(?:[\w'\-]+\s+){{0,2}}?(?:{sg_pat})\b)"
+        # two people named one by one: "a man and a woman were killed" -> 2
+        pair = rf"(?:an?|one|another)\s+(?:{sg_pat})\s+and\s+(?:an?|one|another)(?=\s+(?:[\w'\-]+\s+){{0,2}}?(?:{sg_pat})\b)"
         count = (
-            rf"(?P<count>{family}|(?:(?:{_opt_list(mods)})\s+)?(?:{rng}|{vague})|{sg})"
+            rf"(?P<count>{family}|{pair}|(?:(?:{_opt_list(mods)})\s+)?(?:{rng}|{vague})|{sg})"
         )
         # words that are neither a qualifier of the victims nor part of the gap to the verb:
         # another figure ("Sep 24 2016 Ninety-two civilians", "4 towns resumes six people")
@@ -303,7 +306,9 @@ class CasualtyAnnotator:
             extra = n if n is not None else (2 if plural else 1)
             return {"value": 1 + extra, "low": 1 + extra, "high": 1 + extra,
                     "vague": n is None and plural}
-        if low_t in ("a", "an", "one", "he", "she"):
+        if _PAIR_RE.match(low_t):
+            return {"value": 2, "low": 2, "high": 2, "vague": False}
+        if low_t in ("a", "an", "one", "another", "he", "she"):
             return {"value": 1, "low": 1, "high": 1, "vague": False}
         mm = self._mod_re.match(t)
         approx = bool(mm)
@@ -384,7 +389,7 @@ class CasualtyAnnotator:
         for m in _undated(self._toll, chunk, orig):
             add(m, "toll", "killed")
         for m in _undated(self._passive, chunk, orig):
-            if m.group("verb") and m.group("count").strip() in ("a", "an", "one") and self._object_after.match(chunk, m.end()):
+            if m.group("verb") and m.group("count").strip() in ("a", "an", "one", "another") and self._object_after.match(chunk, m.end()):
                 continue
             if m.group("verb"):
                 add(m, "passive", self.passive.get(_key(m.group("verb"))))
