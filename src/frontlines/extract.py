@@ -4,7 +4,9 @@ For each sentence, the event lexicon (data/event_types.yaml) proposes triggers; 
 intentions, negations and background cancel them; the highest-priority surviving trigger
 becomes an ``EventMention`` whose actors, place, date, fatalities and claim markers come
 from the annotation spans of that sentence (and, where the sentence lacks them, of its
-paragraph). Comment threads never reach this stage: cleaning removed them.
+paragraph). Each field has its own resolver in ``frontlines.resolve`` (trigger, actors,
+toll, date, place, claim, evidence); ``Extractor._mention`` calls them in order.
+Comment threads never reach this stage: cleaning removed them.
 """
 
 from __future__ import annotations
