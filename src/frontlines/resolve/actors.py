@@ -14,7 +14,7 @@ from ..records import Doc, Sentence, Span
 if TYPE_CHECKING:
     from ..extract import DefaultActor
 
-STATE_INTERS = {1, 8}  # state forces, at home (1) or abroad (8)
+STATE_INTERS = frozenset({1, 8})  # state forces, at home (1) or abroad (8)
 CIVILIAN_INTER = 7
 PASSIVE_AGENT = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 # right after an actor span: the actor names who holds a place ("rebel-held", "IS-run")
@@ -31,7 +31,7 @@ PASSIVE_VICTIM = re.compile(
     r"|(?:\s+[\w'’-]+){1,6}?\s+(?:were|was|have\s+been|had\s+been)\s+(?:killed|slain|executed)\b)",
     re.I,
 )
-CIVILIAN_VICTIMS = {"civilians", "children", "women", "people", "residents", "family"}
+CIVILIAN_VICTIMS = frozenset({"civilians", "children", "women", "people", "residents", "family"})
 # "supported by the Russian Aerospace Forces": an associate, not the agent of a passive
 SUPPORT_BEFORE = re.compile(r"\b(?:backed|supported|aided|assisted|covered|accompanied|joined)\s+by\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 # between actor1 and an associate: "X and Y", "X, Y", "X, supported by Y", "X backed by the Y"
