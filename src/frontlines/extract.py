@@ -448,13 +448,17 @@ class Extractor:
             if i >= 0 and t.end <= doc.sentences[i].end:
                 by_sentence.setdefault(i, []).append(t)
         spans_by_sentence = _spans_by_sentence(doc)
+        # the event types each sentence's triggers propose: where the toll resolver may
+        # borrow a following sentence's dead (only from one continuing the same report)
+        subs = self.lexicon.sub_events
+        trigger_types = {j: {subs[t.attrs["sub_event"]].event_type for t in ts} for j, ts in by_sentence.items()}
         mentions: list[EventMention] = []
         for i, trig in sorted(by_sentence.items()):
             sent = doc.sentences[i]
             spans = spans_by_sentence.get(i, [])
             # the scene of the story so far: the place of the latest body mention
             scene = next((x.place_span for x in reversed(mentions) if not x.headline and x.place_span is not None), None)
-            m = self._mention(doc, i, sent, trig, spans, spans_by_sentence, th, scene)
+            m = self._mention(doc, i, sent, trig, spans, spans_by_sentence, th, scene, trigger_types)
             if m is not None:
                 mentions.append(m)
         _headline_weapon_from_lede(mentions)
@@ -488,7 +492,7 @@ class Extractor:
         return out
 
     # -- one sentence ----------------------------------------------------------------
-    def _mention(self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None) -> EventMention | None:
+    def _mention(self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None, trigger_types=None) -> EventMention | None:
         """The event mention of sentence ``i`` (triggers ``trig``), or None. The field
         resolvers run in this order: trigger and sub-event (``resolve.trigger``), actor
         spans (``resolve.actors``), toll (``resolve.toll``), civilian victims as actor2,
@@ -504,7 +508,9 @@ class Extractor:
             return None
         t, sub = chosen
         a1, assoc1, a2, assoc2, actor1_source = actors.sentence_actors(doc, i, sent, t, spans, spans_by_sentence)
-        killed = toll.killed_spans(doc, i, sent, spans, spans_by_sentence, int(th["toll_lookahead_sentences"]))
+        killed = toll.killed_spans(
+            doc, i, sent, spans, spans_by_sentence, int(th["toll_lookahead_sentences"]), sub.event_type, trigger_types
+        )
         low, value, high, fat_text = toll.fatalities(killed)
         named = [s for s in spans if s.label == "ACTOR"]
         civ_victims = actors.civilian_victims(killed, named)
