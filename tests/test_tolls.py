@@ -169,3 +169,90 @@ def test_real_toll_with_killing_at_least(pipe):
     text = "Jihadists attacked an army post near Djibo on Sunday, killing at least 12 soldiers, the army said."
     got = tolls(pipe, "Attack on army post in Burkina Faso", text)
     assert 12 in [f for _, f in got], got
+
+
+# -- the toll resolver: a toll from another sentence ------------------------------------------
+
+from frontlines.records import OffsetMap, Span  # noqa: E402
+from frontlines.resolve import toll  # noqa: E402
+
+
+def _doc(*sents: str) -> Doc:
+    text, out = "", []
+    for s in sents:
+        if text:
+            text += " "
+        out.append(Sentence(len(text), len(text) + len(s), 0, s))
+        text += s
+    return Doc(article=Article("a1", text), text=text, offsets=OffsetMap.identity(len(text)), sentences=out)
+
+
+def _dead(doc: Doc, words: str, value: int, kind: str = "killed", victims: str | None = "people") -> Span:
+    at = doc.text.index(words)
+    sp = Span(at, at + len(words), "CASUALTY", words, {"kind": kind, "value": value, "low": value, "high": value, "victims": victims})
+    doc.spans.append(sp)
+    return sp
+
+
+def _by_sentence(doc: Doc) -> dict[int, list[Span]]:
+    out: dict[int, list[Span]] = {}
+    for sp in doc.spans:
+        i = next(k for k, s in enumerate(doc.sentences) if s.start <= sp.start < s.end)
+        out.setdefault(i, []).append(sp)
+    return out
+
+
+def _borrowed(doc, event_type, trigger_types=None):
+    sbs = _by_sentence(doc)
+    return toll.killed_spans(doc, 0, doc.sentences[0], sbs.get(0, []), sbs, 1, event_type, trigger_types)
+
+
+def test_a_violent_event_takes_the_next_sentences_toll():
+    doc = _doc("A drone struck a minibus near Kherson on Sunday.", "Six passengers died.")
+    six = _dead(doc, "Six passengers died", 6)
+    assert _borrowed(doc, "Explosions/Remote violence", {0: {"Explosions/Remote violence"}}) == [six]
+
+
+def test_an_agreement_never_carries_another_sentences_dead():
+    doc = _doc("The two sides signed a truce agreement in Jeddah on Monday.", "More than 120 people died in the capital on Saturday.")
+    _dead(doc, "More than 120 people died", 120)
+    assert _borrowed(doc, "Strategic developments", {0: {"Strategic developments"}}) == []
+
+
+def test_a_sentence_of_another_report_lends_no_toll():
+    doc = _doc("Protesters marched through Khartoum on Thursday.", "Security forces shot dead nine people in Omdurman.")
+    _dead(doc, "shot dead nine people", 9)
+    types = {0: {"Protests"}, 1: {"Violence against civilians"}}
+    assert _borrowed(doc, "Riots", types) == []
+    # "Separately, ..." opens another incident even without a trigger
+    doc = _doc("Jets hit a fuel depot near Hodeidah.", "Separately, 12 civilians died in Taiz.")
+    _dead(doc, "12 civilians died", 12, victims="civilians")
+    assert _borrowed(doc, "Explosions/Remote violence", {0: {"Explosions/Remote violence"}}) == []
+
+
+def test_a_sentence_that_counts_a_total_borrows_nothing():
+    doc = _doc("The war has killed more than 400,000 people since 2011 as air strikes continue.", "Four people died in Idlib.")
+    _dead(doc, "killed more than 400,000 people", 400000, kind="total")
+    _dead(doc, "Four people died", 4)
+    assert _borrowed(doc, "Explosions/Remote violence", {0: {"Explosions/Remote violence"}}) == []
+
+
+def test_one_toll_told_twice_is_not_doubled():
+    doc = _doc("SDF kills 23 IS militants in Tabqa REUTERS The Kurdish-led forces killed 23 IS members on Friday.")
+    a = _dead(doc, "kills 23 IS militants", 23, victims="militants")
+    b = _dead(doc, "killed 23 IS members", 23, victims="fighters")
+    assert toll.fatalities([a, b])[:3] == (23, 23, 23)
+    # two groups in one list still add up, even with equal figures
+    doc = _doc("The ambush killed 5 soldiers and 5 militiamen near Gao.")
+    a = _dead(doc, "killed 5 soldiers", 5, victims="soldiers")
+    b = _dead(doc, "5 militiamen", 5, victims="fighters")
+    assert toll.fatalities([a, b])[:3] == (10, 10, 10)
+
+
+def test_the_ledger_agreement_has_no_borrowed_dead(pipe):
+    text = (
+        "Government and rebel delegates signed a ceasefire agreement in Juba on Monday, mediators said. "
+        "More than 120 people died on Saturday in the capital."
+    )
+    got = tolls(pipe, "Ceasefire signed in Juba", text)
+    assert all(f == 0 for sub, f in got if sub == "Agreement"), got
