@@ -32,9 +32,10 @@ from frontlines.records import Doc, Span
 # "12 people in the town of Douma were killed" and "5 were reported to have been killed"
 # without reaching into the next clause (clause words like "and", "but" stop the gap).
 MAX_GAP_WORDS = 7
-# Words allowed between "death toll" and the figure ("the death toll from Tuesday's
-# strikes rose to"): 8.
-MAX_TOLL_WORDS = 8
+# Words allowed between "death toll" and the figure: 15 reaches over "the death toll from
+# the terrorist groups rocket attacks on Salah Eddin neighborhood in Aleppo city rose to"
+# (14 words; 8 did not); the words never cross punctuation, so the figure stays in the toll's clause.
+MAX_TOLL_WORDS = 15
 # A bare four-digit figure in this range with no victim noun is a year, not a count.
 YEAR_RANGE = (1900, 2100)
 # Words that open an appositive naming a subgroup of the victims, skipped between a count
@@ -82,7 +83,8 @@ _TRIGGERS = (
     "arrest", "detain", "captive", "prisoner",
 )
 _FAMILY_OF_RE = re.compile(r"^(?:an?|one)\s+family\s+of\s+(.+)$")
-_HEAD_AND_KIN_RE = re.compile(r"^(?:an?|one)\s+\S+\s+and\s+(?:his|her|their)\s+(.*)$")
+_HEAD_AND_KIN_RE = re.compile(r"^(?:an?|one)\s+\S+\s+and\s+(?:one\s+of\s+)?(?:his|her|their)\s+(.*)$")
+_ONE_OF_KIN_RE = re.compile(r"^(?:an?|one)\s+\S+\s+and\s+one\s+of\s+")
 _YEAR_LIKE_RE = re.compile(r"\d{4}")
 _PAIR_RE = re.compile(r"^(?:an?|one|another)\s+\S+\s+and\s+(?:an?|one|another)$")
 _FAMILY_WORD_RE = re.compile(r"\b(?:family|his|her)\b", re.I)
@@ -175,7 +177,7 @@ class CasualtyAnnotator:
         rng = rf"(?:between\s+{num}\s+and\s+{num}|{num}(?:\s*(?:to|or|-|–)\s*{num})?)"
         family = (
             rf"(?:an?\s+family\s+of\s+{num}|(?:an?|one)\s+(?:{_opt_list(heads)})\s+and\s+"
-            rf"(?:his|her|their)\s+(?:{num}\s+)?(?:{_opt_list(rels)}))"
+            rf"(?:one\s+of\s+)?(?:his|her|their)\s+(?:{num}\s+)?(?:{_opt_list(rels)}))"
         )
         sg = rf"(?:an?|one|another)(?=\s+(?:[\w'\-]+\s+){{0,2}}?(?:{sg_pat})\b)"
         # two people named one by one: "a man and a woman were killed" -> 2
@@ -298,6 +300,8 @@ class CasualtyAnnotator:
         if m:
             n = self.parse_number(m.group(1))
             return None if n is None else {"value": n, "low": n, "high": n, "vague": False}
+        if _ONE_OF_KIN_RE.match(low_t):  # "a woman and one of her children": two
+            return {"value": 2, "low": 2, "high": 2, "vague": False}
         m = _HEAD_AND_KIN_RE.match(low_t)
         if m:
             rest = m.group(1).split()
