@@ -54,6 +54,9 @@ def totals(ann, text):
         ("The offensive has killed 300 fighters in less than one month.", 300),
         ("Drone attacks killed 270 civilians during April according to the monitor.", 270),
         ("Gunmen have killed 15 people a day across the country.", 15),
+        ("Armed groups killed 800 civilians in Ituri province in the first half of the year.", 800),
+        ("Jihadist violence has killed hundreds across the Sahel over the past decade.", 100),
+        ("The junta's air campaign has killed more than 900 civilians since the 2021 coup.", 900),
     ],
 )
 def test_war_and_period_totals_are_not_tolls(ann, text, value):
@@ -85,6 +88,10 @@ def test_total_keeps_its_kind():
         ("300 men were executed in one day in the town when the militants stormed it.", 300),
         ("A poison gas attack that killed more than 1,400 people was carried out before dawn.", 1400),
         ("The strikes hit on Sunday days after the truce that had held since March, killing 12.", 12),
+        ("A car bomb killed nine people in Mogadishu on Saturday, the deadliest blast in the capital since October.", 9),
+        ("A suicide bomber killed 15 police officers in Quetta on Monday, the worst attack in the province this year.", 15),
+        ("Clashes that erupted on Friday between rival militias in Tripoli have killed 55 people.", 55),
+        ("Fighting between the army and RSF in El Fasher killed at least 30 people on Sunday, medics said.", 30),
     ],
 )
 def test_incident_tolls_count(ann, text, value):

@@ -454,14 +454,14 @@ class CasualtyAnnotator:
         left_start = max(prev_end, st - TOTAL_LEFT_CHARS)
         left = chunk[left_start:st]
         for where, text, base in (("after", right, en), ("inside", chunk[st:en], st), ("before", left, left_start), ("fronted", left, left_start)):
-            for pat in self._totals[where]:
-                for m in pat.finditer(text):
-                    at = base + m.start()
-                    if where == "fronted" and _CLAUSE_BREAK_RE.search(text, m.end()) and chunk[:at].strip(" \"'(-"):
-                        continue  # a comma between: another clause's period, unless it opens the sentence
-                    if where != "before" and self._superlative.search(chunk, max(0, at - SUPERLATIVE_CHARS), at):
-                        continue  # "the deadliest attack since 2015": a comparison
-                    return m.group().strip()
+            pat = self._totals.get(where)
+            for m in pat.finditer(text) if pat is not None else ():
+                at = base + m.start()
+                if where == "fronted" and _CLAUSE_BREAK_RE.search(text, m.end()) and chunk[:at].strip(" \"'(-"):
+                    continue  # a comma between: another clause's period, unless it opens the sentence
+                if where != "before" and self._superlative.search(chunk, max(0, at - SUPERLATIVE_CHARS), at):
+                    continue  # "the deadliest attack since 2015": a comparison
+                return m.group().strip()
         return None
 
 
@@ -478,16 +478,21 @@ def _undated(pattern: re.Pattern, chunk: str, orig: str) -> Iterable[re.Match]:
         pos = m.end() if m.end() > m.start() else m.end() + 1
 
 
-def _total_cues(raw: dict[str, dict[str, Any]]) -> dict[str, list[re.Pattern]]:
-    """``total_cues`` of casualty_terms.yaml compiled per place (``_TOTAL_WHERE``); a
-    "before" cue is anchored at the end of the text before the count."""
-    out: dict[str, list[re.Pattern]] = {w: [] for w in _TOTAL_WHERE}
+def _total_cues(raw: dict[str, dict[str, Any]]) -> dict[str, re.Pattern]:
+    """``total_cues`` of casualty_terms.yaml as one alternation per place (``_TOTAL_WHERE``:
+    one search per place and count, not one per cue); a "before" cue is anchored at the end
+    of the text before the count."""
+    parts: dict[str, list[str]] = {w: [] for w in _TOTAL_WHERE}
     for name, cue in raw.items():
         for where in cue.get("where") or ():
-            if where not in out:
+            if where not in parts:
                 raise ValueError(f"total_cues.{name}: unknown place {where!r} (one of {', '.join(_TOTAL_WHERE)})")
-            pattern = str(cue["pattern"])
-            out[where].append(re.compile(rf"(?:{pattern})\s*$" if where == "before" else pattern))
+            parts[where].append(f"(?:{cue['pattern']})")
+    out = {}
+    for where, alts in parts.items():
+        if alts:
+            body = "|".join(alts)
+            out[where] = re.compile(rf"(?:{body})\s*$" if where == "before" else body)
     return out
 
 
