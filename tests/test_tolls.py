@@ -92,6 +92,12 @@ def test_total_keeps_its_kind():
         ("A suicide bomber killed 15 police officers in Quetta on Monday, the worst attack in the province this year.", 15),
         ("Clashes that erupted on Friday between rival militias in Tripoli have killed 55 people.", 55),
         ("Fighting between the army and RSF in El Fasher killed at least 30 people on Sunday, medics said.", 30),
+        # a comparison, a relative clause or a name that mentions a period or the war
+        ("The blast, the first explosion to hit the heart of the port town since the war began, killed a nurse.", 1),
+        ("Shelling killed two civilians in the city that has been divided since 2014.", 2),
+        ("Car bomb kills at least 26 in Syria war monitor says", 26),
+        ("Soldiers launched a counter-offensive killing 29 militants and foiling the attack.", 29),
+        ("Tags Donbas shelling war crimes Ukraine conflict Two children were killed in the strike on Avdiivka.", 2),
     ],
 )
 def test_incident_tolls_count(ann, text, value):
@@ -109,6 +115,7 @@ def test_incident_tolls_count(ann, text, value):
         ("Monday 24 Oct 2016 Sixteen civilians including three children were killed.", 16),
         ("Sun 24 Aug 2014 Syrian troops killed 32 rebels in an ambush.", 32),
         ("Last updated at Oct 042017 KYIV A Russian drone strike killed 3 civilians on Wednesday.", 3),
+        ("Air strikes on 21 May killed between 29 and 42 civilians in the city.", 29),
         ("Six killed in Aden blast as evacuation of 4 towns resumes Six people were killed.", 6),
     ],
 )

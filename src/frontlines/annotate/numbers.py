@@ -50,8 +50,9 @@ APPOSITIVE_MAX_CHARS = 60
 # semicolon, a dash or the next count).
 TOTAL_LEFT_CHARS = 70
 TOTAL_RIGHT_CHARS = 70
-# How far before a cue a superlative makes it a comparison ("the deadliest attack since").
-SUPERLATIVE_CHARS = 40
+# How far before a cue a superlative makes it a comparison ("the first explosion to hit the
+# heart of the western town since": 53 characters).
+SUPERLATIVE_CHARS = 60
 # Month names (a count right after one is a day or a year of a date: "Jun 182016", "Oct 2016
 # Sixteen civilians", "September 24 2016"); "May" only capitalised, "may" is a verb.
 _MONTH_BEFORE_RE = re.compile(
@@ -62,8 +63,12 @@ _MONTH_AFTER_RE = re.compile(
     r"\s+(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?(?:\s+(?:19|20)\d\d)?"
 )
+_MAY_AFTER_RE = re.compile(r"\s+(?:May|MAY)\b")  # "since 21 May have killed": a date
 # Where a cue's clause stops: a comma, semicolon, colon or dash.
 _CLAUSE_BREAK_RE = re.compile(r"[,;:]|\s[-\u2013\u2014]\s")
+# After a count, a relative clause describes a noun, not the count ("killed two civilians in
+# the city that has been divided since 2012"): the cue window after the count stops there.
+_RELATIVE_RE = re.compile(r"\b(?:that|which|who|whom|whose|where)\b")
 _TOTAL_WHERE = ("after", "inside", "before", "fronted")
 # Priority of the pattern kinds when two candidates overlap (lower wins).
 _PRIORITY = {"toll": 0, "passive": 1, "active": 1, "noun": 2, "pronoun": 3, "subset": 4}
@@ -418,7 +423,7 @@ class CasualtyAnnotator:
             # each count's clause ends where the next count (not a subgroup of it) starts
             prev_end = counts[k - 1][1] if k else 0
             next_start = counts[k + 1][0] if k + 1 < len(counts) else len(chunk)
-            cue = self._total_cue(chunk, st, en, prev_end, next_start)
+            cue = self._total_cue(chunk, st, en, prev_end, next_start, _starts_sentence(orig, st))
             if cue is None and attrs["value"] >= self.single_incident_min and not self._names_incident(chunk, st, en, prev_end, next_start):
                 cue = "(no single incident named)"
             if cue is not None:
@@ -443,7 +448,7 @@ class CasualtyAnnotator:
         brk = _CLAUSE_BREAK_RE.search(right)
         return bool(self._incident.search(chunk[left:st] + " " + chunk[st:en] + " " + (right[: brk.start()] if brk else right)))
 
-    def _total_cue(self, chunk: str, st: int, en: int, prev_end: int, next_start: int) -> str | None:
+    def _total_cue(self, chunk: str, st: int, en: int, prev_end: int, next_start: int, new_sentence: bool = False) -> str | None:
         """The wording that makes the count at ``chunk[st:en]`` a total over a period or a
         war (see ``total_cues``), or None when it is an incident's toll. The cue must stand
         in the count's clause: after it up to a comma or the next count, inside it, right
@@ -451,7 +456,12 @@ class CasualtyAnnotator:
         right = chunk[en : min(next_start, en + TOTAL_RIGHT_CHARS)]
         brk = _CLAUSE_BREAK_RE.search(right)
         right = right[: brk.start()] if brk else right
+        rel = _RELATIVE_RE.search(right)
+        right = right[: rel.start()] if rel else right
         left_start = max(prev_end, st - TOTAL_LEFT_CHARS)
+        # a capitalised count inside the text starts a sentence of its own (feeds that drop
+        # full stops: "... Syrian conflict Two children were killed"): nothing before it
+        left_start = st if new_sentence else left_start
         left = chunk[left_start:st]
         for where, text, base in (("after", right, en), ("inside", chunk[st:en], st), ("before", left, left_start), ("fronted", left, left_start)):
             pat = self._totals.get(where)
@@ -496,10 +506,22 @@ def _total_cues(raw: dict[str, dict[str, Any]]) -> dict[str, re.Pattern]:
     return out
 
 
+def _starts_sentence(orig: str, st: int) -> bool:
+    """Whether the count at ``orig[st:]`` is capitalised after a lower-case word: a
+    sentence whose full stop a feed dropped ("... Syrian conflict Two children were
+    killed", "The War In Syria At least 26 people killed")."""
+    before = orig[:st].rstrip()
+    return bool(before) and orig[st : st + 1].isupper() and before[-1:].isalpha() and not before.endswith(("Mr", "Dr"))
+
+
 def _is_date_part(text: str, start: int, end: int) -> bool:
     """Whether the figure at ``text[start:end]`` belongs to a date: right after a month
     name ("Jun 182016", "Oct 2016", "September 24") or right before one ("24 August")."""
-    return bool(_MONTH_BEFORE_RE.search(text, max(0, start - 16), start) or _MONTH_AFTER_RE.match(text.lower(), end))
+    return bool(
+        _MONTH_BEFORE_RE.search(text, max(0, start - 16), start)
+        or _MONTH_AFTER_RE.match(text.lower(), end)
+        or _MAY_AFTER_RE.match(text, end)
+    )
 
 
 @functools.lru_cache(maxsize=8192)
