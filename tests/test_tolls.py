@@ -49,6 +49,7 @@ def totals(ann, text):
         ("At least 3,400 civilians have been killed so far this year the UN mission said.", 3400),
         ("In the past week 87 people were killed in Russian shelling of the region.", 87),
         ("Since Thursday, bombardment has killed 44 civilians in the province.", 44),
+        ("Since Sept. 19 when the army declared the end of the week-long ceasefire at least 359 civilians have been killed.", 359),
         ("Air strikes have killed 61 civilians in the past two days in the north.", 61),
         ("Militants killed 120 soldiers in the last 10 days of fighting near the border.", 120),
         ("The offensive has killed 300 fighters in less than one month.", 300),

@@ -463,10 +463,18 @@ class CasualtyAnnotator:
         # full stops: "... Syrian conflict Two children were killed"): nothing before it
         left_start = st if new_sentence else left_start
         left = chunk[left_start:st]
-        for where, text, base in (("after", right, en), ("inside", chunk[st:en], st), ("before", left, left_start), ("fronted", left, left_start)):
-            pat = self._totals.get(where)
+        # a period opening the sentence governs its first count however long the opening
+        # ("Since Sept. 19 when the regime declared the end of the truce at least 359 ...")
+        opening = chunk[:st] if prev_end == 0 and not new_sentence and len(chunk[:st].split()) > 0 else ""
+        places = (("after", right, en), ("inside", chunk[st:en], st), ("before", left, left_start), ("fronted", left, left_start))
+        if opening and len(opening) > len(left):
+            places += (("opening", opening, 0),)
+        for where, text, base in places:
+            pat = self._totals.get("fronted" if where == "opening" else where)
             for m in pat.finditer(text) if pat is not None else ():
                 at = base + m.start()
+                if where == "opening" and chunk[:at].strip(" \"'(-"):
+                    break  # only a cue that opens the sentence
                 if where == "fronted" and _CLAUSE_BREAK_RE.search(text, m.end()) and chunk[:at].strip(" \"'(-"):
                     continue  # a comma between: another clause's period, unless it opens the sentence
                 if where != "before" and self._superlative.search(chunk, max(0, at - SUPERLATIVE_CHARS), at):
