@@ -86,6 +86,7 @@ def test_total_keeps_its_kind():
         ("Twelve soldiers were killed when jihadists ambushed a convoy near Djibo.", 12),
         ("At least 79 civilians were killed in Deir Ezzor over the last 48 hours by air strikes.", 79),
         ("Houthi shelling killed five children in Taiz since dawn, medics said.", 5),
+        ("Russian attacks killed five civilians and wounded 20 over the past day, regional officials said.", 5),
         ("300 men were executed in one day in the town when the militants stormed it.", 300),
         ("A poison gas attack that killed more than 1,400 people was carried out before dawn.", 1400),
         ("The strikes hit on Sunday days after the truce that had held since March, killing 12.", 12),
