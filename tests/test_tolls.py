@@ -66,6 +66,15 @@ def test_war_and_period_totals_are_not_tolls(ann, text, value):
     assert value in [v for v, kind in totals(ann, text)]
 
 
+def test_counts_joined_by_and_share_the_period():
+    ann = CasualtyAnnotator(single_incident_min_toll=1000)
+    text = "The monitor said 346 militants were killed and more than 170 soldiers had died since Tuesday in the fight for the base."
+    assert killed(ann, text) == [] and [v for v, _ in totals(ann, text)] == [346, 170]
+    # a count in another clause keeps its own reading
+    text = "Five soldiers were killed on Monday while 300 people have died since the offensive began."
+    assert killed(ann, text) == [5]
+
+
 def test_total_keeps_its_kind():
     ann = CasualtyAnnotator(single_incident_min_toll=1000)
     assert totals(ann, "More than 1.9 million people have been injured and 12,000 wounded since 2011.") == [(12000, "wounded")]
@@ -134,6 +143,7 @@ def test_dates_and_headline_counts_are_not_tolls(ann, text, value):
         "The army said 12 villages were retaken in two days.",
         "More than 10 million displaced across the war-battered country.",
         "In 2016 the notorious commander had been killed by American troops.",
+        "Get short URL 0 214 The Kurdish-led forces killed",
     ],
 )
 def test_counts_of_things_are_not_people(ann, text):

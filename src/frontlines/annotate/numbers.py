@@ -63,6 +63,10 @@ _MONTH_AFTER_RE = re.compile(
     r"\s+(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?(?:\s+(?:19|20)\d\d)?"
 )
+# right after a figure, a determiner opens another noun phrase: the figure counts no one in it
+_DETERMINER_AFTER_RE = re.compile(r"\s+(?:the|a|an|this|these|those|its|their)\s")
+# between two counts, only a conjunction: they are one list ("12 killed and 30 wounded")
+_COORDINATED_RE = re.compile(r"\s*,?\s*(?:and|as well as)\s*")
 _MAY_AFTER_RE = re.compile(r"\s+(?:May|MAY)\b")  # "since 21 May have killed": a date
 # Where a cue's clause stops: a comma, semicolon, colon or dash.
 _CLAUSE_BREAK_RE = re.compile(r"[,;:]|\s[-\u2013\u2014]\s")
@@ -376,6 +380,8 @@ class CasualtyAnnotator:
             if parsed is None:
                 return
             noun = m.groupdict().get("noun")
+            if how in ("passive", "noun") and noun is None and _DETERMINER_AFTER_RE.match(chunk, m.end("count")):
+                return  # "0 214 The number of civilians killed": the figure is not their count
             if noun is None and _YEAR_LIKE_RE.fullmatch(ctext.strip()):
                 if YEAR_RANGE[0] <= int(ctext) <= YEAR_RANGE[1]:
                     return
@@ -428,6 +434,12 @@ class CasualtyAnnotator:
                 cue = "(no single incident named)"
             if cue is not None:
                 attrs["total_of"], attrs["kind"], attrs["total_cue"] = attrs["kind"], "total", cue
+        # counts joined by "and" share the period after the last ("346 fighters were killed
+        # and 170 soldiers had died since Tuesday")
+        for k in range(len(counts) - 2, -1, -1):
+            (st, en, _, attrs), (st2, _, _, nxt) = counts[k], counts[k + 1]
+            if attrs["kind"] != "total" and nxt["kind"] == "total" and _COORDINATED_RE.fullmatch(chunk, en, st2):
+                attrs["total_of"], attrs["kind"], attrs["total_cue"] = attrs["kind"], "total", nxt["total_cue"]
         spans: list[Span] = []
         for st, en, how, attrs in taken:
             if attrs["kind"] == "subset":  # part of the previous count in the sentence
