@@ -283,3 +283,24 @@ def test_the_ledger_agreement_has_no_borrowed_dead(pipe):
     )
     got = tolls(pipe, "Ceasefire signed in Juba", text)
     assert all(f == 0 for sub, f in got if sub == "Agreement"), got
+
+
+def test_a_stated_death_toll_outranks_the_other_figures():
+    doc = _doc("A number of people died of their wounds bringing the toll to 61 people including five children, medics in Atareb said.")
+    part = _dead(doc, "A number of people died", 3)
+    part.attrs["vague"] = True
+    whole = _dead(doc, "toll to 61", 61, victims=None)
+    whole.attrs["toll"] = True
+    kids = _dead(doc, "including five children", 5, victims="children")
+    assert toll.fatalities([part, whole, kids])[:3] == (61, 61, 61)
+    # a vague word gives way to a figure for the same victims
+    doc = _doc("Dozens were killed in the strike on the market; at least 44 people died, rescuers said.")
+    dozens = _dead(doc, "Dozens were killed", 12, victims=None)
+    dozens.attrs["vague"] = True
+    exact = _dead(doc, "at least 44 people died", 44)
+    assert toll.fatalities([dozens, exact])[:3] == (44, 44, 44)
+
+
+def test_the_annotator_marks_death_toll_phrases(ann):
+    got = spans(ann, "The death toll from the strike on the Kramatorsk station rose to 61 on Saturday.")
+    assert [(s.attrs["value"], s.attrs.get("toll")) for s in got] == [(61, True)]

@@ -399,6 +399,8 @@ class CasualtyAnnotator:
             }
             if how == "subset":
                 attrs["subset"] = True
+            if how == "toll":
+                attrs["toll"] = True  # "the death toll rose to 61": the incident's whole toll
             cands.append((_PRIORITY[how], m.start(), m.end(), how, attrs))
 
         for m in _undated(self._toll, chunk, orig):

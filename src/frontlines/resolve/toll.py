@@ -84,15 +84,18 @@ def killed_spans(
 def fatalities(killed: list[Span]) -> tuple[int, int, int, str | None]:
     """Conservative figure and range from the 'killed' phrases of one sentence: different
     victim groups add up ("5 civilians and 3 fighters"), repeated figures for the same
-    group are a range and the lowest is kept (SPEC fatality rules), and an equal figure
-    told again for another name of the group further on is the same toll (``LIST_GAP_CHARS``).
+    group are a range and the lowest is kept (SPEC fatality rules), an equal figure told
+    again for another name of the group further on is the same toll (``LIST_GAP_CHARS``),
+    and a stated death toll outranks the sentence's other figures (``_best_stated``).
 
     Returns ``(low, value, high, evidence text)``; ``(0, 0, 0, None)`` without a phrase."""
     if not killed:
         return 0, 0, 0, None
+    text = "; ".join(k.text for k in killed)
+    killed = _best_stated(killed)
     groups: dict[str, list[Span]] = {}
     for k in killed:
-        groups.setdefault(str(k.attrs.get("victims") or "people"), []).append(k)
+        groups.setdefault(_group(k), []).append(k)
     general = {"people", "None", "civilians"}
     # a general toll ("12 people, including 5 children") already includes the subgroups
     if len(groups) > 1 and any(g in general for g in groups):
@@ -106,8 +109,24 @@ def fatalities(killed: list[Span]) -> tuple[int, int, int, str | None]:
         low += min(int(s.attrs.get("low", s.attrs.get("value", 0))) for s in spans)
         value += min(int(s.attrs.get("value", 0)) for s in spans)
         high += max(int(s.attrs.get("high", s.attrs.get("value", 0))) for s in spans)
-    text = "; ".join(k.text for k in killed)
     return low, value, max(high, value), text
+
+
+def _best_stated(killed: list[Span]) -> list[Span]:
+    """The phrases that state the toll best: a death toll ("bringing the toll to 61
+    people") is the incident's whole toll, so the other figures of its sentence ("a
+    number of people died of their wounds") are parts of it; without one, a vague word
+    ("dozens") gives way to a figure for the same victims ("at least 61 people")."""
+    tolls = [k for k in killed if k.attrs.get("toll")]
+    if tolls:
+        return tolls
+    exact = {_group(k) for k in killed if not k.attrs.get("vague")}
+    return [k for k in killed if not k.attrs.get("vague") or _group(k) not in exact]
+
+
+def _group(k: Span) -> str:
+    """The victim group a 'killed' phrase counts (``fatalities`` adds groups up)."""
+    return str(k.attrs.get("victims") or "people")
 
 
 def _same_toll_once(groups: dict[str, list[Span]]) -> dict[str, list[Span]]:
