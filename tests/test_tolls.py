@@ -129,6 +129,8 @@ def test_incident_tolls_count(ann, text, value):
         ("Last updated at Oct 042017 KYIV A Russian drone strike killed 3 civilians on Wednesday.", 3),
         ("Air strikes on 21 May killed between 29 and 42 civilians in the city.", 29),
         ("Six killed in Aden blast as evacuation of 4 towns resumes Six people were killed.", 6),
+        ("Clashes in Darfur displaced 5,000 people and 12 were killed, the UN said.", 12),
+        ("The militants torched 40 houses in 3 villages and 9 residents were killed.", 9),
     ],
 )
 def test_dates_and_headline_counts_are_not_tolls(ann, text, value):
