@@ -306,3 +306,16 @@ def test_a_stated_death_toll_outranks_the_other_figures():
 def test_the_annotator_marks_death_toll_phrases(ann):
     got = spans(ann, "The death toll from the strike on the Kramatorsk station rose to 61 on Saturday.")
     assert [(s.attrs["value"], s.attrs.get("toll")) for s in got] == [(61, True)]
+
+
+def test_two_general_counts_never_add_up():
+    """'people' already counts the civilians named beside it (a related headline fused
+    with the story: "tunnel blast killed 38 ... 43 civilians dead in bombardment")."""
+    doc = _doc("A rebel tunnel blast killed 38 people in the old city Related 43 civilians dead in bombardment of Idlib.")
+    a = _dead(doc, "killed 38 people", 38)
+    b = _dead(doc, "43 civilians dead", 43, victims="civilians")
+    assert toll.fatalities([a, b])[:3] == (38, 38, 38)
+
+
+def test_a_named_period_is_a_total(ann):
+    assert killed(ann, "But in that three-week period the militants executed 128 residents of the town.") == []

@@ -103,6 +103,10 @@ def fatalities(killed: list[Span]) -> tuple[int, int, int, str | None]:
         totals = [g for g in groups if g in general]
         if len(totals) == 1 or subsets:
             groups = {g: v for g, v in groups.items() if g in totals} or groups
+    # "people" already counts the civilians of the same sentence ("some 865 people killed
+    # ... including 50 civilians"); two general counts never add up
+    if "people" in groups and "civilians" in groups:
+        groups = {g: v for g, v in groups.items() if g != "civilians"}
     groups = _same_toll_once(groups)
     low = value = high = 0
     for spans in groups.values():
