@@ -319,3 +319,17 @@ def test_two_general_counts_never_add_up():
 
 def test_a_named_period_is_a_total(ann):
     assert killed(ann, "But in that three-week period the militants executed 128 residents of the town.") == []
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Journalist killed in Gaza strike", [1]),
+        ("Opposition forces claim fighter killed others injured by Russian airstrikes", [1]),
+        ("Rebel commander killed in Idlib, monitor says", [1]),
+        ("The fighter killed in the raid was a commander.", []),  # someone already counted
+        ("Army officer killed 3 militants in an ambush.", [3]),  # the officer is the killer
+    ],
+)
+def test_a_headlines_bare_noun_counts_one(ann, text, value):
+    assert killed(ann, text) == value
