@@ -333,3 +333,20 @@ def test_a_named_period_is_a_total(ann):
 )
 def test_a_headlines_bare_noun_counts_one(ann, text, value):
     assert killed(ann, text) == value
+
+
+def test_an_event_without_fatalities_takes_none_of_its_sentences_dead():
+    doc = _doc("The evacuation deal resumed on Wednesday days after a bombing killed more than 120 evacuees.")
+    _dead(doc, "killed more than 120 evacuees", 120)
+    sbs = _by_sentence(doc)
+    assert toll.killed_spans(doc, 0, doc.sentences[0], sbs[0], sbs, 1, "Strategic developments", None, "Agreement") == []
+    assert toll.killed_spans(doc, 0, doc.sentences[0], sbs[0], sbs, 1, "Explosions/Remote violence", None, "Remote explosive/landmine/IED") != []
+
+
+def test_lethal_force_on_protesters_takes_the_next_sentences_toll():
+    doc = _doc("Police opened fire on demonstrators in Omdurman on Thursday.", "Nine people died.")
+    nine = _dead(doc, "Nine people died", 9)
+    types = {0: {"Protests"}}
+    assert _borrowed(doc, "Protests", types) == []  # a protest: not borrowed
+    sbs = _by_sentence(doc)
+    assert toll.killed_spans(doc, 0, doc.sentences[0], [], sbs, 1, "Protests", types, "Excessive force against protesters") == [nine]

@@ -15,9 +15,19 @@ from ..annotate.actors import load_data
 from ..records import Doc, Sentence, Span
 
 # ACLED's political-violence event types: only these take a toll from a following sentence
-# ("The strike hit a market. Twelve people died."); an agreement, a protest or a transfer
-# of territory has no dead of its own unless its own sentence counts them.
+# ("The strike hit a market. Twelve people died."), and a protest met with lethal force
+# ("Excessive force against protesters", under Protests); an agreement or a transfer of
+# territory has no dead of its own unless its own sentence counts them.
 VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"})
+VIOLENT_SUB_EVENTS = frozenset({"Excessive force against protesters"})
+# Sub-events that ACLED's codebook defines without fatalities (a peaceful protest, an
+# agreement, arrests, a base set up, a handover of ground, a group's change of activity):
+# the dead named in their sentence belong to another incident ("the evacuation deal resumed
+# days after a bombing killed more than 120 evacuees"), so they take no toll at all.
+NO_FATALITY_SUB_EVENTS = frozenset({
+    "Peaceful protest", "Agreement", "Arrests", "Headquarters or base established",
+    "Non-violent transfer of territory", "Change to group/activity",
+})
 # Two figures of different victim groups this many characters apart or closer are one list
 # ("12 soldiers, 9 militiamen"); farther apart, equal figures are one toll told twice (a
 # headline fused with its lead: "SDF kills 23 Daesh militants ... killed 23 Daesh members").
@@ -47,22 +57,27 @@ def killed_spans(
     lookahead: int,
     event_type: str | None = None,
     trigger_types: dict[int, set[str]] | None = None,
+    sub_event: str | None = None,
 ) -> list[Span]:
     """The 'killed' CASUALTY spans of sentence ``i``; when it has none, those of the first
     of the next ``lookahead`` sentences of its paragraph that has some ("The strike hit a
     market. Twelve people died.").
 
-    Nothing is borrowed for a non-violent ``event_type`` (None: not known, borrowed), nor
+    A sub-event without fatalities (``NO_FATALITY_SUB_EVENTS``) takes none. Nothing is
+    borrowed for a non-violent ``event_type`` (None: not known, borrowed), nor
     by a sentence that already counts a total ("the war has killed 400,000"), and the
     search stops at a sentence that reports something else: one with a trigger of another
     event type (``trigger_types``: sentence -> the event types of its triggers; or a TRIGGER
     span) or one that opens another incident ("Separately, ..."). A trigger of the same
     type continues the report ("Blast kills 40 in depot. The explosion ripped through...")."""
+    if sub_event in NO_FATALITY_SUB_EVENTS:
+        return []
     own = [c for c in spans if c.label == "CASUALTY"]
     killed = [c for c in own if c.attrs.get("kind") == "killed"]
     if killed:
         return killed
-    if (event_type is not None and event_type not in VIOLENT_TYPES) or any(c.attrs.get("kind") == "total" for c in own):
+    violent = event_type is None or event_type in VIOLENT_TYPES or sub_event in VIOLENT_SUB_EVENTS
+    if not violent or any(c.attrs.get("kind") == "total" for c in own):
         return []
     for j in range(i + 1, min(i + 1 + lookahead, len(doc.sentences))):
         if doc.sentences[j].paragraph != sent.paragraph:
