@@ -55,6 +55,10 @@ MIN_TRAILING_HEADLINES = 3
 THREAD_MARK_LINES = 4
 THREAD_NEXT_USER_LINES = 10
 COMMENT_MIN_WORDS = 3
+# A sentence that follows a Title Case headline starts at most this many capitalised
+# words before its first lower-case word ("The Air Force shelled", "According to
+# Konashenkov Russian military").
+SENTENCE_START_WORDS = 3
 # Hard-wrapped text: a line of at least this many characters that does not end a sentence
 # continues on the next line (plain-text files wrapped at 60-80 columns).
 WRAP_MIN_CHARS = 50
@@ -63,8 +67,9 @@ _TERMINAL = (".", "!", "?", '"', "”", "’", "'", ")", ":", ";", "…")
 _BULLET_RE = re.compile(r"[-*•·–—▪►]\s")
 _BULLET_USER_RE = re.compile(r"[•·▪►*]\s*(\S.{0,39})")
 _INITIAL_END_RE = re.compile(r"\s[A-Z]\.$")
-# A sentence's end in a fused line: stop, closing quotes, then space or the line's end.
-_STOP_RE = re.compile(r"[.!?][\"”’)]*(?=\s|$)")
+# A sentence's end in a fused line: a full stop (not of "U.S."), closing quotes, then
+# space or the line's end. Not "?" or "!": headlines end with them ("... another failure?").
+_STOP_RE = re.compile(r"(?<![\s.][A-Z])\.[\"”’)]*(?=\s|$)")
 _SENTENCE_END = (".", "!", "?", '"', "”", "…")
 
 
@@ -85,6 +90,10 @@ class Rules:
     photo_markers: re.Pattern
     dateline: re.Pattern
     lead_openers: re.Pattern
+    opener_words: frozenset[str]
+    small_words: frozenset[str]
+    name_particle: re.Pattern
+    title_min_words: int
 
 
 def _exact(patterns: list[str], where: str) -> re.Pattern:
@@ -103,8 +112,9 @@ def _alternation(patterns: list[str], where: str) -> re.Pattern:
 
 
 def _words_pattern(words: list[str]) -> str:
-    """Any of ``words`` as a whole word followed by a space."""
-    return r"(?<![\w-])(?:" + "|".join(re.escape(str(w)) for w in words) + r")(?=\s)"
+    """Any of ``words`` as a whole word followed by a space (a dash or quote glued before
+    it, as in "... state TV -A double bomb attack", is taken with it)."""
+    return r"(?:(?<=\s)|^)[-–—\"“]?(?:" + "|".join(re.escape(str(w)) for w in words) + r")(?=\s)"
 
 
 def load_rules(path: str | os.PathLike | None = None) -> Rules:
@@ -134,6 +144,10 @@ def load_rules(path: str | os.PathLike | None = None) -> Rules:
         fused_markers=_exact(fused.get("markers", []), "fused_related.markers"),
         photo_markers=_exact(fused.get("photo_markers", []), "fused_related.photo_markers"),
         dateline=_exact([fused["dateline"]] if fused.get("dateline") else [], "fused_related.dateline"),
+        opener_words=frozenset(str(w) for w in fused.get("lead_openers", [])),
+        small_words=frozenset(str(w).lower() for w in fused.get("title_case_small_words", [])),
+        name_particle=_alternation([fused["name_particle"]] if fused.get("name_particle") else [], "fused_related.name_particle"),
+        title_min_words=int(fused.get("title_min_words", 4)),
         lead_openers=_exact([_words_pattern(fused.get("lead_openers", []))] if fused.get("lead_openers") else [], "fused_related.lead_openers"),
     )
 
@@ -315,6 +329,34 @@ def _classify(lines: list[_Line], rules: Rules) -> None:
 BREAKING_CUTS = frozenset({"related", "credit"})
 
 
+_WORD_RE = re.compile(r"\S+")
+_WORD_STRIP = "\"“”'‘’()[],:;|-–—"
+
+
+def _title_run_end(text: str, start: int, rules: Rules) -> int | None:
+    """Where a Title Case headline (or a run of them) starting at ``start`` ends: at the
+    first lower-case word that Title Case does not keep in lower case the next sentence
+    has begun, at a lead opener among the last few capitalised words before it ("... Hama
+    The Air Force shelled"), else at the last one ("... Governor Earlier conflicting").
+    The line's end when no such word comes; None when the text is not Title Case."""
+    caps: list[tuple[int, str]] = []
+    for m in _WORD_RE.finditer(text, start):
+        core = m.group(0).strip(_WORD_STRIP)
+        if not core:
+            continue
+        if core[0].isupper() or core[0].isdigit() or rules.name_particle.match(core):
+            caps.append((m.start() + m.group(0).find(core[0]), core))
+            continue
+        if core.lower() in rules.small_words:
+            continue
+        if len(caps) < rules.title_min_words:
+            return None
+        tail = caps[-SENTENCE_START_WORDS:]
+        openers = [pos for pos, word in tail if word in rules.opener_words]
+        return openers[-1] if openers else tail[-1][0]
+    return len(text) if len(caps) >= rules.title_min_words else None
+
+
 def _fused_cuts(text: str, rules: Rules) -> list[tuple[int, int, str]]:
     """Related-story blocks and photo-linked headlines fused into one line of text
     (see ``fused_related`` in ``data/boilerplate.yaml``)."""
@@ -324,17 +366,22 @@ def _fused_cuts(text: str, rules: Rules) -> list[tuple[int, int, str]]:
         if m.start() < pos:
             continue
         stop = _STOP_RE.search(text, m.end())
-        if stop is None:
-            end = len(text)
-        else:
+        end = _title_run_end(text, m.end(), rules)
+        if end is None and stop is not None:
             openers = list(rules.lead_openers.finditer(text, m.end(), stop.start()))
             end = openers[-1].start() if openers else m.end()
+        if end is None or not _STOP_RE.search(text, end):
+            end = len(text)  # no sentence after the block: the rest is furniture (tags ...)
         cuts.append((m.start(), end, "related"))
         pos = end
     for m in rules.photo_markers.finditer(text):
         stop = _STOP_RE.search(text, m.end())
-        dateline = rules.dateline.search(text, m.end(), stop.start() if stop else len(text))
-        cuts.append((m.start(), dateline.start() if dateline else m.end(), "credit"))
+        limit = stop.start() if stop else len(text)
+        dateline = rules.dateline.search(text, m.end(), limit)
+        end = dateline.start() if dateline else _title_run_end(text, m.end(), rules)
+        if end is not None and not _STOP_RE.search(text, end):
+            end = len(text)
+        cuts.append((m.start(), end or m.end(), "credit"))
     return cuts
 
 
