@@ -94,6 +94,7 @@ class Rules:
     small_words: frozenset[str]
     name_particle: re.Pattern
     title_min_words: int
+    html_prune: tuple[str, ...]  # XPath expressions
 
 
 def _exact(patterns: list[str], where: str) -> re.Pattern:
@@ -115,6 +116,23 @@ def _words_pattern(words: list[str]) -> str:
     """Any of ``words`` as a whole word followed by a space (a dash or quote glued before
     it, as in "... state TV -A double bomb attack", is taken with it)."""
     return r"(?:(?<=\s)|^)[-–—\"“]?(?:" + "|".join(re.escape(str(w)) for w in words) + r")(?=\s)"
+
+
+_XPATH_NAME_RE = re.compile(r"[A-Za-z_][\w.-]*")
+
+
+def _prune_xpaths(spec: dict) -> tuple[str, ...]:
+    """XPath expressions for the ``html_prune`` tags, ids and classes (names only, so
+    that a user's entry cannot break the expression)."""
+    names = {k: [str(v) for v in spec.get(k) or []] for k in ("tags", "ids", "classes")}
+    for k, vals in names.items():
+        for v in vals:
+            if not _XPATH_NAME_RE.fullmatch(v):
+                raise errors.LexiconError(f"boilerplate.yaml: html_prune {k}: not a name: {v!r}")
+    out = [f"//{t}" for t in names["tags"]]
+    out += [f"//*[@id='{i}']" for i in names["ids"]]
+    out += [f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {c} ')]" for c in names["classes"]]
+    return tuple(out)
 
 
 def load_rules(path: str | os.PathLike | None = None) -> Rules:
@@ -148,6 +166,7 @@ def load_rules(path: str | os.PathLike | None = None) -> Rules:
         small_words=frozenset(str(w).lower() for w in fused.get("title_case_small_words", [])),
         name_particle=_alternation([fused["name_particle"]] if fused.get("name_particle") else [], "fused_related.name_particle"),
         title_min_words=int(fused.get("title_min_words", 4)),
+        html_prune=_prune_xpaths(data.get("html_prune") or {}),
         lead_openers=_exact([_words_pattern(fused.get("lead_openers", []))] if fused.get("lead_openers") else [], "fused_related.lead_openers"),
     )
 
