@@ -87,6 +87,7 @@ class Rules:
     block_headers: re.Pattern
     listing_details: re.Pattern
     fused_markers: re.Pattern  # case-sensitive
+    fused_needles: tuple[str, ...]
     photo_markers: re.Pattern
     dateline: re.Pattern
     lead_openers: re.Pattern
@@ -160,6 +161,7 @@ def load_rules(path: str | os.PathLike | None = None) -> Rules:
         block_headers=_alternation(data.get("block_headers", []), "block_headers"),
         listing_details=_alternation(data.get("listing_details", []), "listing_details"),
         fused_markers=_exact(fused.get("markers", []), "fused_related.markers"),
+        fused_needles=tuple(str(n) for n in fused.get("needles", [])),
         photo_markers=_exact(fused.get("photo_markers", []), "fused_related.photo_markers"),
         dateline=_exact([fused["dateline"]] if fused.get("dateline") else [], "fused_related.dateline"),
         opener_words=frozenset(str(w) for w in fused.get("lead_openers", [])),
@@ -380,6 +382,8 @@ def _fused_cuts(text: str, rules: Rules) -> list[tuple[int, int, str]]:
     """Related-story blocks and photo-linked headlines fused into one line of text
     (see ``fused_related`` in ``data/boilerplate.yaml``)."""
     cuts: list[tuple[int, int, str]] = []
+    if rules.fused_needles and not any(n in text for n in rules.fused_needles):
+        return cuts
     pos = 0
     for m in rules.fused_markers.finditer(text):
         if m.start() < pos:
