@@ -273,3 +273,16 @@ def test_a_fused_cut_ends_the_sentence_before_it():
     text = "Shelling killed four people in Aleppo on Saturday, state media said. Views 12 Related Strikes hit Idlib market Nearly 30 fighters were killed near Hama, a monitor said."
     out = _clean_text("Shelling kills four\n\n" + text)
     assert "Views 12\nNearly 30 fighters" in out
+
+
+@pytest.mark.parametrize(
+    "thread",
+    [
+        "Most relevant\n\nJean-Paul M. · 2h\nThe army bombed Kibumba and killed 8 people.\nLike · Reply · 12\n",
+        "amani_k • 3 hours ago\nThe army bombed Kibumba and killed 8 people.\nReply • Share ›\n",
+        "Sort by: Newest\n\nThe army bombed Kibumba and killed 8 people.\n",
+    ],
+)
+def test_social_and_disqus_thread_shapes_are_dropped(thread):
+    out = _clean_text(LEAD + thread)
+    assert "Kupiansk" in out and "Kibumba" not in out

@@ -366,7 +366,7 @@ def _title_run_end(text: str, start: int, rules: Rules) -> int | None:
         if not core:
             continue
         if core[0].isupper() or core[0].isdigit() or rules.name_particle.match(core):
-            caps.append((m.start() + m.group(0).find(core[0]), core))
+            caps.append((m.start(), core))  # (a quote or dash before the word stays with it)
             continue
         if core.lower() in rules.small_words:
             continue
