@@ -18,7 +18,6 @@ folder is absent.
 from __future__ import annotations
 
 import argparse
-import bisect
 import csv
 import hashlib
 import json
@@ -55,6 +54,7 @@ def read_labels(path: Path = LABELS) -> list[dict]:
 def examples(data: Path, labels: list[dict]):
     """(corpus, doc, text, extras, label, reason) for each label, from the pipeline's view."""
     from frontlines import clean
+    from frontlines.extract import _spans_by_sentence
     from frontlines.pipeline import Pipeline
     from frontlines.reportable import features
 
@@ -74,12 +74,7 @@ def examples(data: Path, labels: list[dict]):
             if name == "extract":
                 break
             stage(doc)
-        starts = [s.start for s in doc.sentences]
-        by_sent: dict[int, list] = {}
-        for sp in doc.spans:
-            k = bisect.bisect_right(starts, sp.start) - 1
-            if k >= 0 and sp.end <= doc.sentences[k].end:
-                by_sent.setdefault(k, []).append(sp)
+        by_sent = _spans_by_sentence(doc)  # the extractor's own grouping
         index = {}
         for k, s in enumerate(doc.sentences):
             f, a = to_field(doc.offsets.to_orig(s.start))

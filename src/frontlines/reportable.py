@@ -258,6 +258,16 @@ def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[S
     return None
 
 
+def claim_evidence(spans: Sequence[Span], event_type: str, reported: frozenset[str] | set[str]) -> bool:
+    """Whether a sentence the rules or the model drop still counts as claim evidence: it
+    doubts or denies ("the ministry denied its jets struck the town") an incident of a type
+    the article has already reported. It then joins that incident (its claim becomes
+    "disputed") instead of being lost; alone, a denial is never an event."""
+    return event_type in reported and any(
+        s.label == "HEDGE" and s.attrs.get("kind") in ("denial", "doubt") for s in spans
+    )
+
+
 @dataclass
 class Reportable:
     """Rules, then the shipped model; ``min_probability`` from thresholds.toml."""
