@@ -61,14 +61,21 @@ OLD_RELATIVE = re.compile(
 )
 # A bare year ("in 2013", "the 2013 attack", "2014-2015").
 BARE_YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)(?![\d/])")
-# Habitual and generic wording ("often", "regularly", "have been battling", "continue to").
+# Habitual adverbs ("often", "regularly", "near-daily"): what happens often is a habit.
 HABITUAL = re.compile(
     r"\b(?:often|regularly|repeatedly|frequently|routinely|usually|typically|commonly|constantly|"
-    r"daily|near-daily|almost\s+daily|every\s+(?:day|week|night)|on\s+a\s+daily\s+basis|"
-    r"continues?\s+to|continued\s+to|have\s+been|has\s+been|had\s+been|ongoing|lately|"
+    r"daily|near-daily|almost\s+daily|every\s+(?:day|week|night)|on\s+a\s+daily\s+basis)\b",
+    re.I,
+)
+# Ongoing states ("have been battling", "continue to", "in recent weeks"): a model feature.
+ONGOING = re.compile(
+    r"\b(?:continues?\s+to|continued\s+to|have\s+been|has\s+been|had\s+been|ongoing|lately|"
     r"in\s+recent\s+(?:weeks|months|years|days)|recently|for\s+years|for\s+months)\b",
     re.I,
 )
+# How close to the trigger a habitual adverb must be to make it a habit ("regularly fire
+# rockets", "is targeted regularly by air strikes"): its own verb phrase, not the sentence.
+HABIT_BEFORE_CHARS, HABIT_AFTER_CHARS = 25, 20
 # Modal and future verbs ("will", "would", "could", "may", "plans to", "is expected to").
 MODAL = re.compile(
     r"\b(?:will|would|could|might|may|shall|should|must|going\s+to|expected\s+to|likely\s+to|"
@@ -97,7 +104,7 @@ CAPTION_END_DATE = re.compile(
 )
 # Related-story, tag and "read more" lines.
 RELATED_MARK = re.compile(
-    r"^\s*(?:Related(?:\s+(?:News|Stories|Articles|Posts|Content))?\s*[:\-–]?\s|READ\s+(?:MORE|ALSO|NEXT)\b|Read\s+(?:more|also|next)\b|"
+    r"^\s*(?:\d{1,4}\s+)?(?:Related(?:\s+(?:News|Stories|Articles|Posts|Content))?\s*[:\-–]?\s|READ\s+(?:MORE|ALSO|NEXT)\b|Read\s+(?:more|also|next)\b|"
     r"See\s+also\b|Also\s+read\b|More\s+on\s+this\b|Tags?\s*:|Topics?\s*:|WATCH\s*:|VIDEO\s*:|Video\s*:|Watch\s*:)",
 )
 QUOTE_CHARS = ('"', "“", "”", "«", "»")
@@ -193,6 +200,10 @@ def features(doc: Doc, i: int, spans: Sequence[Span], max_age_days: int = 45) ->
         f["old_relative"] = 1.0
     if HABITUAL.search(text):
         f["habitual"] = 1.0
+    if ONGOING.search(text):
+        f["ongoing"] = 1.0
+    if any(sp.label == "DATE" and _is_since(doc, sp) for sp in spans):
+        f["since_date"] = 1.0
     if MODAL.search(text):
         f["modal"] = 1.0
     if STATEMENT.search(text):
@@ -222,10 +233,38 @@ def _dated_to_a_recent_day(doc: Doc, spans: Sequence[Span], days: int = 14) -> b
     pub = doc.article.published
     for s in spans:
         if s.label == "DATE" and s.attrs.get("date") is not None and int(s.attrs.get("precision") or 9) == 1:
+            if _is_since(doc, s):
+                continue  # "since Sept. 19" starts a period, it dates no incident
             age = _old_days(pub, s.attrs["date"])
             if age is not None and -1 <= age <= days:
                 return True
     return False
+
+
+# "since" a date at least this many days before publication counts as a period total
+# ("Since Sept. 19 ... at least 359 civilians have been killed"): a week, as for the
+# period words of PERIOD_TOTAL.
+SINCE_TOTAL_MIN_DAYS = 7
+_SINCE_BEFORE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?)?$", re.I)  # searched up to the date
+
+
+def _since_old_date(doc: Doc, sent, spans: Sequence[Span] | None) -> bool:
+    """Whether the sentence counts "since" a date a week or more before publication."""
+    pub = doc.article.published
+    if pub is None or not spans:
+        return False
+    for s in spans:
+        if s.label != "DATE" or s.attrs.get("date") is None:
+            continue
+        age = _old_days(pub, s.attrs["date"])
+        if age is not None and age >= SINCE_TOTAL_MIN_DAYS and _is_since(doc, s):
+            return True
+    return False
+
+
+def _is_since(doc: Doc, date: Span) -> bool:
+    """Whether a DATE span starts a period ("since Sept. 19", "from early May")."""
+    return bool(re.match(r"(?i)since\b", date.text) or _SINCE_BEFORE.search(doc.text, max(0, date.start - 12), date.start))
 
 
 def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[Span] | None = None) -> str | None:
@@ -233,8 +272,10 @@ def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[S
 
     ``total``: a period total ("since 2011", "in the past week", "the war that has killed");
     ``caption``: a photo caption; ``related``: a related-story, tag or "read more" line;
-    ``background``: an old relative time ("four years ago", "last year") within the
-    trigger's clause (when ``trigger`` is given: 60 characters either side of it).
+    ``generic``: a habitual adverb on the trigger's own verb phrase ("regularly fire
+    rockets", "is targeted regularly by air strikes"); ``background``: an old relative time
+    ("four years ago", "last year") within the trigger's clause (60 characters either side
+    of it); these two need ``trigger``.
     A sentence that dates an incident to a recent day (``spans`` given) keeps the last two
     to the model.
     """
@@ -248,8 +289,13 @@ def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[S
         # "killed 12 on Tuesday, bringing to 300 the toll since the offensive began": the
         # day's incident is reported; the total is the model's (and the toll's) concern
         return None
-    if PERIOD_TOTAL.search(text):
+    if PERIOD_TOTAL.search(text) or _since_old_date(doc, sent, spans):
         return "total"
+    if trigger is not None:
+        lo = max(0, trigger.start - sent.start - HABIT_BEFORE_CHARS)
+        hi = min(len(text), trigger.end - sent.start + HABIT_AFTER_CHARS)
+        if HABITUAL.search(text, lo, hi):
+            return "generic"
     if trigger is not None and doc.article.published is not None:
         lo = max(0, trigger.start - sent.start - 60)
         hi = min(len(text), trigger.end - sent.start + 60)
