@@ -23,6 +23,7 @@ from .datafiles import Keys, ListOf, MapOf, OneOf, check, closest, read_toml_fil
 from .errors import DataFileValue, LexiconError
 from .annotate.actors import lower_same_len
 from .records import Doc, EventMention, Span
+from .reportable import Reportable, claim_evidence
 from .resolve import actors, toll, trigger
 from .resolve import date as dates, place as places
 from .resolve.claim import claim_for
@@ -431,10 +432,14 @@ class Extractor:
     _scan: tuple = field(default=(), init=False, repr=False)
     # non-event cues for lower-cased text (see ``_lowered_cues``), built once as well
     _cues_low: dict = field(default_factory=dict, init=False, repr=False)
+    # reportable-event rules and model (``frontlines.reportable``; the model loads on the
+    # first sentence it scores)
+    _reportable: "Reportable | None" = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._scan = _trigger_scanners(self.lexicon)
         self._cues_low = _lowered_cues(self.lexicon)
+        self._reportable = Reportable.from_thresholds(self.thresholds)
 
     def __call__(self, doc: Doc) -> list[EventMention]:
         th = self.thresholds["extract"]
@@ -458,7 +463,10 @@ class Extractor:
             spans = spans_by_sentence.get(i, [])
             # the scene of the story so far: the place of the latest body mention
             scene = next((x.place_span for x in reversed(mentions) if not x.headline and x.place_span is not None), None)
-            m = self._mention(doc, i, sent, trig, spans, spans_by_sentence, th, scene, trigger_types)
+            # the event types the article has reported so far (a later denial or doubt of
+            # one of them is kept as claim evidence: ``reportable.claim_evidence``)
+            reported = frozenset(x.event_type for x in mentions)
+            m = self._mention(doc, i, sent, trig, spans, spans_by_sentence, th, scene, trigger_types, reported)
             if m is not None:
                 mentions.append(m)
         _headline_weapon_from_lede(mentions)
@@ -492,9 +500,12 @@ class Extractor:
         return out
 
     # -- one sentence ----------------------------------------------------------------
-    def _mention(self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None, trigger_types=None) -> EventMention | None:
+    def _mention(
+        self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None, trigger_types=None, reported=frozenset()
+    ) -> EventMention | None:
         """The event mention of sentence ``i`` (triggers ``trig``), or None. The field
-        resolvers run in this order: trigger and sub-event (``resolve.trigger``), actor
+        resolvers run in this order: trigger and sub-event (``resolve.trigger``), whether
+        the sentence reports a specific incident (``frontlines.reportable``), actor
         spans (``resolve.actors``), toll (``resolve.toll``), civilian victims as actor2,
         date and its maximum age (``resolve.date``), place or the ``scene`` it continues
         (``resolve.place``), claim (``resolve.claim``), evidence, canonical actors with
@@ -507,6 +518,8 @@ class Extractor:
         if chosen is None:
             return None
         t, sub = chosen
+        if not self._reportable.judge(doc, i, spans, t).keep and not claim_evidence(spans, sub.event_type, reported):
+            return None  # background, a total, a caption...: no specific incident reported
         a1, assoc1, a2, assoc2, actor1_source = actors.sentence_actors(doc, i, sent, t, spans, spans_by_sentence)
         killed = toll.killed_spans(
             doc, i, sent, spans, spans_by_sentence, int(th["toll_lookahead_sentences"]), sub.event_type, trigger_types
