@@ -34,6 +34,8 @@ NAMED_NEARBY_CHARS = 40
 SHORT_ACRONYM_LEN = 5
 # Bound on the per-annotator memo of mention flags (distinct mention texts).
 _FLAGS_CACHE_MAX = 4096
+# The "nationality" of own_country_words: the country where the mention stands.
+OWN_COUNTRY = "@own"
 # Right after an unnamed state force ("police", "the army"): the word names an office that
 # speaks or a post, not the force acting ("Aleppo Police Command told SANA", "an army
 # spokesman said", "security sources"); such a mention is no actor.
@@ -83,6 +85,28 @@ def load_actor_data(extra_files: Iterable[str | Path] = ()) -> list[tuple[str, d
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _packaged_country_names() -> dict[str, str]:
+    """The packaged ``country_names`` table (read on first use)."""
+    names: dict[str, str] = {}
+    for name in packaged_actor_files():
+        names.update(load_data(name)[0].get("country_names") or {})
+    return names
+
+
+@functools.lru_cache(maxsize=256)
+def acled_country_name(iso3: str) -> str:
+    """ACLED's name of a country ("Palestine", "Turkey", "Democratic Republic of Congo"):
+    the actor dictionary's table, else pycountry's common name, else the code."""
+    name = _packaged_country_names().get(iso3)
+    if name is None:
+        import pycountry  # noqa: PLC0415 - only needed for countries outside the table
+
+        c = pycountry.countries.get(alpha_3=iso3)
+        name = (getattr(c, "common_name", None) or c.name) if c else iso3
+    return name
+
+
 # The keys an actor file (packaged or a user's) may hold; see data/actors/_common.yaml.
 _INTER = OneOf(tuple(range(1, 9)))
 _KIND = OneOf(("state", "rebel", "militia", "external", "civilian", "protester", "rioter", "unidentified", "other"))
@@ -90,6 +114,7 @@ _WORDS = ListOf(SCALAR)
 ACTORS_SCHEMA = Keys({
     "country_names": MapOf((str,)),
     "nationalities": MapOf((str,)),
+    "own_country_words": _WORDS,
     "military_nouns": _WORDS,
     "role_nouns": _WORDS,
     "air_words": _WORDS,
@@ -276,6 +301,7 @@ class ActorAnnotator:
         self.generics: list[dict[str, Any]] = []
         mil_nouns: list[str] = []
         role_nouns: list[str] = []
+        own_words: list[str] = []
         air_words: set[str] = set()
         partisan_words: set[str] = set()
         for d in data:
@@ -285,6 +311,7 @@ class ActorAnnotator:
             self.generics.extend(d.get("generic") or [])
             mil_nouns.extend(d.get("military_nouns") or [])
             role_nouns.extend(d.get("role_nouns") or [])
+            own_words.extend(str(w) for w in d.get("own_country_words") or [])
             air_words.update(_norm(w) for w in d.get("air_words") or [])
             partisan_words.update(_norm(w) for w in d.get("partisan_words") or [])
         self.air_words = air_words
@@ -323,6 +350,10 @@ class ActorAnnotator:
         # nationality words (the latter then try the "<nationality> <noun>" pattern).
         roles = phrase_pattern(_norm(r) for r in role_nouns) if role_nouns else None
         suffix = rf"(?P<suffix>[\s\-]+(?:{roles}))?" if roles else ""
+        # "government shelling", "regime warplanes", "junta troops": the military of the
+        # country where the mention stands, found like "<nationality> <noun>"
+        for w in own_words:
+            self.nationalities.setdefault(_norm(w), OWN_COUNTRY)
         keys = set(self._ci) | set(self._generic_by_key) | set(self.nationalities)
         # keys were normalised with apostrophes as word breaks ("assad s forces")
         apos_sep = r"[\s\-\u2010-\u2015'\u2019]+"
@@ -497,7 +528,10 @@ class ActorAnnotator:
             if iso is not None:
                 nm = self._nat.match(low, m.start())
                 if nm is not None:
-                    cands.append((1, self._nat_span(nm, iso, doc, text, where.country(m.start()))))
+                    local = where.country(m.start())
+                    iso = local if iso == OWN_COUNTRY else iso
+                    if iso:
+                        cands.append((1, self._nat_span(nm, iso, doc, text, local)))
                 continue
             gens = self._generic_by_key.get(key)
             if gens is not None:
