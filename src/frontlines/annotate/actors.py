@@ -259,18 +259,24 @@ def _place_country(span: Span, hint: str | None, text: str) -> str | None:
 
 class _Localizer:
     """Where a mention stands: the country of the nearest place named in its sentence,
-    else the article's country. Built once per document from its PLACE spans."""
+    else the article's country. Built from the document's PLACE spans, leaving out those
+    inside an actor's name ("Rapid" of "Rapid Support Forces" is no town)."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, actors: list[tuple[int, int]] = ()) -> None:
+        places = [sp for sp in doc.spans if sp.label == "PLACE"]
+        inside = [sp for sp in places if _overlaps(sp, actors)] if actors else []
+        self.inside = inside
         self.hint = doc.country_hint
+        if inside:
+            places = [sp for sp in places if sp not in inside]
+            self.hint = _hint_without(doc.country_hint, places, inside)
         self.starts = [s.start for s in doc.sentences]
         self.ends = [s.end for s in doc.sentences]
         self.places: list[tuple[int, str]] = []
-        for sp in doc.spans:
-            if sp.label == "PLACE":
-                iso = _place_country(sp, self.hint, doc.text)
-                if iso:
-                    self.places.append((sp.start, iso))
+        for sp in places:
+            iso = _place_country(sp, self.hint, doc.text)
+            if iso:
+                self.places.append((sp.start, iso))
         self.places.sort()
         self._pos = [p for p, _ in self.places]
 
@@ -284,6 +290,32 @@ class _Localizer:
             return self.hint
         best = min(range(a, b), key=lambda k: abs(self._pos[k] - pos))
         return self.places[best][1]
+
+
+def _overlaps(span: Span, bounds: list[tuple[int, int]]) -> bool:
+    """Whether ``span`` overlaps one of the (sorted, disjoint) ``bounds``."""
+    i = bisect.bisect_right(bounds, (span.start, float("inf"))) - 1
+    return any(s < span.end and span.start < e for s, e in bounds[max(0, i) : i + 2])
+
+
+def _hint_without(hint: str | None, kept: list[Span], dropped: list[Span]) -> str | None:
+    """The article's country once place matches inside actor names are left out: the
+    places' hint when a kept place still names it, else the commonest country of the kept
+    places (a country name weighing double, as in places.annotate_places), else none."""
+    def top(sp: Span):
+        cands = sp.attrs.get("candidates") or []
+        return cands[0] if cands else None
+
+    if hint is None or any((t := top(sp)) is not None and t.iso3 == hint for sp in kept):
+        return hint
+    if not any((t := top(sp)) is not None and t.iso3 == hint for sp in dropped):
+        return hint  # the hint did not come from the dropped matches
+    votes: dict[str, int] = {}
+    for sp in kept:
+        t = top(sp)
+        if t is not None:
+            votes[t.iso3] = votes.get(t.iso3, 0) + (2 if t.feature == "country" else 1)
+    return max(votes, key=lambda k: votes[k]) if votes else None
 
 
 class ActorAnnotator:
@@ -513,48 +545,61 @@ class ActorAnnotator:
 
     # -- main ------------------------------------------------------------------------
     def annotate(self, doc: Doc) -> list[Span]:
+        """ACTOR spans of the document. The matches are chosen first (longest wins), then
+        each is named for the country where it stands. A place match inside a chosen
+        actor's name is no place: it is taken out of ``doc.spans``, and the article's
+        country (``doc.country_hint``) corrected when it rested on such matches only."""
         text = doc.text
         low = lower_same_len(text)
-        where = _Localizer(doc)
-        cands: list[tuple[int, Span]] = []  # (priority: lower wins ties, span)
+        # (priority: lower wins ties, start, end, the span for a country)
+        cands: list[tuple[int, int, int, Callable[[str | None], Span | None]]] = []
         for m in self._scan.finditer(low):
             key = _norm(m.group("a"))
             es = self._ci.get(key)
             if es is not None:
-                local = where.country(m.start())
-                cands.append((0, self._named_span(m, self._pick(es, local), doc, text, local)))
+                cands.append((0, m.start(), m.end(), functools.partial(self._alias_span, m, es, doc, text)))
                 continue
             iso = self.nationalities.get(key)
             if iso is not None:
                 nm = self._nat.match(low, m.start())
                 if nm is not None:
-                    local = where.country(m.start())
-                    iso = local if iso == OWN_COUNTRY else iso
-                    if iso:
-                        cands.append((1, self._nat_span(nm, iso, doc, text, local)))
+                    cands.append((1, nm.start(), nm.end(), functools.partial(self._own_nat_span, nm, iso, doc, text)))
                 continue
             gens = self._generic_by_key.get(key)
             if gens is not None:
-                local = where.country(m.start())
-                g = self._pick_generic(gens, local)
-                if g is None:
-                    continue
                 st, en = m.start(), m.end("a")
-                if (g.get("military") or g.get("police")) and _OFFICE_AFTER.match(low, en):
+                if any(g.get("military") or g.get("police") for g in gens) and _OFFICE_AFTER.match(low, en):
                     continue
-                attrs = self._generic_attrs(g, text[st:en], doc, local)
-                cands.append((2, Span(st, en, "ACTOR", text[st:en], attrs)))
+                cands.append((2, st, en, functools.partial(self._generic_span, gens, st, en, doc, text)))
         if self._named_cs is not None:
             for m in self._named_cs.finditer(text):
                 es = self._cs.get(m.group("a"))
                 if es is not None:
-                    local = where.country(m.start())
-                    cands.append((0, self._named_span(m, self._pick(es, local), doc, text, local)))
+                    cands.append((0, m.start(), m.end(), functools.partial(self._alias_span, m, es, doc, text)))
 
         # longest match wins, then the more specific kind of match, then the earliest
-        cands.sort(key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
-        taken = keep_disjoint((span for _, span in cands), lambda s: (s.start, s.end))
-        return self._resolve_partisan(taken, text)
+        cands.sort(key=lambda c: (-(c[2] - c[1]), c[0], c[1]))
+        taken = keep_disjoint(cands, lambda c: (c[1], c[2]))
+        bounds = [(c[1], c[2]) for c in taken]
+        where = _Localizer(doc, bounds)
+        if where.inside:  # the places annotator masks actor names, but runs first
+            doc.spans[:] = [sp for sp in doc.spans if not any(sp is x for x in where.inside)]
+            doc.country_hint = where.hint
+        spans = [sp for sp in (make(where.country(st)) for _, st, _, make in taken) if sp is not None]
+        return self._resolve_partisan(spans, text)
+
+    def _alias_span(self, m: re.Match, entries: list[dict[str, Any]], doc: Doc, text: str, local: str | None) -> Span:
+        return self._named_span(m, self._pick(entries, local), doc, text, local)
+
+    def _own_nat_span(self, nm: re.Match, iso: str, doc: Doc, text: str, local: str | None) -> Span | None:
+        iso = local if iso == OWN_COUNTRY else iso
+        return self._nat_span(nm, iso, doc, text, local) if iso else None
+
+    def _generic_span(self, gens, st: int, en: int, doc: Doc, text: str, local: str | None) -> Span | None:
+        g = self._pick_generic(gens, local)
+        if g is None:
+            return None
+        return Span(st, en, "ACTOR", text[st:en], self._generic_attrs(g, text[st:en], doc, local))
 
     def _resolve_partisan(self, spans: list[Span], text: str) -> list[Span]:
         """"terrorists of Jabhat al-Nusra": the generic partisan phrase takes the name."""
