@@ -56,7 +56,8 @@ TARGET_WINDOW_CHARS = 60
 REFERS_BACK = re.compile(
     r"\b(?:they|them|(?:the|these|those)\s+(?:same\s+)?(?:jets|warplanes|planes|aircraft|helicopters|drones|"
     r"group|militants|fighters|attackers|assailants|gunmen|rebels|insurgents|jihadists|troops|soldiers|"
-    r"forces|militia|militias|militiamen|raids|strikes|air\s*strikes|bombers|bombardment|shelling)|"
+    r"forces|militia|militias|militiamen|raids?|strikes|air\s*strikes|bombers|bombardment|shelling|"
+    r"operation|offensive|assault|campaign)|"
     r"(?:its|their)\s+(?:fighters|forces|troops|jets|warplanes|planes|aircraft|members|militants|gunmen))\b",
     re.I,
 )
