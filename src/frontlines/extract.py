@@ -535,8 +535,9 @@ class Extractor:
         place_span = places.continue_scene(places.place_for(doc, i, sent, t, spans, spans_by_sentence, lookback), scene, i)
         hedges = [s for s in spans if s.label == "HEDGE"]
         attributions = [s for s in spans if s.label == "ATTRIBUTION"]
-        default = actors.default_actor(self.lexicon.defaults, sub.name, doc.country_hint)
-        actor1, inter1, actor2, inter2, notes = actors.actor_names(a1, a2, civ_victims, default, doc.country_hint, fat_text)
+        country = actors.event_country(place_span, doc.country_hint)
+        default = actors.default_actor(self.lexicon.defaults, sub.name, country)
+        actor1, inter1, actor2, inter2, notes = actors.actor_names(a1, a2, civ_victims, default, country, fat_text, sub.event_type)
         fields = {
             "trigger": t.text,
             "actor1": a1.text + ("" if actor1_source == "sentence" else f" ({actor1_source})") if a1 is not None else None,
@@ -547,7 +548,8 @@ class Extractor:
         }
         evidence = evidence_for(doc, sent, attributions, hedges, fields)
         evidence.fields.update(notes)
-        score = 1.0 + (0.5 if actor1 else 0) + (0.5 if place_span else 0) + (1.0 if value else 0)
+        # a named actor1 counts, not the unidentified group filled in for an unnamed one
+        score = 1.0 + (0.5 if a1 is not None or default is not None else 0) + (0.5 if place_span else 0) + (1.0 if value else 0)
         if score < float(th["min_mention_score"]):
             return None
         return EventMention(
