@@ -46,12 +46,49 @@ def places_compatible(a: Place | None, b: Place | None, same_place_km: float) ->
     return haversine_km(a, b) <= same_place_km
 
 
+# Days before a date that is only the report's day (a dateline, the publication day, a
+# headline's inherited date) in which the incident it stands for may have happened: the
+# news week, as ACLED's week precision for undated reports.
+REPORT_DAY_REACH = 7
+
+
 def dates_compatible(a: EventMention, b: EventMention, slack_days: int = 0) -> bool:
+    """Dates that can be one incident's at their precisions; a date that is only the day
+    of the report bounds the incident from above ("Published 14 Nov: air strikes on
+    Monday ...": the dateline's 14th and Monday the 13th are one strike)."""
     if a.event_date is None or b.event_date is None:
         return True
     slack = {1: 0, 2: 7, 3: 31}
     tol = max(slack.get(a.time_precision or 1, 0), slack.get(b.time_precision or 1, 0), slack_days)
-    return abs((a.event_date - b.event_date).days) <= tol
+    diff = (a.event_date - b.event_date).days
+    if abs(diff) <= tol:
+        return True
+    if diff > 0 and report_day_only(a):
+        return diff <= REPORT_DAY_REACH
+    if diff < 0 and report_day_only(b):
+        return -diff <= REPORT_DAY_REACH
+    return False
+
+
+# A date this near the start of its sentence, on the publication day, is a dateline
+# ("14 Nov 2017 Air strikes ...", "Date of publication 8 April 2017 An airstrike ..."):
+# the longest such prefix in the articles read was 25 characters.
+DATELINE_PREFIX_CHARS = 30
+
+
+def report_day_only(m: EventMention) -> bool:
+    """Whether the mention's date is only the day of the report, not the incident's: the
+    publication date, a headline's date taken from elsewhere, or a dateline."""
+    text = m.evidence.fields.get("event_date")
+    if not text:
+        return False
+    if text == "publication date":
+        return True
+    at = m.evidence.sentence.find(text)
+    if at < 0:
+        return m.headline
+    published = m.evidence.published
+    return at <= DATELINE_PREFIX_CHARS and bool(published) and m.event_date is not None and published[:10] == m.event_date.isoformat()
 
 
 # A body mention is tested against at most this many groups of its sub-event type, the
@@ -84,7 +121,7 @@ class _Group(list):
     def append(self, m: EventMention) -> None:
         super().append(m)
         self.places.setdefault((m.place, m.place_relation), m)
-        self.dates.setdefault((m.event_date, m.time_precision), m)
+        self.dates.setdefault((m.event_date, m.time_precision, report_day_only(m)), m)
         if m.actor1 and not _unidentified(m.actor1):
             self.named.add(m.actor1)
         if m.actor2:
@@ -123,6 +160,8 @@ def group_mentions(mentions: list[EventMention], same_place_km: float) -> list[l
         fits = [g for g in by_type.get(m.sub_event_type, ()) if _compatible(g, m, same_place_km, slack_days=1)]
         same_toll = [g for g in fits if m.fatalities and m.fatalities in g.tolls]
         target = (same_toll or fits or [None])[0]
+        if target is None and m.fatalities:
+            target = _same_toll_body(groups, m)
         if target is None:
             new_group(m)
         else:
@@ -132,6 +171,34 @@ def group_mentions(mentions: list[EventMention], same_place_km: float) -> list[l
         g.sort(key=lambda x: x.evidence.char_start)
     out.sort(key=lambda g: g[0].evidence.char_start)
     return [list(g) for g in out]
+
+
+def _same_toll_body(groups: list[_Group], m: EventMention) -> "_Group | None":
+    """The body group that a headline retells by its toll: the same family of event, the
+    same death toll, a compatible date and the same country. A headline names its place
+    coarsely ("Bomb blast kills 60 in Damascus suburb" for a car bomb in a town north of
+    the capital) and its weapon loosely, but two incidents of one article with the same
+    toll are rare, and the headline then matches the first."""
+    family = FAMILY_OF.get(m.event_type)
+    for g in groups:
+        if g[0].headline or m.fatalities not in g.tolls or FAMILY_OF.get(g[0].event_type) != family:
+            continue
+        if not all(dates_compatible(x, m, slack_days=1) for x in g.dates.values()):
+            continue
+        iso = {x.place.iso3 for x in g.places.values() if x.place is not None}
+        if m.place is not None and iso and iso != {m.place.iso3}:
+            continue
+        return g
+    return None
+
+
+# The coarse kinds of violence a headline may name one incident by: an explosion or an
+# attack on civilians (a headline's "attack" is often the body's strike), a battle.
+FAMILY_OF = {
+    "Explosions/Remote violence": "violence",
+    "Violence against civilians": "violence",
+    "Battles": "battle",
+}
 
 
 # A generic weapon that a later sentence of the same article names more precisely: "a car
