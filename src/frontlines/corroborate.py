@@ -157,6 +157,7 @@ class Clusterer:
         self.max_km = float(self.settings["place"]["max_km"])
         dates = self.settings.get("dates", {})
         self.after_publication_days = int(dates.get("after_publication_days", 0))
+        self.falling_ratio = float(self.settings.get("toll", {}).get("falling_ratio", 10))
         self.earliest_by = {int(k): int(v) for k, v in dates.get("earliest_days", {"2": 7, "3": 31}).items()}
 
     # pair tests ---------------------------------------------------------------------
@@ -183,7 +184,16 @@ class Clusterer:
             return False
         if self._after_publication(a, b) or self._after_publication(b, a):
             return False
+        if self._toll_fell(a, b) or self._toll_fell(b, a):
+            return False
         return True
+
+    def _toll_fell(self, a: Report, b: Report) -> bool:
+        """Whether ``b``, published after ``a``, gives a toll that no update of ``a``'s
+        would: under 1/``falling_ratio`` of it."""
+        if not (a.fatalities and b.fatalities) or a.published is None or b.published is None:
+            return False
+        return b.published > a.published and b.fatalities * self.falling_ratio < a.fatalities
 
     def _after_publication(self, a: Report, b: Report) -> bool:
         """Whether ``a``'s incident happened, at the precision of its date, after ``b``'s
