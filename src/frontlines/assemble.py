@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 
 from .records import Event, EventMention, Place, interaction_code
 
@@ -107,7 +108,7 @@ class _Group(list):
     longer grows with the group: grouping was quadratic in an article's mentions (a 1 MB
     article: 1.6 million date tests, 17 of its 28 s)."""
 
-    __slots__ = ("places", "dates", "named", "sides", "tolls")
+    __slots__ = ("places", "dates", "named", "sides", "tolls", "separate")
 
     def __init__(self, members=()):
         super().__init__()
@@ -116,6 +117,8 @@ class _Group(list):
         self.named: set[str] = set()
         self.sides: set[str] = set()
         self.tolls: set[int] = set()
+        # begun by a sentence that says it tells of another incident ("Separately, ...")
+        self.separate = bool(members) and opens_separate_incident(members[0])
         self.extend(members)
 
     def append(self, m: EventMention) -> None:
@@ -149,6 +152,9 @@ def group_mentions(mentions: list[EventMention], same_place_km: float) -> list[l
         by_type.setdefault(m.sub_event_type, []).append(g)
 
     for m in (x for x in mentions if not x.headline):
+        if opens_separate_incident(m):
+            new_group(m)
+            continue
         for g in by_type.get(m.sub_event_type, [])[-MAX_OPEN_GROUPS:]:
             if _compatible(g, m, same_place_km) and _actors_compatible(g, m):
                 g.append(m)
@@ -171,6 +177,22 @@ def group_mentions(mentions: list[EventMention], same_place_km: float) -> list[l
         g.sort(key=lambda x: x.evidence.char_start)
     out.sort(key=lambda g: g[0].evidence.char_start)
     return [list(g) for g in out]
+
+
+# Sentence openings by which a report says it turns to another incident: "Separately,
+# Russian jets raided ...", "Elsewhere in the province ...", "In another attack ...",
+# "Also on Saturday, a bomb exploded aboard a bus ...". A mention so introduced starts an
+# event of its own (later sentences may still join it).
+SEPARATE_INCIDENT = re.compile(
+    r"^\W*(?:separately|elsewhere|meanwhile|in (?:an?other|a separate|a second) (?:incident|attack|strike|raid|development|bombing|blast|assault)"
+    r"|also on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the same day))\b",
+    re.I,
+)
+
+
+def opens_separate_incident(m: EventMention) -> bool:
+    """Whether the mention's sentence opens by turning to another incident."""
+    return not m.headline and bool(SEPARATE_INCIDENT.match(m.evidence.sentence))
 
 
 def _same_toll_body(groups: list[_Group], m: EventMention) -> "_Group | None":
@@ -203,7 +225,14 @@ FAMILY_OF = {
 
 # A generic weapon that a later sentence of the same article names more precisely: "a car
 # bomb tore through a convoy" ... "a suicide bomber drove a van loaded with explosives".
-REFINED_BY = {"Remote explosive/landmine/IED": ("Suicide bomb",)}
+# So is a strike or a shelling that a later sentence says carried chlorine ("a regime
+# helicopter dropped barrels containing chlorine"): ACLED codes the chemical weapon,
+# whatever delivered it.
+REFINED_BY = {
+    "Remote explosive/landmine/IED": ("Suicide bomb",),
+    "Air/drone strike": ("Chemical weapon",),
+    "Shelling/artillery/missile attack": ("Chemical weapon",),
+}
 
 
 def _own_place(m: EventMention) -> bool:
@@ -226,9 +255,10 @@ def _refine_weapon(groups: list[_Group], same_place_km: float) -> list[_Group]:
                 h
                 for h in out
                 if h is not g
+                and not (h.separate or g.separate)
                 and h[0].sub_event_type == generic_name
                 and all(dates_compatible(x, m) for x in h.dates.values() for m in g.dates.values())
-                and len((h.tolls | g.tolls) - {0, None}) <= 1
+                and _one_toll(h.tolls, g.tolls)
                 and all(
                     not _own_place(m) or all(_mention_places_compatible(x, m, same_place_km) for x in h.places.values()) for m in g
                 )
@@ -238,6 +268,13 @@ def _refine_weapon(groups: list[_Group], same_place_km: float) -> list[_Group]:
                 out.remove(g)
                 break
     return out
+
+
+def _one_toll(a: set, b: set) -> bool:
+    """Whether two groups' tolls can be one incident's: one gives none, or they share a
+    figure (a generic and a specific account often repeat the toll, one rounding it)."""
+    a, b = a - {0, None}, b - {0, None}
+    return not a or not b or bool(a & b)
 
 
 def _compatible(group: _Group, m: EventMention, same_place_km: float, slack_days: int = 0) -> bool:
