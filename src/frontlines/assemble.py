@@ -163,7 +163,8 @@ def group_mentions(mentions: list[EventMention], same_place_km: float) -> list[l
             new_group(m)
     for m in (x for x in mentions if x.headline):
         # a headline's date is often only the publication date: a day either way fits
-        fits = [g for g in by_type.get(m.sub_event_type, ()) if _compatible(g, m, same_place_km, slack_days=1)]
+        # (not a group the body introduced as another incident: "Separately, ...")
+        fits = [g for g in by_type.get(m.sub_event_type, ()) if not g.separate and _compatible(g, m, same_place_km, slack_days=1)]
         same_toll = [g for g in fits if m.fatalities and m.fatalities in g.tolls]
         target = (same_toll or fits or [None])[0]
         if target is None and m.fatalities:
@@ -203,7 +204,7 @@ def _same_toll_body(groups: list[_Group], m: EventMention) -> "_Group | None":
     toll are rare, and the headline then matches the first."""
     family = FAMILY_OF.get(m.event_type)
     for g in groups:
-        if g[0].headline or m.fatalities not in g.tolls or FAMILY_OF.get(g[0].event_type) != family:
+        if g[0].headline or g.separate or m.fatalities not in g.tolls or FAMILY_OF.get(g[0].event_type) != family:
             continue
         if not all(dates_compatible(x, m, slack_days=1) for x in g.dates.values()):
             continue
