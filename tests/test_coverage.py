@@ -149,8 +149,8 @@ def test_dateline_day_and_weekday_are_one_strike(pipe):
     # "14 Nov 2017" is the day of the report; "Monday" the day of the strike
     evs = events(
         pipe,
-        "14 Nov 2017 Air strikes ripped through a market in the rebel-held town of Atareb in Aleppo province, killing at least 12 people, "
-        "a war monitor said. The strikes hit the market on Monday, the monitor said.",
+        "14 Nov 2017 Air strikes ripped through a market in the town of Atareb in Aleppo province, killing at least 12 people, "
+        "a war monitor said. The air strikes hit the crowded market on Monday morning, the monitor said.",
         title="Monitor: air strikes on Atareb market",
         published="2017-11-14",
     )

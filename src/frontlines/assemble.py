@@ -125,7 +125,7 @@ class _Group(list):
         super().append(m)
         self.places.setdefault((m.place, m.place_relation), m)
         self.dates.setdefault((m.event_date, m.time_precision, report_day_only(m)), m)
-        if m.actor1 and not _unidentified(m.actor1):
+        if m.actor1 and not _unidentified(m.actor1) and not _defaulted(m):
             self.named.add(m.actor1)
         if m.actor2:
             self.sides.add(m.actor2)
@@ -320,12 +320,18 @@ def _unidentified(actor: str | None) -> bool:
     return bool(actor) and actor.startswith("Unidentified")
 
 
+def _defaulted(m: EventMention) -> bool:
+    """Whether the mention's actor1 is the lexicon's default for its weapon and country,
+    not a party the text names: no evidence against a named one."""
+    return str(m.evidence.fields.get("actor1", "")).startswith("default")
+
+
 def _actors_compatible(group: _Group, m: EventMention) -> bool:
     """No two different named agents. An unidentified agent ("a suicide bomber") fits a
     named one (a later sentence says "the bomber, an Islamic State militant"), and the two
     sides of a fight may be named in either order ("army units repelled an attack launched
     by terrorists" / "terrorists were killed in the clashes" with the army from context)."""
-    if not m.actor1 or _unidentified(m.actor1):
+    if not m.actor1 or _unidentified(m.actor1) or _defaulted(m):
         return True
     named = group.named
     if not named or m.actor1 in named:
@@ -362,7 +368,9 @@ def _most_precise_place(group: list[EventMention]) -> EventMention | None:
     placed = [m for m in group if m.place is not None]
     if not placed:
         return None
-    return min(placed, key=lambda m: (m.geo_precision or 3, {"city": 0, "region": 1, "admin1": 2}.get(m.place.feature, 3)))
+    # a headline names the place coarsely ("kills 15 in east Hama" for a town of the
+    # province): the body's place first
+    return min(placed, key=lambda m: (m.headline, m.geo_precision or 3, {"city": 0, "region": 1, "admin1": 2}.get(m.place.feature, 3)))
 
 
 def _fatalities(group: list[EventMention]) -> tuple[int, int, int, bool]:
@@ -402,8 +410,9 @@ def build_events(article_id: str, mentions: list[EventMention], same_place_km: f
         inter2 = (a2m.inter2 if a2m is not None else swapped.inter1) if actor2 else None
         assoc2 = a2m.assoc_actor_2 if a2m is not None else swapped.assoc_actor_1
         dated = [m for m in group if m.event_date is not None]
-        # the body dates the incident; a headline's date is often the publication day
-        dm = min(dated, key=lambda m: (m.time_precision or 3, m.headline)) if dated else None
+        # the body dates the incident; a headline's date, a dateline, the publication day
+        # only bound it
+        dm = min(dated, key=lambda m: (report_day_only(m), m.time_precision or 3, m.headline)) if dated else None
         value, low, high, disputed_toll = _fatalities(group)
         claims = {m.claim for m in group}
         if "disputed" in claims or disputed_toll:
