@@ -50,8 +50,9 @@ APPOSITIVE_MAX_CHARS = 60
 # semicolon, a dash or the next count).
 TOTAL_LEFT_CHARS = 70
 TOTAL_RIGHT_CHARS = 70
-# How far before a cue a superlative makes it a comparison ("the deadliest attack since").
-SUPERLATIVE_CHARS = 40
+# How far before a cue a superlative makes it a comparison ("the first explosion to hit the
+# heart of the western town since": 53 characters).
+SUPERLATIVE_CHARS = 60
 # Month names (a count right after one is a day or a year of a date: "Jun 182016", "Oct 2016
 # Sixteen civilians", "September 24 2016"); "May" only capitalised, "may" is a verb.
 _MONTH_BEFORE_RE = re.compile(
@@ -62,8 +63,16 @@ _MONTH_AFTER_RE = re.compile(
     r"\s+(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?(?:\s+(?:19|20)\d\d)?"
 )
+# right after a figure, a determiner opens another noun phrase: the figure counts no one in it
+_DETERMINER_AFTER_RE = re.compile(r"\s+(?:the|a|an|this|these|those|its|their)\s")
+# between two counts, only a conjunction: they are one list ("12 killed and 30 wounded")
+_COORDINATED_RE = re.compile(r"\s*,?\s*(?:and|as well as)\s*")
+_MAY_AFTER_RE = re.compile(r"\s+(?:May|MAY)\b")  # "since 21 May have killed": a date
 # Where a cue's clause stops: a comma, semicolon, colon or dash.
 _CLAUSE_BREAK_RE = re.compile(r"[,;:]|\s[-\u2013\u2014]\s")
+# After a count, a relative clause describes a noun, not the count ("killed two civilians in
+# the city that has been divided since 2012"): the cue window after the count stops there.
+_RELATIVE_RE = re.compile(r"\b(?:that|which|who|whom|whose|where)\b")
 _TOTAL_WHERE = ("after", "inside", "before", "fronted")
 # Priority of the pattern kinds when two candidates overlap (lower wins).
 _PRIORITY = {"toll": 0, "passive": 1, "active": 1, "noun": 2, "pronoun": 3, "subset": 4}
@@ -371,6 +380,8 @@ class CasualtyAnnotator:
             if parsed is None:
                 return
             noun = m.groupdict().get("noun")
+            if how in ("passive", "noun") and noun is None and _DETERMINER_AFTER_RE.match(chunk, m.end("count")):
+                return  # "0 214 The number of civilians killed": the figure is not their count
             if noun is None and _YEAR_LIKE_RE.fullmatch(ctext.strip()):
                 if YEAR_RANGE[0] <= int(ctext) <= YEAR_RANGE[1]:
                     return
@@ -418,11 +429,17 @@ class CasualtyAnnotator:
             # each count's clause ends where the next count (not a subgroup of it) starts
             prev_end = counts[k - 1][1] if k else 0
             next_start = counts[k + 1][0] if k + 1 < len(counts) else len(chunk)
-            cue = self._total_cue(chunk, st, en, prev_end, next_start)
+            cue = self._total_cue(chunk, st, en, prev_end, next_start, _starts_sentence(orig, st))
             if cue is None and attrs["value"] >= self.single_incident_min and not self._names_incident(chunk, st, en, prev_end, next_start):
                 cue = "(no single incident named)"
             if cue is not None:
                 attrs["total_of"], attrs["kind"], attrs["total_cue"] = attrs["kind"], "total", cue
+        # counts joined by "and" share the period after the last ("346 fighters were killed
+        # and 170 soldiers had died since Tuesday")
+        for k in range(len(counts) - 2, -1, -1):
+            (st, en, _, attrs), (st2, _, _, nxt) = counts[k], counts[k + 1]
+            if attrs["kind"] != "total" and nxt["kind"] == "total" and _COORDINATED_RE.fullmatch(chunk, en, st2):
+                attrs["total_of"], attrs["kind"], attrs["total_cue"] = attrs["kind"], "total", nxt["total_cue"]
         spans: list[Span] = []
         for st, en, how, attrs in taken:
             if attrs["kind"] == "subset":  # part of the previous count in the sentence
@@ -443,7 +460,7 @@ class CasualtyAnnotator:
         brk = _CLAUSE_BREAK_RE.search(right)
         return bool(self._incident.search(chunk[left:st] + " " + chunk[st:en] + " " + (right[: brk.start()] if brk else right)))
 
-    def _total_cue(self, chunk: str, st: int, en: int, prev_end: int, next_start: int) -> str | None:
+    def _total_cue(self, chunk: str, st: int, en: int, prev_end: int, next_start: int, new_sentence: bool = False) -> str | None:
         """The wording that makes the count at ``chunk[st:en]`` a total over a period or a
         war (see ``total_cues``), or None when it is an incident's toll. The cue must stand
         in the count's clause: after it up to a comma or the next count, inside it, right
@@ -451,17 +468,30 @@ class CasualtyAnnotator:
         right = chunk[en : min(next_start, en + TOTAL_RIGHT_CHARS)]
         brk = _CLAUSE_BREAK_RE.search(right)
         right = right[: brk.start()] if brk else right
+        rel = _RELATIVE_RE.search(right)
+        right = right[: rel.start()] if rel else right
         left_start = max(prev_end, st - TOTAL_LEFT_CHARS)
+        # a capitalised count inside the text starts a sentence of its own (feeds that drop
+        # full stops: "... Syrian conflict Two children were killed"): nothing before it
+        left_start = st if new_sentence else left_start
         left = chunk[left_start:st]
-        for where, text, base in (("after", right, en), ("inside", chunk[st:en], st), ("before", left, left_start), ("fronted", left, left_start)):
-            for pat in self._totals[where]:
-                for m in pat.finditer(text):
-                    at = base + m.start()
-                    if where == "fronted" and _CLAUSE_BREAK_RE.search(text, m.end()) and chunk[:at].strip(" \"'(-"):
-                        continue  # a comma between: another clause's period, unless it opens the sentence
-                    if where != "before" and self._superlative.search(chunk, max(0, at - SUPERLATIVE_CHARS), at):
-                        continue  # "the deadliest attack since 2015": a comparison
-                    return m.group().strip()
+        # a period opening the sentence governs its first count however long the opening
+        # ("Since Sept. 19 when the regime declared the end of the truce at least 359 ...")
+        opening = chunk[:st] if prev_end == 0 and not new_sentence and len(chunk[:st].split()) > 0 else ""
+        places = (("after", right, en), ("inside", chunk[st:en], st), ("before", left, left_start), ("fronted", left, left_start))
+        if opening and len(opening) > len(left):
+            places += (("opening", opening, 0),)
+        for where, text, base in places:
+            pat = self._totals.get("fronted" if where == "opening" else where)
+            for m in pat.finditer(text) if pat is not None else ():
+                at = base + m.start()
+                if where == "opening" and chunk[:at].strip(" \"'(-"):
+                    break  # only a cue that opens the sentence
+                if where == "fronted" and _CLAUSE_BREAK_RE.search(text, m.end()) and chunk[:at].strip(" \"'(-"):
+                    continue  # a comma between: another clause's period, unless it opens the sentence
+                if where != "before" and self._superlative.search(chunk, max(0, at - SUPERLATIVE_CHARS), at):
+                    continue  # "the deadliest attack since 2015": a comparison
+                return m.group().strip()
         return None
 
 
@@ -478,23 +508,40 @@ def _undated(pattern: re.Pattern, chunk: str, orig: str) -> Iterable[re.Match]:
         pos = m.end() if m.end() > m.start() else m.end() + 1
 
 
-def _total_cues(raw: dict[str, dict[str, Any]]) -> dict[str, list[re.Pattern]]:
-    """``total_cues`` of casualty_terms.yaml compiled per place (``_TOTAL_WHERE``); a
-    "before" cue is anchored at the end of the text before the count."""
-    out: dict[str, list[re.Pattern]] = {w: [] for w in _TOTAL_WHERE}
+def _total_cues(raw: dict[str, dict[str, Any]]) -> dict[str, re.Pattern]:
+    """``total_cues`` of casualty_terms.yaml as one alternation per place (``_TOTAL_WHERE``:
+    one search per place and count, not one per cue); a "before" cue is anchored at the end
+    of the text before the count."""
+    parts: dict[str, list[str]] = {w: [] for w in _TOTAL_WHERE}
     for name, cue in raw.items():
         for where in cue.get("where") or ():
-            if where not in out:
+            if where not in parts:
                 raise ValueError(f"total_cues.{name}: unknown place {where!r} (one of {', '.join(_TOTAL_WHERE)})")
-            pattern = str(cue["pattern"])
-            out[where].append(re.compile(rf"(?:{pattern})\s*$" if where == "before" else pattern))
+            parts[where].append(f"(?:{cue['pattern']})")
+    out = {}
+    for where, alts in parts.items():
+        if alts:
+            body = "|".join(alts)
+            out[where] = re.compile(rf"(?:{body})\s*$" if where == "before" else body)
     return out
+
+
+def _starts_sentence(orig: str, st: int) -> bool:
+    """Whether the count at ``orig[st:]`` is capitalised after a lower-case word: a
+    sentence whose full stop a feed dropped ("... Syrian conflict Two children were
+    killed", "The War In Syria At least 26 people killed")."""
+    before = orig[:st].rstrip()
+    return bool(before) and orig[st : st + 1].isupper() and before[-1:].isalpha() and not before.endswith(("Mr", "Dr"))
 
 
 def _is_date_part(text: str, start: int, end: int) -> bool:
     """Whether the figure at ``text[start:end]`` belongs to a date: right after a month
     name ("Jun 182016", "Oct 2016", "September 24") or right before one ("24 August")."""
-    return bool(_MONTH_BEFORE_RE.search(text, max(0, start - 16), start) or _MONTH_AFTER_RE.match(text.lower(), end))
+    return bool(
+        _MONTH_BEFORE_RE.search(text, max(0, start - 16), start)
+        or _MONTH_AFTER_RE.match(text.lower(), end)
+        or _MAY_AFTER_RE.match(text, end)
+    )
 
 
 @functools.lru_cache(maxsize=8192)
