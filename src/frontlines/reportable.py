@@ -304,14 +304,19 @@ def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[S
     return None
 
 
-def claim_evidence(spans: Sequence[Span], event_type: str, reported: frozenset[str] | set[str]) -> bool:
-    """Whether a sentence the rules or the model drop still counts as claim evidence: it
-    doubts or denies ("the ministry denied its jets struck the town") an incident of a type
-    the article has already reported. It then joins that incident (its claim becomes
-    "disputed") instead of being lost; alone, a denial is never an event."""
-    return event_type in reported and any(
-        s.label == "HEDGE" and s.attrs.get("kind") in ("denial", "doubt") for s in spans
-    )
+def dispute_earlier(spans: Sequence[Span], event_type: str, earlier: Sequence[Any]) -> Any:
+    """A dropped sentence that doubts or denies ("the ministry denied its jets struck the
+    town") an incident of a type the article has already reported disputes that incident:
+    the latest earlier mention of ``event_type`` gets claim "disputed" and the hedge words.
+    The denial itself never becomes an event. Returns the mention changed, or None."""
+    doubts = [s for s in spans if s.label == "HEDGE" and s.attrs.get("kind") in ("denial", "doubt")]
+    if not doubts:
+        return None
+    target = next((m for m in reversed(earlier) if m.event_type == event_type), None)
+    if target is not None:
+        target.claim = "disputed"
+        target.evidence.hedges.extend(h.text for h in doubts if h.text not in target.evidence.hedges)
+    return target
 
 
 @dataclass
