@@ -83,7 +83,7 @@ MODAL = re.compile(
     r"plans?\s+to|planning\s+to|aims?\s+to|intends?\s+to|prepar(?:es|ing)\s+to|threat(?:en|ens|ened)\s+to|vow(?:s|ed)?\s+to|warn(?:s|ed)?)\b",
     )
 STATEMENT = re.compile(
-    r"\b(?:condemn(?:s|ed|ing)?|denounc(?:es|ed|ing)|deplor(?:es|ed)|accus(?:es|ed|ing)|blam(?:es|ed|ing)|"
+    r"\b(?:condemn(?:s|ed|ing)?|denounc(?:es|ed|ing)|deplor(?:es|ed)|(?<!being )(?<!were )(?<!was )accus(?:es|ed|ing)|blam(?:es|ed|ing)|"
     r"call(?:s|ed)?\s+(?:for|on)|urg(?:es|ed)|demand(?:s|ed)|den(?:y|ies|ied)|reject(?:s|ed)|welcom(?:es|ed)|"
     r"investigat(?:e|es|ed|ion|ing)|inquiry|responsib(?:le|ility)|war\s+crimes?|crimes?\s+against\s+humanity)\b",
     )
