@@ -23,7 +23,7 @@ from .datafiles import Keys, ListOf, MapOf, OneOf, check, closest, read_toml_fil
 from .errors import DataFileValue, LexiconError
 from .annotate.actors import lower_same_len
 from .records import Doc, EventMention, Span
-from .reportable import Reportable, claim_evidence
+from .reportable import Reportable, dispute_earlier
 from .resolve import actors, toll, trigger
 from .resolve import date as dates, place as places
 from .resolve.claim import claim_for
@@ -463,10 +463,9 @@ class Extractor:
             spans = spans_by_sentence.get(i, [])
             # the scene of the story so far: the place of the latest body mention
             scene = next((x.place_span for x in reversed(mentions) if not x.headline and x.place_span is not None), None)
-            # the event types the article has reported so far (a later denial or doubt of
-            # one of them is kept as claim evidence: ``reportable.claim_evidence``)
-            reported = frozenset(x.event_type for x in mentions)
-            m = self._mention(doc, i, sent, trig, spans, spans_by_sentence, th, scene, trigger_types, reported)
+            # the mentions so far: a later denial or doubt of one of them disputes it
+            # (``reportable.dispute_earlier``)
+            m = self._mention(doc, i, sent, trig, spans, spans_by_sentence, th, scene, trigger_types, mentions)
             if m is not None:
                 mentions.append(m)
         _headline_weapon_from_lede(mentions)
@@ -501,7 +500,7 @@ class Extractor:
 
     # -- one sentence ----------------------------------------------------------------
     def _mention(
-        self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None, trigger_types=None, reported=frozenset()
+        self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None, trigger_types=None, reported=()
     ) -> EventMention | None:
         """The event mention of sentence ``i`` (triggers ``trig``), or None. The field
         resolvers run in this order: trigger and sub-event (``resolve.trigger``), whether
@@ -518,8 +517,11 @@ class Extractor:
         if chosen is None:
             return None
         t, sub = chosen
-        if not self._reportable.judge(doc, i, spans, t).keep and not claim_evidence(spans, sub.event_type, reported):
-            return None  # background, a total, a caption...: no specific incident reported
+        if not self._reportable.judge(doc, i, spans, t).keep:
+            # background, a total, a caption...: no specific incident reported; a denial or
+            # doubt of an incident already reported disputes that incident's mention
+            dispute_earlier(spans, sub.event_type, reported)
+            return None
         a1, assoc1, a2, assoc2, actor1_source = actors.sentence_actors(doc, i, sent, t, spans, spans_by_sentence)
         killed = toll.killed_spans(
             doc, i, sent, spans, spans_by_sentence, int(th["toll_lookahead_sentences"]), sub.event_type, trigger_types

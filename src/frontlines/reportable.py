@@ -22,6 +22,7 @@ The model loads on first use (``Reportable.model``), never at import.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -80,14 +81,12 @@ HABIT_BEFORE_CHARS, HABIT_AFTER_CHARS = 25, 20
 MODAL = re.compile(
     r"\b(?:will|would|could|might|may|shall|should|must|going\s+to|expected\s+to|likely\s+to|"
     r"plans?\s+to|planning\s+to|aims?\s+to|intends?\s+to|prepar(?:es|ing)\s+to|threat(?:en|ens|ened)\s+to|vow(?:s|ed)?\s+to|warn(?:s|ed)?)\b",
-    re.I,
-)
+    )
 STATEMENT = re.compile(
-    r"\b(?:condemn(?:s|ed|ing)?|denounc(?:es|ed|ing)|deplor(?:es|ed)|accus(?:es|ed|ing)|blam(?:es|ed|ing)|"
+    r"\b(?:condemn(?:s|ed|ing)?|denounc(?:es|ed|ing)|deplor(?:es|ed)|(?<!being )(?<!were )(?<!was )accus(?:es|ed|ing)|blam(?:es|ed|ing)|"
     r"call(?:s|ed)?\s+(?:for|on)|urg(?:es|ed)|demand(?:s|ed)|den(?:y|ies|ied)|reject(?:s|ed)|welcom(?:es|ed)|"
     r"investigat(?:e|es|ed|ion|ing)|inquiry|responsib(?:le|ility)|war\s+crimes?|crimes?\s+against\s+humanity)\b",
-    re.I,
-)
+    )
 # Photo captions: a present-tense scene ("A man inspects ...", "People walk past ...")
 # ending in a date ("... Syria June 12 2016."), or a caption/file marker.
 CAPTION_MARK = re.compile(r"^\s*(?:FILE\s*(?:PHOTO)?\s*[-:–—]|Photo\s*:|Picture\s*:|Image\s*:|Caption\b|\(?(?:Photo|Picture)\s+(?:by|credit)\b)", re.I)
@@ -187,37 +186,16 @@ def features(doc: Doc, i: int, spans: Sequence[Span], max_age_days: int = 45) ->
             f["actor_" + str(s.attrs.get("kind"))] = 1.0
     if n_dates == 0:
         f["no_date"] = 1.0
-    if pub is not None:
+    cues = sentence_cues(text)
+    f.update(dict.fromkeys(cues, 1.0))
+    if pub is not None and cues.get("year"):
         for m in BARE_YEAR.finditer(text):
             y = int(m.group(1))
             if y < pub.year - 1 or (y == pub.year - 1 and pub.month > 2):
                 f["year_old"] = 1.0
             elif y > pub.year:
                 f["year_future"] = 1.0
-    if PERIOD_TOTAL.search(text):
-        f["period_total"] = 1.0
-    if OLD_RELATIVE.search(text):
-        f["old_relative"] = 1.0
-    if HABITUAL.search(text):
-        f["habitual"] = 1.0
-    if ONGOING.search(text):
-        f["ongoing"] = 1.0
-    if any(sp.label == "DATE" and _is_since(doc, sp) for sp in spans):
-        f["since_date"] = 1.0
-    if MODAL.search(text):
-        f["modal"] = 1.0
-    if STATEMENT.search(text):
-        f["statement_verb"] = 1.0
-    if CLAIM_OWN.search(text):
-        f["claim_own"] = 1.0
-    if text[:1] in QUOTE_CHARS:
-        f["quote_start"] = 1.0
-    elif any(q in text for q in QUOTE_CHARS):
-        f["quote_inside"] = 1.0
-    if caption_like(text):
-        f["caption"] = 1.0
-    if RELATED_MARK.match(text):
-        f["related"] = 1.0
+    f.pop("year", None)
     return f
 
 
@@ -225,7 +203,57 @@ def caption_like(text: str) -> bool:
     """A photo caption: a caption/file marker, or a present-tense scene ending in a date."""
     if CAPTION_MARK.match(text):
         return True
+    if not text.rstrip(" .")[-4:].isdigit():  # cheap: no date at the end
+        return False
     return bool(CAPTION_END_DATE.search(text) and CAPTION_VERB.search(text))
+
+
+# Words one of which a sentence must hold for each pattern to be tried (most sentences hold
+# none: the cue patterns are the costly part of scoring a sentence).
+_GATES = {
+    "period_total": ("since", "so far", "week", "month", "year", "decade", " has ", " have "),
+    "old_relative": ("ago", "last year", "previous year", "0s"),
+    "habitual": ("often", "regular", "repeated", "frequent", "routine", "usual", "typical", "common",
+                 "constant", "daily", "every "),
+    "ongoing": ("continu", "been", "ongoing", "lately", "recent", "for years", "for months"),
+    "claim_own": ("responsib", "credit"),
+}
+
+
+@functools.lru_cache(maxsize=2048)
+def sentence_cues(text: str) -> dict[str, bool]:
+    """The wording cues of a sentence (memoised: the rules and the model both read them)."""
+    low = text.lower()
+    cues: dict[str, bool] = {}
+
+    def gate(name: str) -> bool:
+        return any(w in low for w in _GATES[name])
+
+    if gate("period_total") and PERIOD_TOTAL.search(text):
+        cues["period_total"] = True
+    if gate("old_relative") and OLD_RELATIVE.search(text):
+        cues["old_relative"] = True
+    if gate("habitual") and HABITUAL.search(text):
+        cues["habitual"] = True
+    if gate("ongoing") and ONGOING.search(text):
+        cues["ongoing"] = True
+    if MODAL.search(low):
+        cues["modal"] = True
+    if STATEMENT.search(low):
+        cues["statement_verb"] = True
+    if gate("claim_own") and CLAIM_OWN.search(text):
+        cues["claim_own"] = True
+    if text[:1] in QUOTE_CHARS:
+        cues["quote_start"] = True
+    elif any(q in text for q in QUOTE_CHARS):
+        cues["quote_inside"] = True
+    if caption_like(text):
+        cues["caption"] = True
+    if RELATED_MARK.match(text):
+        cues["related"] = True
+    if "19" in text or "20" in text:
+        cues["year"] = True
+    return cues
 
 
 def _dated_to_a_recent_day(doc: Doc, spans: Sequence[Span], days: int = 14) -> bool:
@@ -281,37 +309,43 @@ def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[S
     """
     sent = doc.sentences[i]
     text = sent.text
-    if i > 0 and RELATED_MARK.match(text):
+    cues = sentence_cues(text)
+    if i > 0 and cues.get("related"):
         return "related"
-    if i > 0 and caption_like(text):
+    if i > 0 and cues.get("caption"):
         return "caption"
     if spans is not None and _dated_to_a_recent_day(doc, spans):
         # "killed 12 on Tuesday, bringing to 300 the toll since the offensive began": the
         # day's incident is reported; the total is the model's (and the toll's) concern
         return None
-    if PERIOD_TOTAL.search(text) or _since_old_date(doc, sent, spans):
+    if cues.get("period_total") or _since_old_date(doc, sent, spans):
         return "total"
     if trigger is not None:
         lo = max(0, trigger.start - sent.start - HABIT_BEFORE_CHARS)
         hi = min(len(text), trigger.end - sent.start + HABIT_AFTER_CHARS)
-        if HABITUAL.search(text, lo, hi):
+        if cues.get("habitual") and HABITUAL.search(text, lo, hi):
             return "generic"
     if trigger is not None and doc.article.published is not None:
         lo = max(0, trigger.start - sent.start - 60)
         hi = min(len(text), trigger.end - sent.start + 60)
-        if OLD_RELATIVE.search(text, lo, hi):
+        if cues.get("old_relative") and OLD_RELATIVE.search(text, lo, hi):
             return "background"
     return None
 
 
-def claim_evidence(spans: Sequence[Span], event_type: str, reported: frozenset[str] | set[str]) -> bool:
-    """Whether a sentence the rules or the model drop still counts as claim evidence: it
-    doubts or denies ("the ministry denied its jets struck the town") an incident of a type
-    the article has already reported. It then joins that incident (its claim becomes
-    "disputed") instead of being lost; alone, a denial is never an event."""
-    return event_type in reported and any(
-        s.label == "HEDGE" and s.attrs.get("kind") in ("denial", "doubt") for s in spans
-    )
+def dispute_earlier(spans: Sequence[Span], event_type: str, earlier: Sequence[Any]) -> Any:
+    """A dropped sentence that doubts or denies ("the ministry denied its jets struck the
+    town") an incident of a type the article has already reported disputes that incident:
+    the latest earlier mention of ``event_type`` gets claim "disputed" and the hedge words.
+    The denial itself never becomes an event. Returns the mention changed, or None."""
+    doubts = [s for s in spans if s.label == "HEDGE" and s.attrs.get("kind") in ("denial", "doubt")]
+    if not doubts:
+        return None
+    target = next((m for m in reversed(earlier) if m.event_type == event_type), None)
+    if target is not None:
+        target.claim = "disputed"
+        target.evidence.hedges.extend(h.text for h in doubts if h.text not in target.evidence.hedges)
+    return target
 
 
 @dataclass
