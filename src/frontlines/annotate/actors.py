@@ -381,7 +381,8 @@ class ActorAnnotator:
         # One pass over the lower-cased text finds aliases, generic phrases and
         # nationality words (the latter then try the "<nationality> <noun>" pattern).
         roles = phrase_pattern(_norm(r) for r in role_nouns) if role_nouns else None
-        suffix = rf"(?P<suffix>[\s\-]+(?:{roles}))?" if roles else ""
+        # up to two role nouns: "ISIL terrorist group", "IS militant group"
+        suffix = rf"(?P<suffix>[\s\-]+(?:{roles})(?:[\s\-]+(?:{roles}))?)?" if roles else ""
         # "government shelling", "regime warplanes", "junta troops": the military of the
         # country where the mention stands, found like "<nationality> <noun>"
         for w in own_words:
@@ -393,8 +394,8 @@ class ActorAnnotator:
             r"(?<![\w\-])(?P<a>" + phrase_pattern(keys, sep=apos_sep) + r")" + suffix + r"(?!\w)"
         )
         self._named_cs = (
-            re.compile(r"(?P<a>" + phrase_pattern(self._cs, not_after=WORD_START) + r")" + suffix.replace(
-                "(?:", "(?i:", 1) + r"(?![\w\-])")
+            re.compile(r"(?P<a>" + phrase_pattern(self._cs, not_after=WORD_START) + r")"
+                       + (f"(?i:{suffix})" if suffix else "") + r"(?![\w\-])")
             if self._cs
             else None
         )
