@@ -179,6 +179,26 @@ def test_allies_are_associated_actors(pipe):
     assert ev.assoc_actor_1 == "Militia (Pro-Government)" and ev.actor2 == "M23: March 23 Movement"
 
 
+def test_a_post_of_a_force_is_the_target(pipe):
+    ev = one(pipe, "A suicide bomber blew himself up at an Iraqi army checkpoint in Tikrit on Friday, killing seven soldiers.")
+    assert ev.actor1 == "Unidentified Armed Group (Iraq)" and ev.actor2.startswith("Military Forces of Iraq")
+
+
+def test_the_holder_of_the_place_is_the_other_side_of_a_battle(pipe):
+    ev = one(pipe, "Government troops clashed with fighters on the edge of rebel-held Douma on Monday, killing nine.")
+    assert ev.event_type == "Battles"
+    assert (ev.actor1, ev.actor2) == ("Military Forces of Syria (2000-)", "Opposition Rebels (Syria)")
+
+
+def test_the_insurgents_are_the_group_named_before(pipe):
+    text = (
+        "Boko Haram fighters raided the village of Mulai near Maiduguri on Tuesday. The insurgents, "
+        "who came in two pick-up trucks, opened fire on a bus near Maiduguri, killing four people."
+    )
+    evs = frontlines.extract_text(text, published="2017-06-21", pipeline=pipe)
+    assert evs and all(e.actor1.startswith("Boko Haram") for e in evs)
+
+
 def test_an_office_that_speaks_is_no_actor(pipe):
     ev = one(pipe, "A police spokesman said gunmen killed four traders at a market in Maiduguri on Friday.")
     assert ev.actor1 == "Unidentified Armed Group (Nigeria)"

@@ -247,15 +247,51 @@ def own_report(
     return a1, a2, None
 
 
+# "the insurgents", "the gunmen" told after "Boko Haram fighters attacked...": the named
+# group, when it is the only non-state group named in the few sentences before
+DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those)\s+(?:[\w'’-]+\s+)?$", re.I)
+ANTECEDENT_SENTENCES = 3  # how far back "the militants" may look for the group's name
+NON_STATE_KINDS = frozenset({"rebel", "militia", "unidentified"})
+
+
+def named_antecedent(doc: Doc, i: int, spans_by_sentence: dict[int, list[Span]], span: Span | None) -> Span | None:
+    """``span``, or the named group a definite generic mention ("the insurgents") stands for:
+    the one named non-state group of the sentence's earlier part and the few sentences
+    before it in its paragraph."""
+    if span is None or not span.attrs.get("generic") or span.attrs.get("kind") not in NON_STATE_KINDS:
+        return span
+    sent = doc.sentences[i]
+    if not (span.text.lower().startswith("the ") or DEFINITE_BEFORE.search(doc.text, max(sent.start, span.start - 30), span.start)):
+        return span
+    named: dict[str, Span] = {}
+    for j in range(i, max(-1, i - ANTECEDENT_SENTENCES - 1), -1):
+        if doc.sentences[j].paragraph != sent.paragraph:
+            break
+        for s in spans_by_sentence.get(j, []):
+            if (
+                s.label == "ACTOR"
+                and s.start < span.start
+                and not s.attrs.get("generic")
+                and s.attrs.get("kind") in ("rebel", "militia")
+            ):
+                named.setdefault(str(s.attrs.get("actor")), s)
+    if len(named) != 1:
+        return span
+    group = next(iter(named.values()))
+    return Span(span.start, span.end, span.label, span.text, dict(group.attrs, antecedent=group.text))
+
+
 def sentence_actors(
     doc: Doc, i: int, sent: Sentence, trig: Span, spans: list[Span], spans_by_sentence: dict[int, list[Span]]
 ) -> SentenceActors:
     """The actor spans of the mention in sentence ``i`` triggered by ``trig``: the
-    sentence's own (``assign_actors``), a party's own report (``own_report``), else the
-    paragraph's actor (``paragraph_actor``)."""
+    sentence's own (``assign_actors``, a definite generic one named by its antecedent,
+    ``named_antecedent``), a party's own report (``own_report``), else the paragraph's
+    actor (``paragraph_actor``)."""
     actors = [s for s in spans if s.label == "ACTOR"]
     dead = [s for s in spans if s.label == "CASUALTY" and s.attrs.get("kind") == "killed"]
     a1, assoc1, a2, assoc2 = assign_actors(doc.text, sent, actors, trig, dead)
+    a1, a2 = named_antecedent(doc, i, spans_by_sentence, a1), named_antecedent(doc, i, spans_by_sentence, a2)
     attributions = [s for s in spans if s.label == "ATTRIBUTION"]
     a1, a2, source = own_report(doc, sent, trig, attributions, a1, a2)
     source = source or "sentence"
