@@ -278,3 +278,14 @@ def test_a_users_file_is_checked(tmp_path):
     bad_inter.write_text("actors:\n  - name: X\n    inter: 9\n", encoding="utf-8")
     with pytest.raises(DataFileValue):
         ActorAnnotator(extra_files=[bad_inter])
+
+
+def test_without_any_place_unnamed_forces_take_the_named_actors_country():
+    from frontlines.records import Article, Doc
+
+    text = "Pakistani Taliban militants ambushed a convoy. Security forces killed five of the attackers."
+    spans = ActorAnnotator().annotate(Doc(article=Article("t", text), text=text, country_hint=None))
+    got = {s.text: s.attrs["actor"] for s in spans}
+    assert got["Pakistani Taliban militants"] == "TTP: Tehrik-i-Taliban Pakistan"
+    assert got["Security forces"] == "Military Forces of Pakistan (2024-)"
+    assert got["attackers"] == "Unidentified Armed Group (Pakistan)"
