@@ -530,6 +530,7 @@ class Extractor:
         named = [s for s in spans if s.label == "ACTOR"]
         civ_victims = actors.civilian_victims(killed, named)
         a2 = actors.civilian_actor2(sub.event_type, civ_victims, named, a1, a2)
+        a2 = actors.holder_actor2(doc.text, sub.event_type, named, a1, a2)
         date, precision, date_text, explicit = dates.date_for(doc, i, sent, t, spans_by_sentence)
         if dates.too_old(date, explicit, doc.article.published, int(th["max_event_age_days"])):
             return None

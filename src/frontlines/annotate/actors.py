@@ -17,6 +17,7 @@ import bisect
 import datetime as dt
 import functools
 import re
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
@@ -381,7 +382,8 @@ class ActorAnnotator:
         # One pass over the lower-cased text finds aliases, generic phrases and
         # nationality words (the latter then try the "<nationality> <noun>" pattern).
         roles = phrase_pattern(_norm(r) for r in role_nouns) if role_nouns else None
-        suffix = rf"(?P<suffix>[\s\-]+(?:{roles}))?" if roles else ""
+        # up to two role nouns: "ISIL terrorist group", "IS militant group"
+        suffix = rf"(?P<suffix>[\s\-]+(?:{roles})(?:[\s\-]+(?:{roles}))?)?" if roles else ""
         # "government shelling", "regime warplanes", "junta troops": the military of the
         # country where the mention stands, found like "<nationality> <noun>"
         for w in own_words:
@@ -393,8 +395,8 @@ class ActorAnnotator:
             r"(?<![\w\-])(?P<a>" + phrase_pattern(keys, sep=apos_sep) + r")" + suffix + r"(?!\w)"
         )
         self._named_cs = (
-            re.compile(r"(?P<a>" + phrase_pattern(self._cs, not_after=WORD_START) + r")" + suffix.replace(
-                "(?:", "(?i:", 1) + r"(?![\w\-])")
+            re.compile(r"(?P<a>" + phrase_pattern(self._cs, not_after=WORD_START) + r")"
+                       + (f"(?i:{suffix})" if suffix else "") + r"(?![\w\-])")
             if self._cs
             else None
         )
@@ -551,31 +553,32 @@ class ActorAnnotator:
         country (``doc.country_hint``) corrected when it rested on such matches only."""
         text = doc.text
         low = lower_same_len(text)
-        # (priority: lower wins ties, start, end, the span for a country)
-        cands: list[tuple[int, int, int, Callable[[str | None], Span | None]]] = []
+        # (priority: lower wins ties, start, end, the span for a country, the actor's home country)
+        cands: list[tuple[int, int, int, Callable[[str | None], Span | None], str | None]] = []
         for m in self._scan.finditer(low):
             key = _norm(m.group("a"))
             es = self._ci.get(key)
             if es is not None:
-                cands.append((0, m.start(), m.end(), functools.partial(self._alias_span, m, es, doc, text)))
+                cands.append((0, m.start(), m.end(), functools.partial(self._alias_span, m, es, doc, text), es[0].get("country")))
                 continue
             iso = self.nationalities.get(key)
             if iso is not None:
                 nm = self._nat.match(low, m.start())
                 if nm is not None:
-                    cands.append((1, nm.start(), nm.end(), functools.partial(self._own_nat_span, nm, iso, doc, text)))
+                    home = None if iso == OWN_COUNTRY else iso
+                    cands.append((1, nm.start(), nm.end(), functools.partial(self._own_nat_span, nm, iso, doc, text), home))
                 continue
             gens = self._generic_by_key.get(key)
             if gens is not None:
                 st, en = m.start(), m.end("a")
                 if any(g.get("military") or g.get("police") for g in gens) and _OFFICE_AFTER.match(low, en):
                     continue
-                cands.append((2, st, en, functools.partial(self._generic_span, gens, st, en, doc, text)))
+                cands.append((2, st, en, functools.partial(self._generic_span, gens, st, en, doc, text), None))
         if self._named_cs is not None:
             for m in self._named_cs.finditer(text):
                 es = self._cs.get(m.group("a"))
                 if es is not None:
-                    cands.append((0, m.start(), m.end(), functools.partial(self._alias_span, m, es, doc, text)))
+                    cands.append((0, m.start(), m.end(), functools.partial(self._alias_span, m, es, doc, text), es[0].get("country")))
 
         # longest match wins, then the more specific kind of match, then the earliest
         cands.sort(key=lambda c: (-(c[2] - c[1]), c[0], c[1]))
@@ -585,7 +588,13 @@ class ActorAnnotator:
         if where.inside:  # the places annotator masks actor names, but runs first
             doc.spans[:] = [sp for sp in doc.spans if not any(sp is x for x in where.inside)]
             doc.country_hint = where.hint
-        spans = [sp for sp in (make(where.country(st)) for _, st, _, make in taken) if sp is not None]
+        if where.hint is None:
+            # no place tells the country: the one most of the named actors belong to ("the
+            # army" in a story about the Pakistani Taliban), for unnamed ones only
+            homes = Counter(c[4] for c in taken if c[4])
+            if homes:
+                where.hint = homes.most_common(1)[0][0]
+        spans = [sp for sp in (make(where.country(st)) for _, st, _, make, _ in taken) if sp is not None]
         return self._resolve_partisan(spans, text)
 
     def _alias_span(self, m: re.Match, entries: list[dict[str, Any]], doc: Doc, text: str, local: str | None) -> Span:
