@@ -6,13 +6,15 @@ its lead told as one event, and incidents that must stay apart (other dates, oth
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 
 import frontlines
+from frontlines.assemble import dates_compatible, report_day_only
 from frontlines.corroborate import Clusterer, report_from_record
+from frontlines.records import EventMention, Evidence
 from frontlines.store import Store
 
 
@@ -155,6 +157,25 @@ def test_dateline_day_and_weekday_are_one_strike(pipe):
         published="2017-11-14",
     )
     assert [e.sub_event_type for e in evs] == ["Air/drone strike"]
+
+
+def _mention(sentence, date_text, day, published="2016-10-13", headline=False):
+    ev = Evidence("a", sentence, 0, len(sentence), published=published, fields={"event_date": date_text})
+    return EventMention("Explosions/Remote violence", "Air/drone strike", ev, event_date=dt.date.fromisoformat(day), time_precision=1, headline=headline)
+
+
+def test_only_a_dateline_or_the_report_day_bounds_the_incident():
+    assert report_day_only(_mention("13 Oct 2016 In fresh strikes, jets pounded Aleppo.", "13 Oct 2016", "2016-10-13"))
+    assert report_day_only(_mention("Date of publication 13 October 2016 Jets pounded Aleppo.", "13 October 2016", "2016-10-13"))
+    assert report_day_only(_mention("Jets pounded Aleppo.", "publication date", "2016-10-13"))
+    # a headline dated from its lede
+    assert report_day_only(_mention("Jets pound Aleppo", "13 Oct 2016", "2016-10-13", headline=True))
+    # a weekday near the start is the incident's day; so is a date other than the report's
+    assert not report_day_only(_mention("Air strikes killed 13 people on Thursday in Aleppo.", "on Thursday", "2016-10-13"))
+    assert not report_day_only(_mention("13 Oct 2016 In fresh strikes, jets pounded Aleppo.", "13 Oct 2016", "2016-10-13", published="2016-10-20"))
+    weekday = _mention("Air strikes hit Aleppo on Tuesday.", "on Tuesday", "2016-10-11")
+    assert dates_compatible(_mention("13 Oct 2016 Jets pounded Aleppo.", "13 Oct 2016", "2016-10-13"), weekday)
+    assert not dates_compatible(_mention("Jets pounded Aleppo on Thursday.", "on Thursday", "2016-10-13"), weekday)
 
 
 def test_a_separate_incident_stays_apart(pipe):

@@ -71,10 +71,14 @@ def dates_compatible(a: EventMention, b: EventMention, slack_days: int = 0) -> b
     return False
 
 
-# A date this near the start of its sentence, on the publication day, is a dateline
-# ("14 Nov 2017 Air strikes ...", "Date of publication 8 April 2017 An airstrike ..."):
-# the longest such prefix in the articles read was 25 characters.
-DATELINE_PREFIX_CHARS = 30
+# What may stand before a dateline's date at the start of a sentence: nothing, or the
+# words that announce the day of the report ("Date of publication 8 April 2017 An airstrike
+# ...", "Published July 27 2016 ...", "Posted on", "Last updated", a weekday "Tue 05 Jul").
+DATELINE_LEAD = re.compile(
+    r"^\W*(?:(?:date of )?publication|published(?: on)?|posted(?: on)?|(?:last )?updated(?: at| on)?|"
+    r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?)?\W*$",
+    re.I,
+)
 
 
 def report_day_only(m: EventMention) -> bool:
@@ -85,11 +89,17 @@ def report_day_only(m: EventMention) -> bool:
         return False
     if text == "publication date":
         return True
-    at = m.evidence.sentence.find(text)
+    sentence = m.evidence.sentence
+    at = sentence.find(text)
     if at < 0:
         return m.headline
     published = m.evidence.published
-    return at <= DATELINE_PREFIX_CHARS and bool(published) and m.event_date is not None and published[:10] == m.event_date.isoformat()
+    return (
+        bool(DATELINE_LEAD.match(sentence[:at]))
+        and bool(published)
+        and m.event_date is not None
+        and published[:10] == m.event_date.isoformat()
+    )
 
 
 # A body mention is tested against at most this many groups of its sub-event type, the
