@@ -23,6 +23,7 @@ from types import SimpleNamespace
 from typing import Iterable
 
 NON_CONFLICT = "NON_CONFLICT"
+NC_PREFIX = "NC:"  # the model's non-conflict kinds (NC:DIPLO, NC:NATURAL_DISASTER, ...), summed up
 MODEL_PATH = Path(__file__).parent / "data" / "models" / "subtype.json.gz"
 
 _WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*|\d+")
@@ -73,7 +74,8 @@ class SubtypeModel:
             fh.write(json.dumps(raw, separators=(",", ":")).encode("utf-8"))
 
     def proba(self, feats: Iterable[str]) -> dict[str, float]:
-        """P(class | features), softmax of the summed weights."""
+        """P(class | features), softmax of the summed weights; the non-conflict kinds
+        summed into one NON_CONFLICT."""
         z = [0.0] * len(self.classes)
         for f in feats:
             w = self.weights.get(f)
@@ -83,7 +85,11 @@ class SubtypeModel:
         top = max(z)
         e = [math.exp(x - top) for x in z]
         s = sum(e)
-        return {c: v / s for c, v in zip(self.classes, e)}
+        out: dict[str, float] = {}
+        for c, v in zip(self.classes, e):
+            key = NON_CONFLICT if c.startswith(NC_PREFIX) else c
+            out[key] = out.get(key, 0.0) + v / s
+        return out
 
 
 class Subtyper:
