@@ -1,0 +1,118 @@
+"""The place resolver: the PLACE span of a mention, from its sentence (the most precise,
+locative, nearest place), a few sentences back in its paragraph, else the scene of the
+story so far."""
+
+from __future__ import annotations
+
+import re
+
+from ..records import Doc, Sentence, Span
+
+PLACE_PREP = re.compile(r"\b(?:in|on|at|near|of|into|from|outside|around|across|targeting|hit|struck)\s+(?:the\s+)?$", re.I)
+FEATURE_RANK = {"city": 0, "region": 1, "admin1": 2, "country": 3}
+# how far before a place its locative preposition may stand ("near the " and a little more)
+PREP_WINDOW_CHARS = 14
+# "the road between Salamiyah and Ithriya", "the Aleppo-Raqqa highway": a route's ends
+# name where the road runs, not where the event happened
+ROUTE_END_BEFORE = re.compile(r"\b(?:road|highway|route|motorway|supply lines?)\s+(?:between|from|linking|connecting)\s+(?:the\s+)?(?:towns?\s+of\s+)?$", re.I)
+ROUTE_WINDOW_CHARS = 40
+AROUND_RELATIONS = frozenset({"near", "countryside", "outskirts", "direction"})
+# "the village of al-Safsafah, east of Tabqa": the anchor town locates the village; a
+# candidate of the village farther than this from the anchor is a namesake elsewhere
+ANCHOR_MAX_KM = 60.0
+APPOSITION = re.compile(r"\s*,\s*")
+
+
+def place_rank(sp: Span, text: str, trig: Span) -> tuple:
+    """Sort key of a sentence's places: the most precise feature first, then a locative
+    one ("in X", "near the village of X"), then the nearest after the trigger."""
+    cands = sp.attrs.get("candidates") or []
+    feature = cands[0].feature if cands else "country"
+    # a span that already took its relation word ("near the village of X") is locative too
+    prep = bool(sp.attrs.get("relation")) or bool(PLACE_PREP.search(text[max(0, sp.start - PREP_WINDOW_CHARS) : sp.start]))
+    return (FEATURE_RANK.get(feature, 3), 0 if prep else 1, abs(sp.start - trig.end))
+
+
+def lookback_rank(sp: Span, text: str, trig: Span) -> tuple:
+    """``place_rank`` with ``around`` after the feature rank: a place "near" a town
+    ranks below the town itself (``place_rank`` computed once, not per element)."""
+    feature, prep, dist = place_rank(sp, text, trig)
+    return (feature, around(sp), prep, dist)
+
+
+def event_places(spans: list[Span], text: str) -> list[Span]:
+    """The PLACE spans of a sentence that can be an event's place (geocoded, not the end
+    of a route)."""
+    return [
+        s
+        for s in spans
+        if s.label == "PLACE"
+        and s.attrs.get("candidates")
+        and not ROUTE_END_BEFORE.search(text, max(0, s.start - ROUTE_WINDOW_CHARS), s.start)
+    ]
+
+
+def around(sp: Span) -> int:
+    """1 for a place named as around a town ("near X", "countryside of X"), else 0."""
+    return 1 if sp.attrs.get("relation") in AROUND_RELATIONS else 0
+
+
+def anchored(sp: Span, places: list[Span], text: str) -> Span:
+    """``sp`` with its namesakes ordered by distance to an anchor that follows it ("X,
+    east of Y"); the anchor itself (precision 2) when no namesake lies near it."""
+    anchor = next(
+        (
+            a
+            for a in places
+            if a.start > sp.end
+            and a.attrs.get("relation") in AROUND_RELATIONS
+            and APPOSITION.fullmatch(text, sp.end, a.start)
+        ),
+        None,
+    )
+    if anchor is None or around(sp):
+        return sp
+    ref = anchor.attrs["candidates"][0]
+    cands = [c for c in sp.attrs["candidates"] if c.latitude is not None]
+    if not cands or ref.latitude is None:
+        return sp
+    from ..assemble import haversine_km
+
+    dist = {id(c): haversine_km(c, ref) for c in cands}
+    best = min(cands, key=lambda c: dist[id(c)])
+    if dist[id(best)] > ANCHOR_MAX_KM:
+        return anchor
+    if best is sp.attrs["candidates"][0]:
+        return sp
+    ordered = [best] + [c for c in sp.attrs["candidates"] if c is not best]
+    return Span(sp.start, sp.end, sp.label, sp.text, {**sp.attrs, "candidates": ordered})
+
+
+def place_for(
+    doc: Doc, i: int, sent: Sentence, trig: Span, spans: list[Span], spans_by_sentence: dict[int, list[Span]], lookback: int
+) -> Span | None:
+    """The place of the mention in sentence ``i``: the sentence's best place
+    (``place_rank``), else the best (``lookback_rank``) of the nearest of the ``lookback``
+    earlier sentences of its paragraph that names one; None when none does."""
+    places = event_places(spans, doc.text)
+    if places:
+        return anchored(min(places, key=lambda s: place_rank(s, doc.text, trig)), places, doc.text)
+    para = sent.paragraph
+    for j in range(i - 1, max(-1, i - 1 - lookback), -1):
+        if doc.sentences[j].paragraph != para:
+            break
+        ps = event_places(spans_by_sentence.get(j, []), doc.text)
+        if ps:
+            # a sentence back, the most precise place is the scene ("shelled the village of
+            # Kafr Zita in the northern countryside of Hama ... The shelling also destroyed")
+            return anchored(min(ps, key=lambda s: lookback_rank(s, doc.text, trig)), ps, doc.text)
+    return None
+
+
+def continue_scene(place: Span | None, scene: Span | None, i: int) -> Span | None:
+    """A body sentence (past the headline and the first line) that names no place
+    continues the scene of the previous report ("ISIS militants launched the assault at
+    dawn ..."): ``scene`` is the place of the latest body mention."""
+    if place is None and scene is not None and i > 1:
+        return scene
+    return place
