@@ -289,3 +289,15 @@ def test_without_any_place_unnamed_forces_take_the_named_actors_country():
     assert got["Pakistani Taliban militants"] == "TTP: Tehrik-i-Taliban Pakistan"
     assert got["Security forces"] == "Military Forces of Pakistan (2024-)"
     assert got["attackers"] == "Unidentified Armed Group (Pakistan)"
+
+
+def test_a_sentence_without_a_place_takes_the_country_of_the_place_before_it(pipe):
+    text = (
+        "Syrian army artillery pounded rebel positions in Idlib and Hama on Monday, killing seven fighters, "
+        "the Syrian Observatory said.\n\n"
+        "Fighting also raged in Mosul on Monday. Gunmen killed three people at a market, police said."
+    )
+    doc = pipe.annotate(frontlines.Article("t", text))
+    assert doc.country_hint == "SYR"
+    gunmen = [s for s in doc.spans if s.label == "ACTOR" and s.text == "Gunmen"]
+    assert gunmen and gunmen[0].attrs["actor"] == "Unidentified Armed Group (Iraq)"

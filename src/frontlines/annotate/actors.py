@@ -46,9 +46,10 @@ _OFFICE_AFTER = re.compile(
 )
 # A country named as a place locates a mention only after one of these words ("in Syria",
 # "across northern Mali"): a country that is itself a subject ("Russia has intensified its
-# raids", "France and Britain said") says nothing of where the event happened.
+# raids", "France and Britain said") says nothing of where the event happened. A town of
+# another country than the article's needs them too ("in Mosul" in a Syrian story).
 _COUNTRY_LOCATIVE = re.compile(
-    r"(?:\b(?:in|into|inside|within|across|throughout|from|of|to)\s+"
+    r"(?:\b(?:in|into|inside|within|across|throughout|from|of|to|at|near|outside|around)\s+"
     r"(?:(?:the\s+)?(?:north|south|east|west|central|northern|southern|eastern|western|"
     r"north-?eastern|north-?western|south-?eastern|south-?western|northeast|northwest|"
     r"southeast|southwest|rural)\s+)?)$",
@@ -251,9 +252,10 @@ def _place_country(span: Span, hint: str | None, text: str) -> str | None:
     if not cands:
         return None
     top = cands[0]
+    locative = _COUNTRY_LOCATIVE.search(text, max(0, span.start - 40), span.start)
     if top.feature == "country":
-        return top.iso3 if _COUNTRY_LOCATIVE.search(text, max(0, span.start - 40), span.start) else None
-    if hint is None or top.iso3 == hint or top.feature == "admin1" or span.attrs.get("relation"):
+        return top.iso3 if locative else None
+    if hint is None or top.iso3 == hint or top.feature == "admin1" or span.attrs.get("relation") or locative:
         return top.iso3
     return None
 
@@ -263,8 +265,10 @@ class _Localizer:
     else the article's country. Built from the document's PLACE spans, leaving out those
     inside an actor's name ("Rapid" of "Rapid Support Forces" is no town)."""
 
-    def __init__(self, doc: Doc, actors: list[tuple[int, int]] = ()) -> None:
+    def __init__(self, doc: Doc, actors: list[tuple[int, int]] = (), lookback: int = 0) -> None:
         places = [sp for sp in doc.spans if sp.label == "PLACE"]
+        self.lookback = lookback
+        self.paragraphs = [s.paragraph for s in doc.sentences]
         inside = [sp for sp in places if _overlaps(sp, actors)] if actors else []
         self.inside = inside
         self.hint = doc.country_hint
@@ -282,15 +286,23 @@ class _Localizer:
         self._pos = [p for p, _ in self.places]
 
     def country(self, pos: int) -> str | None:
+        """The nearest place of the sentence at ``pos``; else the last place of the
+        ``lookback`` sentences before it in its paragraph (where an event with no place
+        of its own is put); else the article's country."""
         i = bisect.bisect_right(self.starts, pos) - 1
         if i < 0 or not self.places:
             return self.hint
         lo, hi = self.starts[i], self.ends[i]
         a, b = bisect.bisect_left(self._pos, lo), bisect.bisect_left(self._pos, hi)
-        if a == b:
-            return self.hint
-        best = min(range(a, b), key=lambda k: abs(self._pos[k] - pos))
-        return self.places[best][1]
+        if a < b:
+            best = min(range(a, b), key=lambda k: abs(self._pos[k] - pos))
+            return self.places[best][1]
+        j = max(0, i - self.lookback)
+        while j < i and self.paragraphs[j] != self.paragraphs[i]:
+            j += 1
+        if j < i and a > 0 and self._pos[a - 1] >= self.starts[j]:
+            return self.places[a - 1][1]  # the last place named in those sentences
+        return self.hint
 
 
 def _overlaps(span: Span, bounds: list[tuple[int, int]]) -> bool:
@@ -322,8 +334,16 @@ def _hint_without(hint: str | None, kept: list[Span], dropped: list[Span]) -> st
 class ActorAnnotator:
     """Finds actor mentions; ``annotate(doc)`` returns ACTOR spans (no overlaps)."""
 
-    def __init__(self, extra_files: Iterable[str | Path] = ()) -> None:
+    def __init__(self, extra_files: Iterable[str | Path] = (), place_lookback: int | None = None) -> None:
+        """``place_lookback``: how many sentences back an unnamed actor of a sentence with no
+        place looks for its country (default: thresholds.toml's geocode.place_lookback_sentences,
+        the same lookback that gives such a sentence's event its place)."""
         extra_files = tuple(extra_files)
+        if place_lookback is None:
+            from frontlines.extract import load_thresholds  # noqa: PLC0415 - the extractor's thresholds
+
+            place_lookback = int(load_thresholds()["geocode"]["place_lookback_sentences"])
+        self.place_lookback = place_lookback
         files = load_actor_data(extra_files)
         for name, d in files:
             check(d, ACTORS_SCHEMA, file=name)
@@ -584,7 +604,7 @@ class ActorAnnotator:
         cands.sort(key=lambda c: (-(c[2] - c[1]), c[0], c[1]))
         taken = keep_disjoint(cands, lambda c: (c[1], c[2]))
         bounds = [(c[1], c[2]) for c in taken]
-        where = _Localizer(doc, bounds)
+        where = _Localizer(doc, bounds, self.place_lookback)
         if where.inside:  # the places annotator masks actor names, but runs first
             doc.spans[:] = [sp for sp in doc.spans if not any(sp is x for x in where.inside)]
             doc.country_hint = where.hint
