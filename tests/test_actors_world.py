@@ -301,3 +301,22 @@ def test_a_sentence_without_a_place_takes_the_country_of_the_place_before_it(pip
     assert doc.country_hint == "SYR"
     gunmen = [s for s in doc.spans if s.label == "ACTOR" and s.text == "Gunmen"]
     assert gunmen and gunmen[0].attrs["actor"] == "Unidentified Armed Group (Iraq)"
+
+
+def test_patterns_name_groups_no_alias_list_holds(tmp_path):
+    from frontlines.records import Article, Doc
+
+    ann = ActorAnnotator()
+
+    def names(text, country):
+        return [(s.text, s.attrs["actor"]) for s in ann.annotate(Doc(article=Article("t", text), text=text, country_hint=country))]
+
+    assert names("Mai-Mai Yakutumba fighters attacked Fizi.", "COD")[0] == ("Mai-Mai Yakutumba", "Mai-Mai Militia")
+    assert names("The Sagaing PDF ambushed junta troops.", "MMR") == [  # an alias
+        ("Sagaing PDF", "PDF: People's Defense Force"),
+        ("junta troops", "Military Forces of Myanmar (2021-)"),
+    ]
+    bad = tmp_path / "bad_pattern.yaml"
+    bad.write_text("actors:\n  - name: X\n    inter: 2\n    patterns: ['Katiba (']\n", encoding="utf-8")
+    with pytest.raises(DataFileValue, match="not a valid regular expression"):
+        ActorAnnotator(extra_files=[bad])

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
 from frontlines.datafiles import DATE, SCALAR, Keys, ListOf, MapOf, OneOf, check, load_yaml, read_yaml_file
+from frontlines.errors import DataFileValue
 from frontlines.memo import BoundedMemo
 from frontlines.records import Doc, Span
 
@@ -126,7 +127,7 @@ ACTORS_SCHEMA = Keys({
         "police": (bool,),
         "eras": ListOf(Keys({"name": (str,), "from": DATE, "until": DATE, "inter": _INTER, "kind": _KIND},
                             required=("name",))),
-        "countries": _WORDS, "aliases": _WORDS, "reason": (str,), "why": (str,), "partisan": (bool,), "air": (bool,),
+        "countries": _WORDS, "aliases": _WORDS, "patterns": _WORDS, "reason": (str,), "why": (str,), "partisan": (bool,), "air": (bool,),
     }, required=("name", "inter"))),
     "generic": ListOf(Keys({
         "name": (str,), "inter": _INTER, "kind": _KIND, "reason": (str,), "why": (str,), "phrases": _WORDS,
@@ -394,6 +395,23 @@ class ActorAnnotator:
                 same = table.setdefault(key, [])
                 if not any(x is e for x in same):  # "Al Shabaab" and "al-Shabaab": one key
                     same.append(e)
+        # regex patterns of entries (names aliases cannot list: "Mai-Mai Yakutumba",
+        # "the Sagaing PDF"), one case-insensitive scan; group k is self._pattern_entries[k]
+        self._pattern_entries: list[dict[str, Any]] = []
+        alts = []
+        for (fname, d) in files:
+            for e in d.get("actors") or []:
+                for pat in e.get("patterns") or []:
+                    try:
+                        re.compile(str(pat))
+                    except re.error as exc:
+                        raise DataFileValue(
+                            f"{fname}: pattern {pat!r} of {e['name']!r} is not a valid regular expression: {exc}",
+                            hint="write a Python regular expression (re module); escape . ( ) as \\. \\( \\)",
+                        ) from None
+                    alts.append(f"(?P<p{len(self._pattern_entries)}>{pat})")
+                    self._pattern_entries.append(e)
+        self._patterns = re.compile(r"(?<![\w\-])(?:" + "|".join(alts) + r")(?![\w\-])", re.I) if alts else None
         self._generic_by_key: dict[str, list[dict[str, Any]]] = {}
         for g in reversed(self.generics):
             for phrase in g.get("phrases") or []:
@@ -599,6 +617,12 @@ class ActorAnnotator:
                 es = self._cs.get(m.group("a"))
                 if es is not None:
                     cands.append((0, m.start(), m.end(), functools.partial(self._alias_span, m, es, doc, text), es[0].get("country")))
+        if self._patterns is not None:
+            for m in self._patterns.finditer(text):
+                k = next((int(g[1:]) for g, v in m.groupdict().items() if v is not None and g[:1] == "p" and g[1:].isdigit()), None)
+                if m.end() > m.start() and k is not None:
+                    e = self._pattern_entries[k]
+                    cands.append((0, m.start(), m.end(), functools.partial(self._alias_span, m, [e], doc, text), e.get("country")))
 
         # longest match wins, then the more specific kind of match, then the earliest
         cands.sort(key=lambda c: (-(c[2] - c[1]), c[0], c[1]))
