@@ -23,6 +23,7 @@ from .datafiles import Keys, ListOf, MapOf, OneOf, check, closest, read_toml_fil
 from .errors import DataFileValue, LexiconError
 from .annotate.actors import lower_same_len
 from .records import Doc, EventMention, Span
+from .reportable import Reportable, dispute_earlier
 from .resolve import actors, toll, trigger
 from .resolve import date as dates, place as places
 from .resolve.claim import claim_for
@@ -431,10 +432,14 @@ class Extractor:
     _scan: tuple = field(default=(), init=False, repr=False)
     # non-event cues for lower-cased text (see ``_lowered_cues``), built once as well
     _cues_low: dict = field(default_factory=dict, init=False, repr=False)
+    # reportable-event rules and model (``frontlines.reportable``; the model loads on the
+    # first sentence it scores)
+    _reportable: "Reportable | None" = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._scan = _trigger_scanners(self.lexicon)
         self._cues_low = _lowered_cues(self.lexicon)
+        self._reportable = Reportable.from_thresholds(self.thresholds)
 
     def __call__(self, doc: Doc) -> list[EventMention]:
         th = self.thresholds["extract"]
@@ -448,13 +453,19 @@ class Extractor:
             if i >= 0 and t.end <= doc.sentences[i].end:
                 by_sentence.setdefault(i, []).append(t)
         spans_by_sentence = _spans_by_sentence(doc)
+        # the event types each sentence's triggers propose: where the toll resolver may
+        # borrow a following sentence's dead (only from one continuing the same report)
+        subs = self.lexicon.sub_events
+        trigger_types = {j: {subs[t.attrs["sub_event"]].event_type for t in ts} for j, ts in by_sentence.items()}
         mentions: list[EventMention] = []
         for i, trig in sorted(by_sentence.items()):
             sent = doc.sentences[i]
             spans = spans_by_sentence.get(i, [])
             # the scene of the story so far: the place of the latest body mention
             scene = next((x.place_span for x in reversed(mentions) if not x.headline and x.place_span is not None), None)
-            m = self._mention(doc, i, sent, trig, spans, spans_by_sentence, th, scene)
+            # the mentions so far: a later denial or doubt of one of them disputes it
+            # (``reportable.dispute_earlier``)
+            m = self._mention(doc, i, sent, trig, spans, spans_by_sentence, th, scene, trigger_types, mentions)
             if m is not None:
                 mentions.append(m)
         _headline_weapon_from_lede(mentions)
@@ -488,9 +499,12 @@ class Extractor:
         return out
 
     # -- one sentence ----------------------------------------------------------------
-    def _mention(self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None) -> EventMention | None:
+    def _mention(
+        self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None, trigger_types=None, reported=()
+    ) -> EventMention | None:
         """The event mention of sentence ``i`` (triggers ``trig``), or None. The field
-        resolvers run in this order: trigger and sub-event (``resolve.trigger``), actor
+        resolvers run in this order: trigger and sub-event (``resolve.trigger``), whether
+        the sentence reports a specific incident (``frontlines.reportable``), actor
         spans (``resolve.actors``), toll (``resolve.toll``), civilian victims as actor2,
         date and its maximum age (``resolve.date``), place or the ``scene`` it continues
         (``resolve.place``), claim (``resolve.claim``), evidence, canonical actors with
@@ -503,8 +517,15 @@ class Extractor:
         if chosen is None:
             return None
         t, sub = chosen
+        if not self._reportable.judge(doc, i, spans, t).keep:
+            # background, a total, a caption...: no specific incident reported; a denial or
+            # doubt of an incident already reported disputes that incident's mention
+            dispute_earlier(spans, sub.event_type, reported)
+            return None
         a1, assoc1, a2, assoc2, actor1_source = actors.sentence_actors(doc, i, sent, t, spans, spans_by_sentence)
-        killed = toll.killed_spans(doc, i, sent, spans, spans_by_sentence, int(th["toll_lookahead_sentences"]))
+        killed = toll.killed_spans(
+            doc, i, sent, spans, spans_by_sentence, int(th["toll_lookahead_sentences"]), sub.event_type, trigger_types
+        )
         low, value, high, fat_text = toll.fatalities(killed)
         named = [s for s in spans if s.label == "ACTOR"]
         civ_victims = actors.civilian_victims(killed, named)
