@@ -179,6 +179,11 @@ def test_allies_are_associated_actors(pipe):
     assert ev.assoc_actor_1 == "Militia (Pro-Government)" and ev.actor2 == "M23: March 23 Movement"
 
 
+def test_who_only_reports_the_event_is_not_the_other_side(pipe):
+    ev = one(pipe, "Houthi rebels fired a ballistic missile at the Saudi city of Jazan on Sunday, the coalition said.")
+    assert ev.actor1 == "Military Forces of Yemen (2017-) Houthi" and ev.actor2 is None
+
+
 def test_a_post_of_a_force_is_the_target(pipe):
     ev = one(pipe, "A suicide bomber blew himself up at an Iraqi army checkpoint in Tikrit on Friday, killing seven soldiers.")
     assert ev.actor1 == "Unidentified Armed Group (Iraq)" and ev.actor2.startswith("Military Forces of Iraq")
