@@ -179,6 +179,11 @@ def test_allies_are_associated_actors(pipe):
     assert ev.assoc_actor_1 == "Militia (Pro-Government)" and ev.actor2 == "M23: March 23 Movement"
 
 
+def test_who_only_reports_the_event_is_not_the_other_side(pipe):
+    ev = one(pipe, "Houthi rebels fired a ballistic missile at the Saudi city of Jazan on Sunday, the coalition said.")
+    assert ev.actor1 == "Military Forces of Yemen (2017-) Houthi" and ev.actor2 is None
+
+
 def test_a_post_of_a_force_is_the_target(pipe):
     ev = one(pipe, "A suicide bomber blew himself up at an Iraqi army checkpoint in Tikrit on Friday, killing seven soldiers.")
     assert ev.actor1 == "Unidentified Armed Group (Iraq)" and ev.actor2.startswith("Military Forces of Iraq")
@@ -289,3 +294,34 @@ def test_without_any_place_unnamed_forces_take_the_named_actors_country():
     assert got["Pakistani Taliban militants"] == "TTP: Tehrik-i-Taliban Pakistan"
     assert got["Security forces"] == "Military Forces of Pakistan (2024-)"
     assert got["attackers"] == "Unidentified Armed Group (Pakistan)"
+
+
+def test_a_sentence_without_a_place_takes_the_country_of_the_place_before_it(pipe):
+    text = (
+        "Syrian army artillery pounded rebel positions in Idlib and Hama on Monday, killing seven fighters, "
+        "the Syrian Observatory said.\n\n"
+        "Fighting also raged in Mosul on Monday. Gunmen killed three people at a market, police said."
+    )
+    doc = pipe.annotate(frontlines.Article("t", text))
+    assert doc.country_hint == "SYR"
+    gunmen = [s for s in doc.spans if s.label == "ACTOR" and s.text == "Gunmen"]
+    assert gunmen and gunmen[0].attrs["actor"] == "Unidentified Armed Group (Iraq)"
+
+
+def test_patterns_name_groups_no_alias_list_holds(tmp_path):
+    from frontlines.records import Article, Doc
+
+    ann = ActorAnnotator()
+
+    def names(text, country):
+        return [(s.text, s.attrs["actor"]) for s in ann.annotate(Doc(article=Article("t", text), text=text, country_hint=country))]
+
+    assert names("Mai-Mai Yakutumba fighters attacked Fizi.", "COD")[0] == ("Mai-Mai Yakutumba", "Mai-Mai Militia")
+    assert names("The Sagaing PDF ambushed junta troops.", "MMR") == [  # an alias
+        ("Sagaing PDF", "PDF: People's Defense Force"),
+        ("junta troops", "Military Forces of Myanmar (2021-)"),
+    ]
+    bad = tmp_path / "bad_pattern.yaml"
+    bad.write_text("actors:\n  - name: X\n    inter: 2\n    patterns: ['Katiba (']\n", encoding="utf-8")
+    with pytest.raises(DataFileValue, match="not a valid regular expression"):
+        ActorAnnotator(extra_files=[bad])

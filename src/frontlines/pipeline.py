@@ -94,7 +94,10 @@ class Pipeline:
         if self._stages is None:
             # the gazetteer (a SQLite connection) opens on the first article, not here, so a
             # built pipeline can be inherited by forked workers (``process_many``)
-            actors = ActorAnnotator(extra_files=self.options.actor_files)
+            actors = ActorAnnotator(
+                extra_files=self.options.actor_files,
+                place_lookback=int(self.thresholds["geocode"]["place_lookback_sentences"]),
+            )
             casualties = CasualtyAnnotator(single_incident_min_toll=int(self.thresholds["casualties"]["single_incident_min_toll"]))
             dates = DateAnnotator()
             attribution = self._attribution = AttributionAnnotator()

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
 from frontlines.datafiles import DATE, SCALAR, Keys, ListOf, MapOf, OneOf, check, load_yaml, read_yaml_file
+from frontlines.errors import DataFileValue
 from frontlines.memo import BoundedMemo
 from frontlines.records import Doc, Span
 
@@ -46,9 +47,10 @@ _OFFICE_AFTER = re.compile(
 )
 # A country named as a place locates a mention only after one of these words ("in Syria",
 # "across northern Mali"): a country that is itself a subject ("Russia has intensified its
-# raids", "France and Britain said") says nothing of where the event happened.
+# raids", "France and Britain said") says nothing of where the event happened. A town of
+# another country than the article's needs them too ("in Mosul" in a Syrian story).
 _COUNTRY_LOCATIVE = re.compile(
-    r"(?:\b(?:in|into|inside|within|across|throughout|from|of|to)\s+"
+    r"(?:\b(?:in|into|inside|within|across|throughout|from|of|to|at|near|outside|around)\s+"
     r"(?:(?:the\s+)?(?:north|south|east|west|central|northern|southern|eastern|western|"
     r"north-?eastern|north-?western|south-?eastern|south-?western|northeast|northwest|"
     r"southeast|southwest|rural)\s+)?)$",
@@ -125,7 +127,7 @@ ACTORS_SCHEMA = Keys({
         "police": (bool,),
         "eras": ListOf(Keys({"name": (str,), "from": DATE, "until": DATE, "inter": _INTER, "kind": _KIND},
                             required=("name",))),
-        "countries": _WORDS, "aliases": _WORDS, "reason": (str,), "why": (str,), "partisan": (bool,), "air": (bool,),
+        "countries": _WORDS, "aliases": _WORDS, "patterns": _WORDS, "reason": (str,), "why": (str,), "partisan": (bool,), "air": (bool,),
     }, required=("name", "inter"))),
     "generic": ListOf(Keys({
         "name": (str,), "inter": _INTER, "kind": _KIND, "reason": (str,), "why": (str,), "phrases": _WORDS,
@@ -251,9 +253,10 @@ def _place_country(span: Span, hint: str | None, text: str) -> str | None:
     if not cands:
         return None
     top = cands[0]
+    locative = _COUNTRY_LOCATIVE.search(text, max(0, span.start - 40), span.start)
     if top.feature == "country":
-        return top.iso3 if _COUNTRY_LOCATIVE.search(text, max(0, span.start - 40), span.start) else None
-    if hint is None or top.iso3 == hint or top.feature == "admin1" or span.attrs.get("relation"):
+        return top.iso3 if locative else None
+    if hint is None or top.iso3 == hint or top.feature == "admin1" or span.attrs.get("relation") or locative:
         return top.iso3
     return None
 
@@ -263,8 +266,10 @@ class _Localizer:
     else the article's country. Built from the document's PLACE spans, leaving out those
     inside an actor's name ("Rapid" of "Rapid Support Forces" is no town)."""
 
-    def __init__(self, doc: Doc, actors: list[tuple[int, int]] = ()) -> None:
+    def __init__(self, doc: Doc, actors: list[tuple[int, int]] = (), lookback: int = 0) -> None:
         places = [sp for sp in doc.spans if sp.label == "PLACE"]
+        self.lookback = lookback
+        self.paragraphs = [s.paragraph for s in doc.sentences]
         inside = [sp for sp in places if _overlaps(sp, actors)] if actors else []
         self.inside = inside
         self.hint = doc.country_hint
@@ -282,15 +287,23 @@ class _Localizer:
         self._pos = [p for p, _ in self.places]
 
     def country(self, pos: int) -> str | None:
+        """The nearest place of the sentence at ``pos``; else the last place of the
+        ``lookback`` sentences before it in its paragraph (where an event with no place
+        of its own is put); else the article's country."""
         i = bisect.bisect_right(self.starts, pos) - 1
         if i < 0 or not self.places:
             return self.hint
         lo, hi = self.starts[i], self.ends[i]
         a, b = bisect.bisect_left(self._pos, lo), bisect.bisect_left(self._pos, hi)
-        if a == b:
-            return self.hint
-        best = min(range(a, b), key=lambda k: abs(self._pos[k] - pos))
-        return self.places[best][1]
+        if a < b:
+            best = min(range(a, b), key=lambda k: abs(self._pos[k] - pos))
+            return self.places[best][1]
+        j = max(0, i - self.lookback)
+        while j < i and self.paragraphs[j] != self.paragraphs[i]:
+            j += 1
+        if j < i and a > 0 and self._pos[a - 1] >= self.starts[j]:
+            return self.places[a - 1][1]  # the last place named in those sentences
+        return self.hint
 
 
 def _overlaps(span: Span, bounds: list[tuple[int, int]]) -> bool:
@@ -322,8 +335,16 @@ def _hint_without(hint: str | None, kept: list[Span], dropped: list[Span]) -> st
 class ActorAnnotator:
     """Finds actor mentions; ``annotate(doc)`` returns ACTOR spans (no overlaps)."""
 
-    def __init__(self, extra_files: Iterable[str | Path] = ()) -> None:
+    def __init__(self, extra_files: Iterable[str | Path] = (), place_lookback: int | None = None) -> None:
+        """``place_lookback``: how many sentences back an unnamed actor of a sentence with no
+        place looks for its country (default: thresholds.toml's geocode.place_lookback_sentences,
+        the same lookback that gives such a sentence's event its place)."""
         extra_files = tuple(extra_files)
+        if place_lookback is None:
+            from frontlines.extract import load_thresholds  # noqa: PLC0415 - the extractor's thresholds
+
+            place_lookback = int(load_thresholds()["geocode"]["place_lookback_sentences"])
+        self.place_lookback = place_lookback
         files = load_actor_data(extra_files)
         for name, d in files:
             check(d, ACTORS_SCHEMA, file=name)
@@ -374,6 +395,23 @@ class ActorAnnotator:
                 same = table.setdefault(key, [])
                 if not any(x is e for x in same):  # "Al Shabaab" and "al-Shabaab": one key
                     same.append(e)
+        # regex patterns of entries (names aliases cannot list: "Mai-Mai Yakutumba",
+        # "the Sagaing PDF"), one case-insensitive scan; group k is self._pattern_entries[k]
+        self._pattern_entries: list[dict[str, Any]] = []
+        alts = []
+        for (fname, d) in files:
+            for e in d.get("actors") or []:
+                for pat in e.get("patterns") or []:
+                    try:
+                        re.compile(str(pat))
+                    except re.error as exc:
+                        raise DataFileValue(
+                            f"{fname}: pattern {pat!r} of {e['name']!r} is not a valid regular expression: {exc}",
+                            hint="write a Python regular expression (re module); escape . ( ) as \\. \\( \\)",
+                        ) from None
+                    alts.append(f"(?P<p{len(self._pattern_entries)}>{pat})")
+                    self._pattern_entries.append(e)
+        self._patterns = re.compile(r"(?<![\w\-])(?:" + "|".join(alts) + r")(?![\w\-])", re.I) if alts else None
         self._generic_by_key: dict[str, list[dict[str, Any]]] = {}
         for g in reversed(self.generics):
             for phrase in g.get("phrases") or []:
@@ -579,12 +617,18 @@ class ActorAnnotator:
                 es = self._cs.get(m.group("a"))
                 if es is not None:
                     cands.append((0, m.start(), m.end(), functools.partial(self._alias_span, m, es, doc, text), es[0].get("country")))
+        if self._patterns is not None:
+            for m in self._patterns.finditer(text):
+                k = next((int(g[1:]) for g, v in m.groupdict().items() if v is not None and g[:1] == "p" and g[1:].isdigit()), None)
+                if m.end() > m.start() and k is not None:
+                    e = self._pattern_entries[k]
+                    cands.append((0, m.start(), m.end(), functools.partial(self._alias_span, m, [e], doc, text), e.get("country")))
 
         # longest match wins, then the more specific kind of match, then the earliest
         cands.sort(key=lambda c: (-(c[2] - c[1]), c[0], c[1]))
         taken = keep_disjoint(cands, lambda c: (c[1], c[2]))
         bounds = [(c[1], c[2]) for c in taken]
-        where = _Localizer(doc, bounds)
+        where = _Localizer(doc, bounds, self.place_lookback)
         if where.inside:  # the places annotator masks actor names, but runs first
             doc.spans[:] = [sp for sp in doc.spans if not any(sp is x for x in where.inside)]
             doc.country_hint = where.hint

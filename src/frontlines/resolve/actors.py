@@ -67,6 +67,10 @@ DURING_THE_ACTION = re.compile(
     r"\b(?:during|in|amid|after)\s+(?:the|this|that)\s+(?:raid|operation|offensive|assault|campaign)\b", re.I
 )
 ANAPHOR_WINDOW_CHARS = 60
+# an actor that only reports the event, in a closing clause (", the coalition said."):
+# the source, not the other side
+TRAILING_SPEAKER_BEFORE = re.compile(r",\s*(?:the\s+|a\s+)?$")
+TRAILING_SPEAKER_AFTER = re.compile(r"\s+(?:said|says|told|reported|announced|stated|added|claimed)\b")
 # right after an actor (or ending its mention): a post of that force, so the force is the
 # target ("a blast at a Syrian army checkpoint", "attacked an army post", "IS positions")
 TARGET_NOUN_AFTER = re.compile(
@@ -194,6 +198,11 @@ def assign_actors(text: str, sent: Sentence, actors: list[Span], trig: Span, dea
                 assoc1 = a
                 break
     rest = [a for a in others if assoc1 is None or a.attrs.get("actor") != assoc1.attrs.get("actor")]
+    rest = [
+        a
+        for a in rest
+        if not (TRAILING_SPEAKER_BEFORE.search(text, max(sent.start, a.start - 8), a.start) and TRAILING_SPEAKER_AFTER.match(text, a.end))
+    ]
     # the other side: a named group before a generic noun for it ("clashed with the
     # militants, killing over 15 ISIS fighters")
     a2 = next((a for a in rest if not a.attrs.get("generic")), rest[0]) if rest else (civ[0] if civ else None)
