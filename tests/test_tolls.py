@@ -99,6 +99,8 @@ def test_total_keeps_its_kind():
         ("Houthi shelling killed five children in Taiz since dawn, medics said.", 5),
         ("300 men were executed in one day in the town when the militants stormed it.", 300),
         ("A poison gas attack that killed more than 1,400 people was carried out before dawn.", 1400),
+        ("Another man and a woman were killed in rocket fire on the village.", 2),
+        ("The strikes killed one hundred and one civilians in Marib.", 101),  # not a pair of people
         ("The strikes hit on Sunday days after the truce that had held since March, killing 12.", 12),
         ("A car bomb killed nine people in Mogadishu on Saturday, the deadliest blast in the capital since October.", 9),
         ("A suicide bomber killed 15 police officers in Quetta on Monday, the worst attack in the province this year.", 15),

@@ -95,7 +95,7 @@ _FAMILY_OF_RE = re.compile(r"^(?:an?|one)\s+family\s+of\s+(.+)$")
 _HEAD_AND_KIN_RE = re.compile(r"^(?:an?|one)\s+\S+\s+and\s+(?:one\s+of\s+)?(?:his|her|their)\s+(.*)$")
 _ONE_OF_KIN_RE = re.compile(r"^(?:an?|one)\s+\S+\s+and\s+one\s+of\s+")
 _YEAR_LIKE_RE = re.compile(r"\d{4}")
-_PAIR_RE = re.compile(r"^(?:an?|one|another)\s+\S+\s+and\s+(?:an?|one|another)$")
+_PAIR_RE = re.compile(r"^(?:an?|one|another)\s+(\S+)\s+and\s+(?:an?|one|another)$")
 _FAMILY_WORD_RE = re.compile(r"\b(?:family|his|her)\b", re.I)
 _NUMBER_SPLIT_RE = re.compile(r"[\s\-]+")
 # Bound on the per-annotator memo of parsed count phrases (distinct phrases).
@@ -326,7 +326,8 @@ class CasualtyAnnotator:
             extra = n if n is not None else (2 if plural else 1)
             return {"value": 1 + extra, "low": 1 + extra, "high": 1 + extra,
                     "vague": n is None and plural}
-        if _PAIR_RE.match(low_t):
+        pair = _PAIR_RE.match(low_t)
+        if pair and _key(pair.group(1)) in self.singular:  # "a man and a woman", not "one hundred and one"
             return {"value": 2, "low": 2, "high": 2, "vague": False}
         if low_t in ("a", "an", "one", "another", "he", "she") or _key(low_t) in self.singular:
             return {"value": 1, "low": 1, "high": 1, "vague": False}
