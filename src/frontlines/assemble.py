@@ -293,25 +293,9 @@ def _compatible(group: _Group, m: EventMention, same_place_km: float, slack_days
     place and date of the group tested once)."""
     return (
         group[0].sub_event_type == m.sub_event_type
-        and tolls_compatible(group.tolls, m.fatalities)
         and all(_mention_places_compatible(x, m, same_place_km) for x in group.places.values())
         and all(dates_compatible(x, m, slack_days) for x in group.dates.values())
     )
-
-
-# Two tolls of one incident differ by less than this factor: a toll rises as the wounded
-# die and bodies are found ("eight killed" ... "the toll rose to 14"), but a story that
-# gives 6 dead and, in passing, "a bombing that killed more than 120" days before tells
-# of two incidents (the same factor as stage 7's falling toll, corroboration.toml).
-TOLL_RATIO = 10
-
-
-def tolls_compatible(tolls: set[int], toll: int) -> bool:
-    """Whether a mention's toll can be the same incident's as the group's tolls."""
-    if not toll:
-        return True
-    known = [t for t in tolls if t]
-    return not known or (max(known) <= toll * TOLL_RATIO and toll <= min(known) * TOLL_RATIO)
 
 
 def _mention_places_compatible(a: EventMention, b: EventMention, same_place_km: float) -> bool:
