@@ -233,6 +233,16 @@ def test_incident_dated_after_the_other_report_was_published_is_another():
     # zones, a source quoted "on Tuesday" of Monday's bomb)
     _, next_day = _report("a4", "2017-04-10", "2017-04-09", 18)
     assert c.compatible(saturday, next_day)
+    # an article whose own incident is dated after its "publication" has a wrong
+    # publication date (a fifth of FA-KES): it bounds nothing
+    _, misdated = _report("a5", "2017-04-02", "2017-04-08", 18)
+    assert c.compatible(saturday, misdated)
+
+
+def test_a_toll_beyond_belief_keeps_no_reports_apart():
+    c, war_total = _report("w1", "2017-04-15", "2017-04-15", 210000)
+    _, later = _report("w2", "2017-04-16", "2017-04-15", 12)
+    assert c.compatible(war_total, later)
 
 
 def test_a_later_report_with_a_tenth_of_the_toll_is_another_incident():
