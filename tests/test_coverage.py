@@ -147,6 +147,16 @@ def test_coarse_headline_joins_the_lead_by_its_toll(pipe):
     assert len(evs) == 1 and evs[0].fatalities == 60
 
 
+def test_a_headline_toll_in_a_far_city_is_another_incident(pipe):
+    evs = events(
+        pipe,
+        "A bomb killed five people at a crowded market in Maiduguri in Borno state on Friday, police said.",
+        title="Gunmen kill five in Kano",
+        published="2019-06-22",
+    )
+    assert len(evs) == 2
+
+
 def test_dateline_day_and_weekday_are_one_strike(pipe):
     # "14 Nov 2017" is the day of the report; "Monday" the day of the strike
     evs = events(
