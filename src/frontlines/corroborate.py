@@ -158,6 +158,7 @@ class Clusterer:
         dates = self.settings.get("dates", {})
         self.after_publication_days = int(dates.get("after_publication_days", 0))
         self.falling_ratio = float(self.settings.get("toll", {}).get("falling_ratio", 10))
+        self.max_trusted_toll = int(self.settings.get("toll", {}).get("max_trusted", 1500))
         self.earliest_by = {int(k): int(v) for k, v in dates.get("earliest_days", {"2": 7, "3": 31}).items()}
 
     # pair tests ---------------------------------------------------------------------
@@ -193,6 +194,8 @@ class Clusterer:
         would: under 1/``falling_ratio`` of it."""
         if not (a.fatalities and b.fatalities) or a.published is None or b.published is None:
             return False
+        if a.fatalities > self.max_trusted_toll:
+            return False
         return b.published > a.published and b.fatalities * self.falling_ratio < a.fatalities
 
     def _after_publication(self, a: Report, b: Report) -> bool:
@@ -201,6 +204,8 @@ class Clusterer:
         (a blast on Wednesday is not the bus bombing a Tuesday feature told of)."""
         if a.day is None or b.published is None:
             return False
+        if b.day is not None and b.day > b.published + self.after_publication_days:
+            return False  # b's own incident is dated after it: that is not the article's day
         earliest = a.day - self.earliest_by.get(a.precision, 0)
         return earliest > b.published + self.after_publication_days
 
