@@ -123,7 +123,9 @@ def test_captions_are_not_events(pipe):
     assert not has(events_of(pipe, SAHEL, "2022-06-14"), "Residents walk past burned houses")
     assert not has(events_of(pipe, SYRIA, "2016-10-03"), "A man inspects a damaged building")
     assert caption_like("FILE PHOTO: Smoke rises over the city after an air strike.")
+    assert caption_like("A Houthi fighter fires his rifle during clashes near Marib, Yemen February 21, 2021.")
     assert not caption_like("A man was killed when a shell hit his house in Douma on Monday.")
+    assert not caption_like("Two soldiers were killed in the ambush, the army said on March 3, 2021.")
 
 
 def _doc(pipe, text: str, published: str = "2016-10-03"):
