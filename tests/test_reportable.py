@@ -92,8 +92,22 @@ def test_real_incidents_stay(pipe):
     assert has(events_of(pipe, SYRIA, "2016-10-03"), "Air strikes killed 12 people in the town of Saraqeb")
 
 
+YEMEN_BACKGROUND = """Air strike kills 14 at Yemen market
+
+HODEIDAH, April 2 (Reuters) -
+An air strike hit a crowded market in Hajjah province on Monday, killing 14 civilians, medics said.
+Last month, a similar strike on the same market killed 20 people.
+Late last year, Houthi fighters shelled the town for a week.
+In 2015, coalition jets bombed a wedding in the province, killing 30.
+"""
+
+
 def test_background_history_is_not_an_event(pipe):
     assert not has(events_of(pipe, UKRAINE, "2023-03-08"), "Kharkiv was also heavily shelled four years ago")
+    ev = events_of(pipe, YEMEN_BACKGROUND, "2019-04-02")
+    assert has(ev, "An air strike hit a crowded market")
+    for old in ("Last month", "Late last year", "In 2015", "HODEIDAH"):
+        assert not has(ev, old), old
 
 
 def test_period_totals_are_not_events(pipe):
