@@ -54,3 +54,19 @@ def macro_f1(gold: list[str], pred: list[str], labels: list[str]) -> tuple[float
         per[lab] = (prec, rec, f1, tp + fn)
     present = [lab for lab in labels if per[lab][3] > 0]
     return (sum(per[lab][2] for lab in present) / len(present) if present else 0.0), per
+
+
+def run_ledger(inputs: list[Path], workdir: Path) -> list[dict]:
+    """Run ``frontlines run`` on ``inputs`` into a fresh ledger in ``workdir`` (every stage,
+    stage 7 included) and return ``frontlines export --format jsonl``'s events: what a
+    user gets. The CLI runs in a subprocess with this interpreter and environment."""
+    import json
+    import subprocess
+
+    db, out = workdir / "ledger.db", workdir / "events.jsonl"
+    cli = [sys.executable, "-m", "frontlines.cli"]
+    for args in (["run", *map(str, inputs), "--db", str(db)], ["export", "--db", str(db), "--format", "jsonl", "-o", str(out)]):
+        done = subprocess.run([*cli, *args], capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"frontlines {args[0]} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -64,9 +64,9 @@ def test_hts_eras_by_publication_date(ann):
 
 
 def test_generic_nationality_military(ann):
-    spans = ann.annotate(doc("French jets and Turkish troops joined; Syrian refugees fled."))
+    spans = ann.annotate(doc("Belgian jets and Turkish troops joined; Syrian refugees fled."))
     got = [(s.text, s.attrs["actor"], s.attrs["generic"]) for s in spans]
-    assert got[0] == ("French jets", "Military Forces of France", True)
+    assert got[0] == ("Belgian jets", "Military Forces of Belgium", True)
     assert got[1][1] == "Military Forces of Turkey (2016-)"
     assert got[2] == ("refugees", "Civilians (Syria)", True)
 
@@ -88,15 +88,21 @@ def test_partisan_generic_takes_following_name(ann):
 def test_civilians_protesters_rebels(ann):
     got = actors(ann, "Rebels fired on protesters, wounding civilians.", country="IRQ")
     assert got == [
-        ("Rebels", "Opposition Rebels (Iraq)"),
+        ("Rebels", "Unidentified Armed Group (Iraq)"),
         ("protesters", "Protesters (Iraq)"),
         ("civilians", "Civilians (Iraq)"),
     ]
+    # "Opposition Rebels" is ACLED's bucket for Syria only
+    assert actors(ann, "Rebels fired on the town.", country="SYR") == [("Rebels", "Opposition Rebels (Syria)")]
 
 
 def test_no_country_hint_uses_entry_country(ann):
     assert actors(ann, "Civilians fled.", country=None) == [("Civilians", "Civilians (Unknown)")]
-    assert actors(ann, "Houthi rebels fired missiles.", country=None) == [("Houthi rebels", "Ansar Allah")]
+    assert actors(ann, "Houthi rebels fired missiles.", country=None) == [
+        ("Houthi rebels", "Military Forces of Yemen (2017-) Houthi")
+    ]
+    houthi_2015 = actors(ann, "Houthi rebels fired missiles.", country=None, published=dt.date(2015, 6, 1))
+    assert houthi_2015 == [("Houthi rebels", "Ansar Allah")]
 
 
 def test_apostrophe_aliases(ann):

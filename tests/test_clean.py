@@ -176,3 +176,113 @@ def test_crlf_text():
     doc = clean(Article(article_id(text), text))
     assert doc.text == "Headline\n\nSyrian troops entered Rastan on Sunday, residents said."
     assert not re.search(r"\r", doc.text)
+
+
+LEAD = "Headline about the war\n\nTroops shelled the town of Kupiansk on Monday, killing three civilians, officials said.\n\n"
+
+
+def test_bulleted_username_thread_without_header_is_dropped():
+    text = LEAD + "• oleg_k\n\n  Troops shelled Izium too, ten dead.\n\n    • marta\n\n      Not true, Izium was quiet.\n"
+    out = _clean_text(text)
+    assert "Kupiansk" in out and "Izium" not in out
+
+
+def test_bulleted_username_with_reply_bar_starts_a_thread():
+    text = LEAD + "• Viktor P.\n  3 hours ago\n  Russian drones hit Balakliia at night.\n  Reply  Like  4\n"
+    assert "Balakliia" not in _clean_text(text)
+
+
+def test_bulleted_list_in_an_article_is_kept():
+    text = LEAD + "The strikes hit three districts:\n\n• Saltivka\n• Kholodna Hora\n• Industrialnyi\n\nRescuers worked through the night in all three, the mayor said.\n"
+    out = _clean_text(text)
+    assert "Kholodna Hora" in out and "Rescuers worked" in out
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Tiemoko Diallo and Fadimata Kontao",
+        "By Iryna Kovalenko | Kyiv",
+        "(Reporting by Aidan Lewis; Editing by Frances Kerry)",
+        "(Reuters)",
+        "This photo captured from a video released by the Sudanese army shows smoke over Omdurman.",
+        "Residents inspect a destroyed house in Khan Younis on Tuesday. (AP Photo/Fatima Shbair)",
+        "Watch: Drone footage shows the ruined centre of Bakhmut",
+        "More from Africa",
+        "Newsletter: the best of our Sahel coverage in your inbox every Friday.",
+    ],
+)
+def test_bylines_credits_and_captions_are_dropped(line):
+    assert line not in _clean_text(LEAD + line + "\n")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By nightfall the army had retaken the village, a commander said.",
+        "The photo, which shows a destroyed bridge, could not be verified.",
+        "Officials said the killings were related to a land dispute.",
+    ],
+)
+def test_reporting_that_looks_like_a_credit_is_kept(line):
+    assert line in _clean_text(LEAD + line + "\n")
+
+
+def test_headlines_under_a_related_header_are_dropped_until_the_text_resumes():
+    text = LEAD + "Related\nArmy retakes bridge in Omdurman\nJune 2, 2024\nDrone strike on Nyala market kills 20\n\nThe governor said the town had been without power for a week.\n"
+    out = _clean_text(text)
+    assert "Omdurman" not in out and "Nyala" not in out and "without power for a week" in out
+
+
+def test_a_trailing_run_of_headlines_is_dropped_but_a_short_sign_off_stays():
+    heads = "Niger: army convoy ambushed near Tillaberi\nMali: army takes control of Kidal\nChad: clashes leave 12 dead\n"
+    assert "Kidal" not in _clean_text(LEAD + heads)
+    assert "Sahel Watch correspondent" in _clean_text(LEAD + "Sahel Watch correspondent\nOuagadougou\n")
+
+
+def test_related_block_fused_before_the_lead_keeps_the_lead_sentence():
+    text = (
+        "Views 930 Related Aid convoy reaches Douma after delays 12 killed in Idlib market strike monitor "
+        "Nearly 30 fighters were killed when rebels attacked army posts near Hama on Thursday a monitor said. "
+        "The fighting continued into Friday."
+    )
+    out = _clean_text("Rebels attack army posts near Hama\n\n" + text)
+    assert "Nearly 30 fighters were killed" in out and "Idlib market strike" not in out
+    assert "Aid convoy" not in out
+
+
+def test_related_block_fused_at_the_end_is_cut_to_the_end_of_the_line():
+    text = (
+        "Shelling killed four people in Aleppo on Saturday, state media said. Related Syrian Army Repels Attack "
+        "Near Hama Russian Jets Strike Militant Depots in Idlib Tags Aleppo Syria Comment via Facebook"
+    )
+    out = _clean_text("Shelling kills four in Aleppo\n\n" + text)
+    assert "killed four people in Aleppo" in out and "Russian Jets" not in out and "Tags" not in out
+
+
+def test_photo_linked_headline_is_cut_up_to_the_dateline():
+    text = (
+        "Kurdish forces took two villages near Raqqa on Friday, a spokesman said. AP Photo Syrian Army Liberates "
+        "Three Villages in Eastern Hama Province MOSCOW (Sputnik) According to the spokesman, 12 militants were killed."
+    )
+    out = _clean_text("Kurdish forces take two villages\n\n" + text)
+    assert "Liberates" not in out and "According to the spokesman, 12 militants were killed." in out
+
+
+def test_a_fused_cut_ends_the_sentence_before_it():
+    text = "Shelling killed four people in Aleppo on Saturday, state media said. Views 12 Related Strikes hit Idlib market Nearly 30 fighters were killed near Hama, a monitor said."
+    out = _clean_text("Shelling kills four\n\n" + text)
+    assert "Views 12\nNearly 30 fighters" in out
+
+
+@pytest.mark.parametrize(
+    "thread",
+    [
+        "Most relevant\n\nJean-Paul M. · 2h\nThe army bombed Kibumba and killed 8 people.\nLike · Reply · 12\n",
+        "amani_k • 3 hours ago\nThe army bombed Kibumba and killed 8 people.\nReply • Share ›\n",
+        "Sort by: Newest\n\nThe army bombed Kibumba and killed 8 people.\n",
+    ],
+)
+def test_social_and_disqus_thread_shapes_are_dropped(thread):
+    out = _clean_text(LEAD + thread)
+    assert "Kupiansk" in out and "Kibumba" not in out

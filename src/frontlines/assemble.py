@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 
 from .records import Event, EventMention, Place, interaction_code
 
@@ -46,12 +47,59 @@ def places_compatible(a: Place | None, b: Place | None, same_place_km: float) ->
     return haversine_km(a, b) <= same_place_km
 
 
+# Days before a date that is only the report's day (a dateline, the publication day, a
+# headline's inherited date) in which the incident it stands for may have happened: the
+# news week, as ACLED's week precision for undated reports.
+REPORT_DAY_REACH = 7
+
+
 def dates_compatible(a: EventMention, b: EventMention, slack_days: int = 0) -> bool:
+    """Dates that can be one incident's at their precisions; a date that is only the day
+    of the report bounds the incident from above ("Published 14 Nov: air strikes on
+    Monday ...": the dateline's 14th and Monday the 13th are one strike)."""
     if a.event_date is None or b.event_date is None:
         return True
     slack = {1: 0, 2: 7, 3: 31}
     tol = max(slack.get(a.time_precision or 1, 0), slack.get(b.time_precision or 1, 0), slack_days)
-    return abs((a.event_date - b.event_date).days) <= tol
+    diff = (a.event_date - b.event_date).days
+    if abs(diff) <= tol:
+        return True
+    if diff > 0 and report_day_only(a):
+        return diff <= REPORT_DAY_REACH
+    if diff < 0 and report_day_only(b):
+        return -diff <= REPORT_DAY_REACH
+    return False
+
+
+# What may stand before a dateline's date at the start of a sentence: nothing, or the
+# words that announce the day of the report ("Date of publication 8 April 2017 An airstrike
+# ...", "Published July 27 2016 ...", "Posted on", "Last updated", a weekday "Tue 05 Jul").
+DATELINE_LEAD = re.compile(
+    r"^\W*(?:(?:date of )?publication|published(?: on)?|posted(?: on)?|(?:last )?updated(?: at| on)?|"
+    r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?)?\W*$",
+    re.I,
+)
+
+
+def report_day_only(m: EventMention) -> bool:
+    """Whether the mention's date is only the day of the report, not the incident's: the
+    publication date, a headline's date taken from elsewhere, or a dateline."""
+    text = m.evidence.fields.get("event_date")
+    if not text:
+        return False
+    if text == "publication date":
+        return True
+    sentence = m.evidence.sentence
+    at = sentence.find(text)
+    if at < 0:
+        return m.headline
+    published = m.evidence.published
+    return (
+        bool(DATELINE_LEAD.match(sentence[:at]))
+        and bool(published)
+        and m.event_date is not None
+        and published[:10] == m.event_date.isoformat()
+    )
 
 
 # A body mention is tested against at most this many groups of its sub-event type, the
@@ -70,7 +118,7 @@ class _Group(list):
     longer grows with the group: grouping was quadratic in an article's mentions (a 1 MB
     article: 1.6 million date tests, 17 of its 28 s)."""
 
-    __slots__ = ("places", "dates", "named", "sides", "tolls")
+    __slots__ = ("places", "dates", "named", "sides", "tolls", "separate")
 
     def __init__(self, members=()):
         super().__init__()
@@ -79,13 +127,15 @@ class _Group(list):
         self.named: set[str] = set()
         self.sides: set[str] = set()
         self.tolls: set[int] = set()
+        # begun by a sentence that says it tells of another incident ("Separately, ...")
+        self.separate = bool(members) and opens_separate_incident(members[0])
         self.extend(members)
 
     def append(self, m: EventMention) -> None:
         super().append(m)
         self.places.setdefault((m.place, m.place_relation), m)
-        self.dates.setdefault((m.event_date, m.time_precision), m)
-        if m.actor1 and not _unidentified(m.actor1):
+        self.dates.setdefault((m.event_date, m.time_precision, report_day_only(m)), m)
+        if m.actor1 and not _unidentified(m.actor1) and not _defaulted(m):
             self.named.add(m.actor1)
         if m.actor2:
             self.sides.add(m.actor2)
@@ -112,6 +162,9 @@ def group_mentions(mentions: list[EventMention], same_place_km: float) -> list[l
         by_type.setdefault(m.sub_event_type, []).append(g)
 
     for m in (x for x in mentions if not x.headline):
+        if opens_separate_incident(m):
+            new_group(m)
+            continue
         for g in by_type.get(m.sub_event_type, [])[-MAX_OPEN_GROUPS:]:
             if _compatible(g, m, same_place_km) and _actors_compatible(g, m):
                 g.append(m)
@@ -120,9 +173,12 @@ def group_mentions(mentions: list[EventMention], same_place_km: float) -> list[l
             new_group(m)
     for m in (x for x in mentions if x.headline):
         # a headline's date is often only the publication date: a day either way fits
-        fits = [g for g in by_type.get(m.sub_event_type, ()) if _compatible(g, m, same_place_km, slack_days=1)]
+        # (not a group the body introduced as another incident: "Separately, ...")
+        fits = [g for g in by_type.get(m.sub_event_type, ()) if not g.separate and _compatible(g, m, same_place_km, slack_days=1)]
         same_toll = [g for g in fits if m.fatalities and m.fatalities in g.tolls]
         target = (same_toll or fits or [None])[0]
+        if target is None and m.fatalities:
+            target = _same_toll_body(groups, m)
         if target is None:
             new_group(m)
         else:
@@ -134,9 +190,60 @@ def group_mentions(mentions: list[EventMention], same_place_km: float) -> list[l
     return [list(g) for g in out]
 
 
+# Sentence openings by which a report says it turns to another incident: "Separately,
+# Russian jets raided ...", "Elsewhere in the province ...", "In another attack ...",
+# "Also on Saturday, a bomb exploded aboard a bus ...". A mention so introduced starts an
+# event of its own (later sentences may still join it).
+SEPARATE_INCIDENT = re.compile(
+    r"^\W*(?:separately|elsewhere|meanwhile|in (?:an?other|a separate|a second) (?:incident|attack|strike|raid|development|bombing|blast|assault)"
+    r"|also on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the same day))\b",
+    re.I,
+)
+
+
+def opens_separate_incident(m: EventMention) -> bool:
+    """Whether the mention's sentence opens by turning to another incident."""
+    return not m.headline and bool(SEPARATE_INCIDENT.match(m.evidence.sentence))
+
+
+def _same_toll_body(groups: list[_Group], m: EventMention) -> "_Group | None":
+    """The body group that a headline retells by its toll: the same family of event, the
+    same death toll, a compatible date and the same country. A headline names its place
+    coarsely ("Bomb blast kills 60 in Damascus suburb" for a car bomb in a town north of
+    the capital) and its weapon loosely, but two incidents of one article with the same
+    toll are rare, and the headline then matches the first."""
+    family = FAMILY_OF.get(m.event_type)
+    for g in groups:
+        if g[0].headline or g.separate or m.fatalities not in g.tolls or FAMILY_OF.get(g[0].event_type) != family:
+            continue
+        if not all(dates_compatible(x, m, slack_days=1) for x in g.dates.values()):
+            continue
+        iso = {x.place.iso3 for x in g.places.values() if x.place is not None}
+        if m.place is not None and iso and iso != {m.place.iso3}:
+            continue
+        return g
+    return None
+
+
+# The coarse kinds of violence a headline may name one incident by: an explosion or an
+# attack on civilians (a headline's "attack" is often the body's strike), a battle.
+FAMILY_OF = {
+    "Explosions/Remote violence": "violence",
+    "Violence against civilians": "violence",
+    "Battles": "battle",
+}
+
+
 # A generic weapon that a later sentence of the same article names more precisely: "a car
 # bomb tore through a convoy" ... "a suicide bomber drove a van loaded with explosives".
-REFINED_BY = {"Remote explosive/landmine/IED": ("Suicide bomb",)}
+# So is a strike or a shelling that a later sentence says carried chlorine ("a regime
+# helicopter dropped barrels containing chlorine"): ACLED codes the chemical weapon,
+# whatever delivered it.
+REFINED_BY = {
+    "Remote explosive/landmine/IED": ("Suicide bomb",),
+    "Air/drone strike": ("Chemical weapon",),
+    "Shelling/artillery/missile attack": ("Chemical weapon",),
+}
 
 
 def _own_place(m: EventMention) -> bool:
@@ -159,9 +266,10 @@ def _refine_weapon(groups: list[_Group], same_place_km: float) -> list[_Group]:
                 h
                 for h in out
                 if h is not g
+                and not (h.separate or g.separate)
                 and h[0].sub_event_type == generic_name
                 and all(dates_compatible(x, m) for x in h.dates.values() for m in g.dates.values())
-                and len((h.tolls | g.tolls) - {0, None}) <= 1
+                and _one_toll(h.tolls, g.tolls)
                 and all(
                     not _own_place(m) or all(_mention_places_compatible(x, m, same_place_km) for x in h.places.values()) for m in g
                 )
@@ -173,14 +281,37 @@ def _refine_weapon(groups: list[_Group], same_place_km: float) -> list[_Group]:
     return out
 
 
+def _one_toll(a: set, b: set) -> bool:
+    """Whether two groups' tolls can be one incident's: one gives none, or they share a
+    figure (a generic and a specific account often repeat the toll, one rounding it)."""
+    a, b = a - {0, None}, b - {0, None}
+    return not a or not b or bool(a & b)
+
+
 def _compatible(group: _Group, m: EventMention, same_place_km: float, slack_days: int = 0) -> bool:
     """Same sub-event type, and a place and a date that fit every member's (each distinct
     place and date of the group tested once)."""
     return (
         group[0].sub_event_type == m.sub_event_type
+        and tolls_compatible(group.tolls, m.fatalities)
         and all(_mention_places_compatible(x, m, same_place_km) for x in group.places.values())
         and all(dates_compatible(x, m, slack_days) for x in group.dates.values())
     )
+
+
+# Two tolls of one incident differ by less than this factor: a toll rises as the wounded
+# die and bodies are found ("eight killed" ... "the toll rose to 14"), but a story that
+# gives 6 dead and, in passing, "a bombing that killed more than 120" days before tells
+# of two incidents (the same factor as stage 7's falling toll, corroboration.toml).
+TOLL_RATIO = 10
+
+
+def tolls_compatible(tolls: set[int], toll: int) -> bool:
+    """Whether a mention's toll can be the same incident's as the group's tolls."""
+    if not toll:
+        return True
+    known = [t for t in tolls if t]
+    return not known or (max(known) <= toll * TOLL_RATIO and toll <= min(known) * TOLL_RATIO)
 
 
 def _mention_places_compatible(a: EventMention, b: EventMention, same_place_km: float) -> bool:
@@ -199,12 +330,18 @@ def _unidentified(actor: str | None) -> bool:
     return bool(actor) and actor.startswith("Unidentified")
 
 
+def _defaulted(m: EventMention) -> bool:
+    """Whether the mention's actor1 is the lexicon's default for its weapon and country,
+    not a party the text names: no evidence against a named one."""
+    return str(m.evidence.fields.get("actor1", "")).startswith("default")
+
+
 def _actors_compatible(group: _Group, m: EventMention) -> bool:
     """No two different named agents. An unidentified agent ("a suicide bomber") fits a
     named one (a later sentence says "the bomber, an Islamic State militant"), and the two
     sides of a fight may be named in either order ("army units repelled an attack launched
     by terrorists" / "terrorists were killed in the clashes" with the army from context)."""
-    if not m.actor1 or _unidentified(m.actor1):
+    if not m.actor1 or _unidentified(m.actor1) or _defaulted(m):
         return True
     named = group.named
     if not named or m.actor1 in named:
@@ -241,7 +378,9 @@ def _most_precise_place(group: list[EventMention]) -> EventMention | None:
     placed = [m for m in group if m.place is not None]
     if not placed:
         return None
-    return min(placed, key=lambda m: (m.geo_precision or 3, {"city": 0, "region": 1, "admin1": 2}.get(m.place.feature, 3)))
+    # a headline names the place coarsely ("kills 15 in east Hama" for a town of the
+    # province): the body's place first
+    return min(placed, key=lambda m: (m.headline, m.geo_precision or 3, {"city": 0, "region": 1, "admin1": 2}.get(m.place.feature, 3)))
 
 
 def _fatalities(group: list[EventMention]) -> tuple[int, int, int, bool]:
@@ -281,8 +420,9 @@ def build_events(article_id: str, mentions: list[EventMention], same_place_km: f
         inter2 = (a2m.inter2 if a2m is not None else swapped.inter1) if actor2 else None
         assoc2 = a2m.assoc_actor_2 if a2m is not None else swapped.assoc_actor_1
         dated = [m for m in group if m.event_date is not None]
-        # the body dates the incident; a headline's date is often the publication day
-        dm = min(dated, key=lambda m: (m.time_precision or 3, m.headline)) if dated else None
+        # the body dates the incident; a headline's date, a dateline, the publication day
+        # only bound it
+        dm = min(dated, key=lambda m: (report_day_only(m), m.time_precision or 3, m.headline)) if dated else None
         value, low, high, disputed_toll = _fatalities(group)
         claims = {m.claim for m in group}
         if "disputed" in claims or disputed_toll:

@@ -1,9 +1,12 @@
 """Stage 2, clean: drop boilerplate and reader comments, keep a map back to the original text.
 
 Works line by line: each line is kept, dropped with a reason (patterns in
-``data/boilerplate.yaml``), or trimmed of fused furniture ("Loading the player..."). A
-comment-thread header, or a short username line followed by a timestamp, drops the rest of
-the text: nothing in a comment thread may become an event. Kept pieces are verbatim runs
+``data/boilerplate.yaml``), or trimmed of fused furniture ("Loading the player...", a
+"Related News" block run into the last paragraph). A comment-thread header, a short
+username line followed by a timestamp, or a bulleted username ("• sasha_kh") followed by a
+comment's marks or by another commenter, drops the rest of the text: nothing in a comment
+thread may become an event. A list of other stories (after a "Related" or "More from"
+header, or a run of headlines after the article's last sentence) is dropped too. Kept pieces are verbatim runs
 of ``Article.text``; lines are joined into paragraphs (separated by ``"\\n\\n"``), the
 separators being the only characters of ``Doc.text`` that are not in the original.
 """
@@ -40,12 +43,34 @@ USERNAME_MAX_CHARS = 40
 # are donation / disclaimer lines (hard-wrapped appeals split over several lines).
 BLOCK_MAX_LINES = 6
 BLOCK_REASONS = frozenset({"donation", "disclaimer", "cookie", "newsletter"})
+# A headline of another story (in a related block): at most this many words and no full
+# stop; 18 covers the long wire headlines ("Gunmen abduct 30 passengers on road in ...").
+HEADLINE_MAX_WORDS = 18
+# Headlines after the article's last sentence, with no header: at least this many in a
+# row (one or two short lines can be a sign-off or a place line; three are a list).
+MIN_TRAILING_HEADLINES = 3
+# A bulleted username starts a thread when a comment's mark (a timestamp, "Reply",
+# votes) follows within this many lines, or another bulleted username within
+# THREAD_NEXT_USER_LINES with a comment between.
+THREAD_MARK_LINES = 4
+THREAD_NEXT_USER_LINES = 10
+COMMENT_MIN_WORDS = 3
+# A sentence that follows a Title Case headline starts at most this many capitalised
+# words before its first lower-case word ("The Air Force shelled", "According to
+# Konashenkov Russian military").
+SENTENCE_START_WORDS = 3
 # Hard-wrapped text: a line of at least this many characters that does not end a sentence
 # continues on the next line (plain-text files wrapped at 60-80 columns).
 WRAP_MIN_CHARS = 50
 
 _TERMINAL = (".", "!", "?", '"', "”", "’", "'", ")", ":", ";", "…")
 _BULLET_RE = re.compile(r"[-*•·–—▪►]\s")
+_BULLET_USER_RE = re.compile(r"[•·▪►*]\s*(\S.{0,39})")
+_INITIAL_END_RE = re.compile(r"\s[A-Z]\.$")
+# A sentence's end in a fused line: a full stop (not of "U.S."), closing quotes, then
+# space or the line's end. Not "?" or "!": headlines end with them ("... another failure?").
+_STOP_RE = re.compile(r"(?<![\s.][A-Z])\.[\"”’)]*(?=\s|$)")
+_SENTENCE_END = (".", "!", "?", '"', "”", "…")
 
 
 @dataclass(frozen=True)
@@ -59,6 +84,26 @@ class Rules:
     cuts: tuple[tuple[str, str, re.Pattern], ...]  # (reason, needle, pattern)
     widget_words: frozenset[str]
     neutral_words: frozenset[str]
+    block_headers: re.Pattern
+    listing_details: re.Pattern
+    fused_markers: re.Pattern  # case-sensitive
+    fused_needles: tuple[str, ...]
+    photo_markers: re.Pattern
+    dateline: re.Pattern
+    lead_openers: re.Pattern
+    opener_words: frozenset[str]
+    small_words: frozenset[str]
+    name_particle: re.Pattern
+    title_min_words: int
+    html_prune: tuple[str, ...]  # XPath expressions
+
+
+def _exact(patterns: list[str], where: str) -> re.Pattern:
+    """Case-sensitive alternation (fused markers and openers are told apart by capitals)."""
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x")
+    except re.error as e:
+        raise errors.LexiconError(f"boilerplate.yaml: bad pattern in {where}: {e}") from e
 
 
 def _alternation(patterns: list[str], where: str) -> re.Pattern:
@@ -68,6 +113,29 @@ def _alternation(patterns: list[str], where: str) -> re.Pattern:
         raise errors.LexiconError(f"boilerplate.yaml: bad pattern in {where}: {e}") from e
 
 
+def _words_pattern(words: list[str]) -> str:
+    """Any of ``words`` as a whole word followed by a space (a dash or quote glued before
+    it, as in "... state TV -A double bomb attack", is taken with it)."""
+    return r"(?:(?<=\s)|^)[-–—\"“]?(?:" + "|".join(re.escape(str(w)) for w in words) + r")(?=\s)"
+
+
+_XPATH_NAME_RE = re.compile(r"[A-Za-z_][\w.-]*")
+
+
+def _prune_xpaths(spec: dict) -> tuple[str, ...]:
+    """XPath expressions for the ``html_prune`` tags, ids and classes (names only, so
+    that a user's entry cannot break the expression)."""
+    names = {k: [str(v) for v in spec.get(k) or []] for k in ("tags", "ids", "classes")}
+    for k, vals in names.items():
+        for v in vals:
+            if not _XPATH_NAME_RE.fullmatch(v):
+                raise errors.LexiconError(f"boilerplate.yaml: html_prune {k}: not a name: {v!r}")
+    out = [f"//{t}" for t in names["tags"]]
+    out += [f"//*[@id='{i}']" for i in names["ids"]]
+    out += [f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {c} ')]" for c in names["classes"]]
+    return tuple(out)
+
+
 def load_rules(path: str | os.PathLike | None = None) -> Rules:
     """Read and compile ``data/boilerplate.yaml`` (or a user's file at ``path``)."""
     if path is None:
@@ -75,6 +143,7 @@ def load_rules(path: str | os.PathLike | None = None) -> Rules:
     else:
         raw = Path(path).read_text("utf-8")
     data = load_yaml(raw) or {}
+    fused = data.get("fused_related") or {}
     return Rules(
         thread_headers=_alternation(data.get("thread_headers", []), "thread_headers"),
         thread_starts=_alternation(data.get("thread_starts", []), "thread_starts"),
@@ -89,6 +158,18 @@ def load_rules(path: str | os.PathLike | None = None) -> Rules:
         ),
         widget_words=frozenset(w.lower() for w in data.get("widget_words", [])),
         neutral_words=frozenset(str(w).lower() for w in data.get("neutral_words", [])),
+        block_headers=_alternation(data.get("block_headers", []), "block_headers"),
+        listing_details=_alternation(data.get("listing_details", []), "listing_details"),
+        fused_markers=_exact(fused.get("markers", []), "fused_related.markers"),
+        fused_needles=tuple(str(n) for n in fused.get("needles", [])),
+        photo_markers=_exact(fused.get("photo_markers", []), "fused_related.photo_markers"),
+        dateline=_exact([fused["dateline"]] if fused.get("dateline") else [], "fused_related.dateline"),
+        opener_words=frozenset(str(w) for w in fused.get("lead_openers", [])),
+        small_words=frozenset(str(w).lower() for w in fused.get("title_case_small_words", [])),
+        name_particle=_alternation([fused["name_particle"]] if fused.get("name_particle") else [], "fused_related.name_particle"),
+        title_min_words=int(fused.get("title_min_words", 4)),
+        html_prune=_prune_xpaths(data.get("html_prune") or {}),
+        lead_openers=_exact([_words_pattern(fused.get("lead_openers", []))] if fused.get("lead_openers") else [], "fused_related.lead_openers"),
     )
 
 
@@ -154,6 +235,77 @@ def _is_username(line: _Line) -> bool:
     )
 
 
+def _bullet_user(line: _Line) -> bool:
+    """A bulleted commenter's name: "• sasha_kh", "• Viktor P." (no sentence)."""
+    m = _BULLET_USER_RE.fullmatch(line.text)
+    if not m:
+        return False
+    name = m.group(1)
+    if len(name.split()) > USERNAME_MAX_WORDS - 1 or name.endswith((":", ",", ";")):
+        return False
+    return not name.endswith((".", "!", "?")) or bool(_INITIAL_END_RE.search(" " + name))
+
+
+def _comment_mark(line: _Line, rules: Rules) -> bool:
+    """A line only a comment thread has: a timestamp, an action bar, vote counts."""
+    return bool(rules.timestamps.fullmatch(line.text)) or _line_reason(line, rules, widget=False) == "comments"
+
+
+def _bullet_thread(lines: list[_Line], i: int, rules: Rules) -> bool:
+    """Whether the bulleted username at ``i`` opens a comment thread: a comment's mark
+    follows, or another bulleted username with a comment between."""
+    if not _bullet_user(lines[i]):
+        return False
+    ahead = lines[i + 1 : i + 1 + THREAD_MARK_LINES]
+    if any(_comment_mark(ln, rules) for ln in ahead):
+        return True
+    said = False
+    for ln in lines[i + 1 : i + 1 + THREAD_NEXT_USER_LINES]:
+        if _bullet_user(ln):
+            return said
+        said = said or (ln.words >= COMMENT_MIN_WORDS and not _BULLET_RE.match(ln.text))
+    return False
+
+
+def _headline_like(line: _Line) -> bool:
+    """A headline of a story in a list: short, no full stop, starts like a title."""
+    text = _BULLET_RE.sub("", line.text, count=1) if _BULLET_RE.match(line.text) else line.text
+    return (
+        0 < line.words <= HEADLINE_MAX_WORDS
+        and not text.endswith((".", "!", ",", ";"))
+        and (text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"“'‘")
+    )
+
+
+def _related_blocks(lines: list[_Line], rules: Rules) -> None:
+    """Drop the headlines listed under a "Related" / "More from" header, and a run of
+    headlines after the article's last sentence."""
+    i = 1
+    while i < len(lines):
+        line = lines[i]
+        if line.reason in (None, "related") and rules.block_headers.fullmatch(line.text):
+            line.reason = "related"
+            j = i + 1
+            while j < len(lines):
+                ln = lines[j]
+                if ln.reason is None and (_headline_like(ln) or rules.listing_details.fullmatch(ln.text)):
+                    ln.reason = "related"
+                elif ln.reason is None or ln.reason == "comments":
+                    break
+                j += 1
+            i = j
+            continue
+        i += 1
+    kept = [k for k, ln in enumerate(lines) if ln.reason is None and k > 0]
+    last = max((k for k in kept if lines[k].text.endswith(_SENTENCE_END)), default=None)
+    if last is None:
+        return
+    tail = [k for k in kept if k > last]
+    if len(tail) >= MIN_TRAILING_HEADLINES and all(_headline_like(lines[k]) for k in tail):
+        for k in tail:
+            lines[k].reason = "related"
+
+
 def _classify(lines: list[_Line], rules: Rules) -> None:
     """Set ``reason`` on every dropped line."""
     prose = 0
@@ -170,12 +322,16 @@ def _classify(lines: list[_Line], rules: Rules) -> None:
             if rules.timestamps.fullmatch(line.text) and i >= 2 and _is_username(lines[i - 1]):
                 thread_at = i - 1
                 break
+            if _bullet_thread(lines, i, rules):
+                thread_at = i
+                break
         line.reason = _line_reason(line, rules)
         if line.reason is None and line.words >= PROSE_MIN_WORDS:
             prose += 1
     if thread_at is not None:
         for line in lines[thread_at:]:
             line.reason = "comments"
+    _related_blocks(lines, rules)
     # Whole short paragraphs that are mostly appeal / disclaimer.
     block: list[_Line] = []
     for line in [*lines, None]:
@@ -189,9 +345,73 @@ def _classify(lines: list[_Line], rules: Rules) -> None:
             block.append(line)
 
 
-def _pieces(line: _Line, rules: Rules, removed: list[Removed]) -> list[tuple[int, int]]:
-    """Kept (start, end) pieces of a kept line after cutting fused furniture."""
+# Cuts after which the rest of the line starts a new sentence (a block of other stories
+# or a credit sat between two pieces of the article, not inside a sentence).
+BREAKING_CUTS = frozenset({"related", "credit"})
+
+
+_WORD_RE = re.compile(r"\S+")
+_WORD_STRIP = "\"“”'‘’()[],:;|-–—"
+
+
+def _title_run_end(text: str, start: int, rules: Rules) -> int | None:
+    """Where a Title Case headline (or a run of them) starting at ``start`` ends: at the
+    first lower-case word that Title Case does not keep in lower case the next sentence
+    has begun, at a lead opener among the last few capitalised words before it ("... Hama
+    The Air Force shelled"), else at the last one ("... Governor Earlier conflicting").
+    The line's end when no such word comes; None when the text is not Title Case."""
+    caps: list[tuple[int, str]] = []
+    for m in _WORD_RE.finditer(text, start):
+        core = m.group(0).strip(_WORD_STRIP)
+        if not core:
+            continue
+        if core[0].isupper() or core[0].isdigit() or rules.name_particle.match(core):
+            caps.append((m.start(), core))  # (a quote or dash before the word stays with it)
+            continue
+        if core.lower() in rules.small_words:
+            continue
+        if len(caps) < rules.title_min_words:
+            return None
+        tail = caps[-SENTENCE_START_WORDS:]
+        openers = [pos for pos, word in tail if word in rules.opener_words]
+        return openers[-1] if openers else tail[-1][0]
+    return len(text) if len(caps) >= rules.title_min_words else None
+
+
+def _fused_cuts(text: str, rules: Rules) -> list[tuple[int, int, str]]:
+    """Related-story blocks and photo-linked headlines fused into one line of text
+    (see ``fused_related`` in ``data/boilerplate.yaml``)."""
     cuts: list[tuple[int, int, str]] = []
+    if rules.fused_needles and not any(n in text for n in rules.fused_needles):
+        return cuts
+    pos = 0
+    for m in rules.fused_markers.finditer(text):
+        if m.start() < pos:
+            continue
+        stop = _STOP_RE.search(text, m.end())
+        end = _title_run_end(text, m.end(), rules)
+        if end is None and stop is not None:
+            openers = list(rules.lead_openers.finditer(text, m.end(), stop.start()))
+            end = openers[-1].start() if openers else m.end()
+        if end is None or not _STOP_RE.search(text, end):
+            end = len(text)  # no sentence after the block: the rest is furniture (tags ...)
+        cuts.append((m.start(), end, "related"))
+        pos = end
+    for m in rules.photo_markers.finditer(text):
+        stop = _STOP_RE.search(text, m.end())
+        limit = stop.start() if stop else len(text)
+        dateline = rules.dateline.search(text, m.end(), limit)
+        end = dateline.start() if dateline else _title_run_end(text, m.end(), rules)
+        if end is not None and not _STOP_RE.search(text, end):
+            end = len(text)
+        cuts.append((m.start(), end or m.end(), "credit"))
+    return cuts
+
+
+def _pieces(line: _Line, rules: Rules, removed: list[Removed]) -> list[tuple[int, int, bool]]:
+    """Kept (start, end, breaks) pieces of a kept line after cutting fused furniture;
+    ``breaks``: the piece starts a new sentence (a block of other stories was cut before it)."""
+    cuts: list[tuple[int, int, str]] = _fused_cuts(line.text, rules)
     low = line.text.lower()
     for reason, needle, pat in rules.cuts:
         if needle not in low:
@@ -200,24 +420,26 @@ def _pieces(line: _Line, rules: Rules, removed: list[Removed]) -> list[tuple[int
             if m.end() > m.start():
                 cuts.append((m.start(), m.end(), reason))
     if not cuts:
-        return [(line.start, line.end)]
+        return [(line.start, line.end, False)]
     cuts.sort()
-    pieces, pos = [], 0
+    pieces, pos, brk = [], 0, False
     for s, e, reason in cuts:
         if s < pos:
             s = pos
         if e <= s:
             continue
-        pieces.append((pos, s))
+        pieces.append((pos, s, brk))
         removed.append(Removed(line.start + s, line.start + e, reason))
+        # a break carries over an empty piece between two cuts
+        brk = reason in BREAKING_CUTS or (brk and not line.text[pos:s].strip())
         pos = e
-    pieces.append((pos, len(line.text)))
+    pieces.append((pos, len(line.text), brk))
     out = []
-    for s, e in pieces:
+    for s, e, b in pieces:
         chunk = line.text[s:e]
         if chunk.strip():
             lead = len(chunk) - len(chunk.lstrip())
-            out.append((line.start + s + lead, line.start + s + lead + len(chunk.strip())))
+            out.append((line.start + s + lead, line.start + s + lead + len(chunk.strip()), b))
     return out
 
 
@@ -262,9 +484,9 @@ def clean(article: Article, rules: Rules | None = None) -> Doc:
         if not pieces:
             continue
         joined = wrapped and prev == i - 1 and prev >= 0 and _continues(lines[prev], line, prev == 0)
-        for j, (s, e) in enumerate(pieces):
+        for j, (s, e, brk) in enumerate(pieces):
             if n:
-                sep = " " if j or joined else "\n\n"
+                sep = ("\n" if brk else " ") if j or joined else "\n\n"
                 out.append(sep)
                 n += len(sep)
             out.append(text[s:e])

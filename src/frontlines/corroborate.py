@@ -98,6 +98,7 @@ class Report:
     fatalities: int = 0
     words: frozenset[str] = frozenset()
     order: tuple[str, str] = ("", "")  # (published, report_id): canonical order
+    published: int | None = None  # the article's publication day as a date ordinal
     record: dict[str, Any] | None = None  # the article-level event record (SPEC dict)
 
 
@@ -137,6 +138,7 @@ def report_from_record(rec: dict[str, Any], article_id: str, published: str | No
         fatalities=int(rec.get("fatalities") or 0),
         words=frozenset(toks),
         order=(published or "9999-99-99", rec["event_id"]),
+        published=pub,
         record=rec,
     )
 
@@ -153,6 +155,10 @@ class Clusterer:
         self.w = {k: float(v) for k, v in sc.items()}
         self.same_km = float(self.settings["place"]["same_place_km"])
         self.max_km = float(self.settings["place"]["max_km"])
+        dates = self.settings.get("dates", {})
+        self.after_publication_days = int(dates.get("after_publication_days", 0))
+        self.falling_ratio = float(self.settings.get("toll", {}).get("falling_ratio", 10))
+        self.earliest_by = {int(k): int(v) for k, v in dates.get("earliest_days", {"2": 7, "3": 31}).items()}
 
     # pair tests ---------------------------------------------------------------------
     @staticmethod
@@ -176,7 +182,27 @@ class Clusterer:
             return False
         if a.precise and b.precise and self._km(a, b) > self.max_km:
             return False
+        if self._after_publication(a, b) or self._after_publication(b, a):
+            return False
+        if self._toll_fell(a, b) or self._toll_fell(b, a):
+            return False
         return True
+
+    def _toll_fell(self, a: Report, b: Report) -> bool:
+        """Whether ``b``, published after ``a``, gives a toll that no update of ``a``'s
+        would: under 1/``falling_ratio`` of it."""
+        if not (a.fatalities and b.fatalities) or a.published is None or b.published is None:
+            return False
+        return b.published > a.published and b.fatalities * self.falling_ratio < a.fatalities
+
+    def _after_publication(self, a: Report, b: Report) -> bool:
+        """Whether ``a``'s incident happened, at the precision of its date, after ``b``'s
+        article was published: no article reports an incident that had not yet happened
+        (a blast on Wednesday is not the bus bombing a Tuesday feature told of)."""
+        if a.day is None or b.published is None:
+            return False
+        earliest = a.day - self.earliest_by.get(a.precision, 0)
+        return earliest > b.published + self.after_publication_days
 
     def score(self, a: Report, b: Report) -> float:
         w = self.w

@@ -453,6 +453,10 @@ class Extractor:
             if i >= 0 and t.end <= doc.sentences[i].end:
                 by_sentence.setdefault(i, []).append(t)
         spans_by_sentence = _spans_by_sentence(doc)
+        # the event types each sentence's triggers propose: where the toll resolver may
+        # borrow a following sentence's dead (only from one continuing the same report)
+        subs = self.lexicon.sub_events
+        trigger_types = {j: {subs[t.attrs["sub_event"]].event_type for t in ts} for j, ts in by_sentence.items()}
         mentions: list[EventMention] = []
         for i, trig in sorted(by_sentence.items()):
             sent = doc.sentences[i]
@@ -461,7 +465,7 @@ class Extractor:
             scene = next((x.place_span for x in reversed(mentions) if not x.headline and x.place_span is not None), None)
             # the mentions so far: a later denial or doubt of one of them disputes it
             # (``reportable.dispute_earlier``)
-            m = self._mention(doc, i, sent, trig, spans, spans_by_sentence, th, scene, mentions)
+            m = self._mention(doc, i, sent, trig, spans, spans_by_sentence, th, scene, trigger_types, mentions)
             if m is not None:
                 mentions.append(m)
         _headline_weapon_from_lede(mentions)
@@ -495,7 +499,9 @@ class Extractor:
         return out
 
     # -- one sentence ----------------------------------------------------------------
-    def _mention(self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None, reported=()) -> EventMention | None:
+    def _mention(
+        self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None, trigger_types=None, reported=()
+    ) -> EventMention | None:
         """The event mention of sentence ``i`` (triggers ``trig``), or None. The field
         resolvers run in this order: trigger and sub-event (``resolve.trigger``), whether
         the sentence reports a specific incident (``frontlines.reportable``), actor
@@ -517,11 +523,14 @@ class Extractor:
             dispute_earlier(spans, sub.event_type, reported)
             return None
         a1, assoc1, a2, assoc2, actor1_source = actors.sentence_actors(doc, i, sent, t, spans, spans_by_sentence)
-        killed = toll.killed_spans(doc, i, sent, spans, spans_by_sentence, int(th["toll_lookahead_sentences"]))
+        killed = toll.killed_spans(
+            doc, i, sent, spans, spans_by_sentence, int(th["toll_lookahead_sentences"]), sub.event_type, trigger_types
+        )
         low, value, high, fat_text = toll.fatalities(killed)
         named = [s for s in spans if s.label == "ACTOR"]
         civ_victims = actors.civilian_victims(killed, named)
         a2 = actors.civilian_actor2(sub.event_type, civ_victims, named, a1, a2)
+        a2 = actors.holder_actor2(doc.text, sub.event_type, named, a1, a2)
         date, precision, date_text, explicit = dates.date_for(doc, i, sent, t, spans_by_sentence)
         if dates.too_old(date, explicit, doc.article.published, int(th["max_event_age_days"])):
             return None
@@ -529,8 +538,9 @@ class Extractor:
         place_span = places.continue_scene(places.place_for(doc, i, sent, t, spans, spans_by_sentence, lookback), scene, i)
         hedges = [s for s in spans if s.label == "HEDGE"]
         attributions = [s for s in spans if s.label == "ATTRIBUTION"]
-        default = actors.default_actor(self.lexicon.defaults, sub.name, doc.country_hint)
-        actor1, inter1, actor2, inter2, notes = actors.actor_names(a1, a2, civ_victims, default, doc.country_hint, fat_text)
+        country = actors.event_country(place_span, doc.country_hint)
+        default = actors.default_actor(self.lexicon.defaults, sub.name, country)
+        actor1, inter1, actor2, inter2, notes = actors.actor_names(a1, a2, civ_victims, default, country, fat_text, sub.event_type)
         fields = {
             "trigger": t.text,
             "actor1": a1.text + ("" if actor1_source == "sentence" else f" ({actor1_source})") if a1 is not None else None,
@@ -541,7 +551,8 @@ class Extractor:
         }
         evidence = evidence_for(doc, sent, attributions, hedges, fields)
         evidence.fields.update(notes)
-        score = 1.0 + (0.5 if actor1 else 0) + (0.5 if place_span else 0) + (1.0 if value else 0)
+        # a named actor1 counts, not the unidentified group filled in for an unnamed one
+        score = 1.0 + (0.5 if a1 is not None or default is not None else 0) + (0.5 if place_span else 0) + (1.0 if value else 0)
         if score < float(th["min_mention_score"]):
             return None
         return EventMention(

@@ -610,8 +610,11 @@ class _TooLarge(Exception):
 
 
 def _from_html(html: str, *, url: str | None = None) -> dict[str, Any] | None:
-    """Main text and metadata of an HTML page via trafilatura (comments excluded)."""
+    """Main text and metadata of an HTML page via trafilatura (comments excluded, and the
+    elements named in ``html_prune`` of ``data/boilerplate.yaml``)."""
     import trafilatura  # heavy: imported on first HTML input only
+
+    from frontlines.clean import default_rules
 
     if len(html) > MAX_HTML_CHARS:
         raise _TooLarge(f"HTML of {len(html):,} characters (at most {MAX_HTML_CHARS:,} are read)")
@@ -621,6 +624,8 @@ def _from_html(html: str, *, url: str | None = None) -> dict[str, Any] | None:
         include_comments=False,
         favor_recall=True,
         with_metadata=True,
+        # captions, comment lists, related and share widgets (data/boilerplate.yaml)
+        prune_xpath=list(default_rules().html_prune) or None,
     )
     doc = doc.as_dict() if doc is not None else None
     if not doc or not (doc.get("text") or "").strip():

@@ -7,6 +7,12 @@ advanced" never do. Values follow SPEC's fatality rules: the stated figure ("at 
 ("between 10 and 15" -> 10, low 10, high 15), and fixed readings of vague words from
 ``data/casualty_terms.yaml`` ("dozens" -> 12). "casualties", "wounded", "missing" and
 "captured" figures keep their kind so they never count as deaths.
+
+A figure is a toll only when the text ties it to one incident: a total over a period or a
+whole war ("more than 330,000 killed since 2011", "so far this year", "the war has killed
+400,000"; cues in ``total_cues``) gets kind "total" (its own kind kept in "total_of"), and
+dates ("Jun 182016", "Oct 2016 Sixteen civilians"), counts of towns, vehicles or days never
+become counts of people.
 """
 
 from __future__ import annotations
@@ -26,9 +32,10 @@ from frontlines.records import Doc, Span
 # "12 people in the town of Douma were killed" and "5 were reported to have been killed"
 # without reaching into the next clause (clause words like "and", "but" stop the gap).
 MAX_GAP_WORDS = 7
-# Words allowed between "death toll" and the figure ("the death toll from Tuesday's
-# strikes rose to"): 8.
-MAX_TOLL_WORDS = 8
+# Words allowed between "death toll" and the figure: 15 reaches over "the death toll from
+# the terrorist groups rocket attacks on Salah Eddin neighborhood in Aleppo city rose to"
+# (14 words; 8 did not); the words never cross punctuation, so the figure stays in the toll's clause.
+MAX_TOLL_WORDS = 15
 # A bare four-digit figure in this range with no victim noun is a year, not a count.
 YEAR_RANGE = (1900, 2100)
 # Words that open an appositive naming a subgroup of the victims, skipped between a count
@@ -36,6 +43,37 @@ YEAR_RANGE = (1900, 2100)
 # most this many characters, so a comma-separated list of other clauses is never skipped.
 APPOSITIVE_CUES = ("among them", "including", "among whom", "most of them", "many of them", "mostly", "most of whom")
 APPOSITIVE_MAX_CHARS = 60
+# Characters around a count searched for the cues that make it a total (``total_cues``):
+# before it, 70 reaches from "Since the war erupted in 2011" or "the conflict in Syria which
+# has lasted five years has" to the count; after it, 70 covers "were killed in Syria since
+# the conflict began" within the count's clause (the window also stops at a comma, a
+# semicolon, a dash or the next count).
+TOTAL_LEFT_CHARS = 70
+TOTAL_RIGHT_CHARS = 70
+# How far before a cue a superlative makes it a comparison ("the first explosion to hit the
+# heart of the western town since": 53 characters).
+SUPERLATIVE_CHARS = 60
+# Month names (a count right after one is a day or a year of a date: "Jun 182016", "Oct 2016
+# Sixteen civilians", "September 24 2016"); "May" only capitalised, "may" is a verb.
+_MONTH_BEFORE_RE = re.compile(
+    r"(?:\b(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)|\bMay|\bMAY)\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?$"
+)
+_MONTH_AFTER_RE = re.compile(
+    r"\s+(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?(?:\s+(?:19|20)\d\d)?"
+)
+# right after a figure, a determiner opens another noun phrase: the figure counts no one in it
+_DETERMINER_AFTER_RE = re.compile(r"\s+(?:the|a|an|this|these|those|its|their)\s")
+# between two counts, only a conjunction: they are one list ("12 killed and 30 wounded")
+_COORDINATED_RE = re.compile(r"\s*,?\s*(?:and|as well as)\s*")
+_MAY_AFTER_RE = re.compile(r"\s+(?:May|MAY)\b")  # "since 21 May have killed": a date
+# Where a cue's clause stops: a comma, semicolon, colon or dash.
+_CLAUSE_BREAK_RE = re.compile(r"[,;:]|\s[-\u2013\u2014]\s")
+# After a count, a relative clause describes a noun, not the count ("killed two civilians in
+# the city that has been divided since 2012"): the cue window after the count stops there.
+_RELATIVE_RE = re.compile(r"\b(?:that|which|who|whom|whose|where)\b")
+_TOTAL_WHERE = ("after", "inside", "before", "fronted")
 # Priority of the pattern kinds when two candidates overlap (lower wins).
 _PRIORITY = {"toll": 0, "passive": 1, "active": 1, "noun": 2, "pronoun": 3, "subset": 4}
 
@@ -54,8 +92,10 @@ _TRIGGERS = (
     "arrest", "detain", "captive", "prisoner",
 )
 _FAMILY_OF_RE = re.compile(r"^(?:an?|one)\s+family\s+of\s+(.+)$")
-_HEAD_AND_KIN_RE = re.compile(r"^(?:an?|one)\s+\S+\s+and\s+(?:his|her|their)\s+(.*)$")
+_HEAD_AND_KIN_RE = re.compile(r"^(?:an?|one)\s+\S+\s+and\s+(?:one\s+of\s+)?(?:his|her|their)\s+(.*)$")
+_ONE_OF_KIN_RE = re.compile(r"^(?:an?|one)\s+\S+\s+and\s+one\s+of\s+")
 _YEAR_LIKE_RE = re.compile(r"\d{4}")
+_PAIR_RE = re.compile(r"^(?:an?|one|another)\s+\S+\s+and\s+(?:an?|one|another)$")
 _FAMILY_WORD_RE = re.compile(r"\b(?:family|his|her)\b", re.I)
 _NUMBER_SPLIT_RE = re.compile(r"[\s\-]+")
 # Bound on the per-annotator memo of parsed count phrases (distinct phrases).
@@ -71,7 +111,14 @@ def _opt_list(words: Iterable[str], not_after: str | None = None) -> str:
 class CasualtyAnnotator:
     """``annotate(doc)`` returns CASUALTY spans with parsed, conservative counts."""
 
-    def __init__(self, extra_files: Iterable[str | Path] = ()) -> None:
+    def __init__(self, extra_files: Iterable[str | Path] = (), single_incident_min_toll: int | None = None) -> None:
+        """``single_incident_min_toll``: from it up, a figure needs an incident named in its
+        clause (thresholds.toml ``[casualties]``, read here when not given)."""
+        if single_incident_min_toll is None:
+            from frontlines.extract import load_thresholds
+
+            single_incident_min_toll = int(load_thresholds()["casualties"]["single_incident_min_toll"])
+        self.single_incident_min = single_incident_min_toll
         units: dict[str, int] = {}
         teens: dict[str, int] = {}
         tens: dict[str, int] = {}
@@ -87,6 +134,10 @@ class CasualtyAnnotator:
         rels: list[str] = []
         not_after: list[str] = []
         subset: list[str] = []
+        not_people: list[str] = []
+        total_cues: dict[str, dict[str, Any]] = {}
+        not_after_cue: list[str] = []
+        incident: list[str] = []
         self.max_count = 0
         for d in load_data("casualty_terms.yaml", extra_files):
             self.max_count = int(d.get("max_count", self.max_count))
@@ -109,11 +160,18 @@ class CasualtyAnnotator:
             rels += d.get("family_relatives") or []
             not_after += [str(w) for w in d.get("not_count_after") or []]
             subset += d.get("subset_cues") or []
+            not_people += [str(w) for w in d.get("not_people") or []]
+            total_cues.update(d.get("total_cues") or {})
+            not_after_cue += [str(w) for w in d.get("total_not_after") or []]
+            incident += [str(w) for w in d.get("incident_nouns") or []]
         self.units, self.teens, self.tens, self.scales = units, teens, tens, scales
         self.passive, self.active, self.kind_nouns, self.victims = passive, active, kind_nouns, victims
         # singular victim nouns ("a child was killed" -> 1)
         self.singular = {w for w in victims if not w.endswith("s")}
         self._mod_re = re.compile(r"^(?:" + _opt_list(mods) + r")\s+", re.I)  # on count text
+        self._totals = _total_cues(total_cues)
+        self._incident = re.compile(rf"(?<![\w\-])(?:{_opt_list(incident)})(?![\w\-])")
+        self._superlative = re.compile(rf"\b(?:{_opt_list(not_after_cue)})\b[^,;]{{0,{SUPERLATIVE_CHARS}}}$")
 
         numword = _opt_list([*units, *teens, *tens, *scales, "hundred", "dozen"])
         word_num = (
@@ -128,21 +186,28 @@ class CasualtyAnnotator:
         rng = rf"(?:between\s+{num}\s+and\s+{num}|{num}(?:\s*(?:to|or|-|–)\s*{num})?)"
         family = (
             rf"(?:an?\s+family\s+of\s+{num}|(?:an?|one)\s+(?:{_opt_list(heads)})\s+and\s+"
-            rf"(?:his|her|their)\s+(?:{num}\s+)?(?:{_opt_list(rels)}))"
+            rf"(?:one\s+of\s+)?(?:his|her|their)\s+(?:{num}\s+)?(?:{_opt_list(rels)}))"
         )
-        sg = rf"(?:an?|one)(?=\s+(?:[\w'\-]+\s+){{0,2}}?(?:{sg_pat})\b)"
+        sg = rf"(?:an?|one|another)(?=\s+(?:[\w'\-]+\s+){{0,2}}?(?:{sg_pat})\b)"
+        # two people named one by one: "a man and a woman were killed" -> 2
+        pair = rf"(?:an?|one|another)\s+(?:{sg_pat})\s+and\s+(?:an?|one|another)(?=\s+(?:[\w'\-]+\s+){{0,2}}?(?:{sg_pat})\b)"
         count = (
-            rf"(?P<count>{family}|(?:(?:{_opt_list(mods)})\s+)?(?:{rng}|{vague})|{sg})"
+            rf"(?P<count>{family}|{pair}|(?:(?:{_opt_list(mods)})\s+)?(?:{rng}|{vague})|{sg})"
         )
+        # words that are neither a qualifier of the victims nor part of the gap to the verb:
+        # another figure ("Sep 24 2016 Ninety-two civilians", "4 towns resumes six people")
+        # or a noun of things ("4 Syrian towns"); the count is then not of these victims
+        not_word = rf"(?!(?:[\d,]+(?![\w\-])|(?:{numword}|{vague})(?!\w)|(?:{_opt_list(not_people)})(?![\w\-])))"
         # the victim noun, up to two qualifiers before it ("12 Syrian soldiers")
-        noun = rf"(?:\s+(?:[\w'\-]+\s+){{0,2}}?(?P<noun>{victim_pat})(?![\w\-]))"
-        not_after_re = rf"(?!\s*(?:{_opt_list(not_after)})(?![\w\-]))"
+        # (never a determiner: "in 2016 the notorious fighter had been killed" counts no one)
+        noun = rf"(?:\s+(?:(?!(?:the|a|an|this|that|these|those|his|her|their|its)\s){not_word}[\w'\-]+\s+){{0,2}}?(?P<noun>{victim_pat})(?![\w\-]))"
+        not_after_re = rf"(?!\s*(?:{_opt_list([*not_after, *not_people])})(?![\w\-]))"
         # words between the count (or its noun) and the verb, auxiliaries included; lazy
         # and flat so a failed match costs at most MAX_GAP_WORDS steps
-        gap = rf"(?:\s+(?!(?:{_CLAUSE_WORDS})\b)[a-z'\-]+){{0,{MAX_GAP_WORDS}}}?"
+        gap = rf"(?:\s+(?!(?:{_CLAUSE_WORDS})\b){not_word}[a-z'\-]+){{0,{MAX_GAP_WORDS}}}?"
         # an appositive that names a subgroup between the count and its verb ("at least 35
         # civilians, among them women and children, were killed")
-        apposition = rf"(?:\s*,\s*(?:{_opt_list(APPOSITIVE_CUES)})\s+[^,.;:]{{1,{APPOSITIVE_MAX_CHARS}}}?,)?"
+        apposition = rf"(?:\s*,?\s*(?:{_opt_list(APPOSITIVE_CUES)})\s+[^,.;:]{{1,{APPOSITIVE_MAX_CHARS}}}?,?)?"
         # after "a <noun> killed", a count of its own makes the verb active: in "a suicide
         # bomber killed five policemen" the bomber is the killer, not one of the dead
         # (plural counts keep the headline form "6 citizens killed, 22 injured")
@@ -154,7 +219,7 @@ class CasualtyAnnotator:
         # "12 people were killed" (verb after the count) or "12 bodies" (a noun of a kind)
         self._passive = re.compile(
             rf"{b}{count}{not_after_re}(?:{noun}?{apposition}{gap}\s+(?P<verb>{verb_p})|"
-            rf"(?:\s+[\w'\-]+){{0,2}}?\s+(?P<knoun>{knoun}))(?![\w\-])"
+            rf"(?:\s+{not_word}[\w'\-]+){{0,2}}?\s+(?P<knoun>{knoun}))(?![\w\-])"
         )
         self._active = re.compile(
             rf"{b}(?P<verb>{verb_a})\s+{count}{not_after_re}{noun}?(?![\w\-])"
@@ -172,7 +237,7 @@ class CasualtyAnnotator:
             rf"also|later))?\s+(?P<verb>{verb_p})(?![\w\-])",
         )
         self._subset = re.compile(
-            rf"(?:{_opt_list(subset, WORD_START)})\s+{count}{not_after_re}{noun}?(?![\w\-])"
+            rf"(?:{_opt_list(subset, WORD_START)})\s+{count}{not_after_re}{noun}(?![\w\-])"
         )
         self._range_split = re.compile(r"^(?:between\s+)?(.+?)\s*(?:\s(?:and|to|or)\s|-|–)\s*(.+)$", re.I)
         self._digits = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$")
@@ -244,6 +309,8 @@ class CasualtyAnnotator:
         if m:
             n = self.parse_number(m.group(1))
             return None if n is None else {"value": n, "low": n, "high": n, "vague": False}
+        if _ONE_OF_KIN_RE.match(low_t):  # "a woman and one of her children": two
+            return {"value": 2, "low": 2, "high": 2, "vague": False}
         m = _HEAD_AND_KIN_RE.match(low_t)
         if m:
             rest = m.group(1).split()
@@ -252,7 +319,9 @@ class CasualtyAnnotator:
             extra = n if n is not None else (2 if plural else 1)
             return {"value": 1 + extra, "low": 1 + extra, "high": 1 + extra,
                     "vague": n is None and plural}
-        if low_t in ("a", "an", "one", "he", "she"):
+        if _PAIR_RE.match(low_t):
+            return {"value": 2, "low": 2, "high": 2, "vague": False}
+        if low_t in ("a", "an", "one", "another", "he", "she"):
             return {"value": 1, "low": 1, "high": 1, "vague": False}
         mm = self._mod_re.match(t)
         approx = bool(mm)
@@ -311,6 +380,8 @@ class CasualtyAnnotator:
             if parsed is None:
                 return
             noun = m.groupdict().get("noun")
+            if how in ("passive", "noun") and noun is None and _DETERMINER_AFTER_RE.match(chunk, m.end("count")):
+                return  # "0 214 The number of civilians killed": the figure is not their count
             if noun is None and _YEAR_LIKE_RE.fullmatch(ctext.strip()):
                 if YEAR_RANGE[0] <= int(ctext) <= YEAR_RANGE[1]:
                     return
@@ -330,20 +401,20 @@ class CasualtyAnnotator:
                 attrs["subset"] = True
             cands.append((_PRIORITY[how], m.start(), m.end(), how, attrs))
 
-        for m in self._toll.finditer(chunk):
+        for m in _undated(self._toll, chunk, orig):
             add(m, "toll", "killed")
-        for m in self._passive.finditer(chunk):
-            if m.group("verb") and m.group("count").strip() in ("a", "an", "one") and self._object_after.match(chunk, m.end()):
+        for m in _undated(self._passive, chunk, orig):
+            if m.group("verb") and m.group("count").strip() in ("a", "an", "one", "another") and self._object_after.match(chunk, m.end()):
                 continue
             if m.group("verb"):
                 add(m, "passive", self.passive.get(_key(m.group("verb"))))
             else:
                 add(m, "noun", self.kind_nouns.get(_key(m.group("knoun"))))
-        for m in self._active.finditer(chunk):
+        for m in _undated(self._active, chunk, orig):
             add(m, "active", self.active.get(_key(m.group("verb"))))
-        for m in self._pronoun.finditer(chunk):
+        for m in _undated(self._pronoun, chunk, orig):
             add(m, "pronoun", self.passive.get(_key(m.group("verb"))))
-        for m in self._subset.finditer(chunk):
+        for m in _undated(self._subset, chunk, orig):
             add(m, "subset", "subset")
 
         cands.sort(key=lambda c: (c[0], c[1]))
@@ -353,6 +424,22 @@ class CasualtyAnnotator:
                 continue
             taken.append((st, en, how, attrs))
         taken.sort(key=lambda t: t[0])
+        counts = [t for t in taken if t[3]["kind"] != "subset"]
+        for k, (st, en, how, attrs) in enumerate(counts):
+            # each count's clause ends where the next count (not a subgroup of it) starts
+            prev_end = counts[k - 1][1] if k else 0
+            next_start = counts[k + 1][0] if k + 1 < len(counts) else len(chunk)
+            cue = self._total_cue(chunk, st, en, prev_end, next_start, _starts_sentence(orig, st))
+            if cue is None and attrs["value"] >= self.single_incident_min and not self._names_incident(chunk, st, en, prev_end, next_start):
+                cue = "(no single incident named)"
+            if cue is not None:
+                attrs["total_of"], attrs["kind"], attrs["total_cue"] = attrs["kind"], "total", cue
+        # counts joined by "and" share the period after the last ("346 fighters were killed
+        # and 170 soldiers had died since Tuesday")
+        for k in range(len(counts) - 2, -1, -1):
+            (st, en, _, attrs), (st2, _, _, nxt) = counts[k], counts[k + 1]
+            if attrs["kind"] != "total" and nxt["kind"] == "total" and _COORDINATED_RE.fullmatch(chunk, en, st2):
+                attrs["total_of"], attrs["kind"], attrs["total_cue"] = attrs["kind"], "total", nxt["total_cue"]
         spans: list[Span] = []
         for st, en, how, attrs in taken:
             if attrs["kind"] == "subset":  # part of the previous count in the sentence
@@ -360,8 +447,101 @@ class CasualtyAnnotator:
                 if not prev:
                     continue
                 attrs["kind"] = prev[-1].attrs["kind"]
+                if "total_of" in prev[-1].attrs:
+                    attrs["total_of"] = prev[-1].attrs["total_of"]
             spans.append(Span(base + st, base + en, "CASUALTY", orig[st:en], attrs))
         return spans
+
+    def _names_incident(self, chunk: str, st: int, en: int, prev_end: int, next_start: int) -> bool:
+        """Whether the count's clause (``_total_cue``'s windows) names one incident: an
+        attack, a strike, a massacre (``incident_nouns``), in the singular."""
+        left = max(prev_end, st - TOTAL_LEFT_CHARS)
+        right = chunk[en : min(next_start, en + TOTAL_RIGHT_CHARS)]
+        brk = _CLAUSE_BREAK_RE.search(right)
+        return bool(self._incident.search(chunk[left:st] + " " + chunk[st:en] + " " + (right[: brk.start()] if brk else right)))
+
+    def _total_cue(self, chunk: str, st: int, en: int, prev_end: int, next_start: int, new_sentence: bool = False) -> str | None:
+        """The wording that makes the count at ``chunk[st:en]`` a total over a period or a
+        war (see ``total_cues``), or None when it is an incident's toll. The cue must stand
+        in the count's clause: after it up to a comma or the next count, inside it, right
+        before it, or fronted (before it with no comma between, or opening the sentence)."""
+        right = chunk[en : min(next_start, en + TOTAL_RIGHT_CHARS)]
+        brk = _CLAUSE_BREAK_RE.search(right)
+        right = right[: brk.start()] if brk else right
+        rel = _RELATIVE_RE.search(right)
+        right = right[: rel.start()] if rel else right
+        left_start = max(prev_end, st - TOTAL_LEFT_CHARS)
+        # a capitalised count inside the text starts a sentence of its own (feeds that drop
+        # full stops: "... Syrian conflict Two children were killed"): nothing before it
+        left_start = st if new_sentence else left_start
+        left = chunk[left_start:st]
+        # a period opening the sentence governs its first count however long the opening
+        # ("Since Sept. 19 when the regime declared the end of the truce at least 359 ...")
+        opening = chunk[:st] if prev_end == 0 and not new_sentence and len(chunk[:st].split()) > 0 else ""
+        places = (("after", right, en), ("inside", chunk[st:en], st), ("before", left, left_start), ("fronted", left, left_start))
+        if opening and len(opening) > len(left):
+            places += (("opening", opening, 0),)
+        for where, text, base in places:
+            pat = self._totals.get("fronted" if where == "opening" else where)
+            for m in pat.finditer(text) if pat is not None else ():
+                at = base + m.start()
+                if where == "opening" and chunk[:at].strip(" \"'(-"):
+                    break  # only a cue that opens the sentence
+                if where == "fronted" and _CLAUSE_BREAK_RE.search(text, m.end()) and chunk[:at].strip(" \"'(-"):
+                    continue  # a comma between: another clause's period, unless it opens the sentence
+                if where != "before" and self._superlative.search(chunk, max(0, at - SUPERLATIVE_CHARS), at):
+                    continue  # "the deadliest attack since 2015": a comparison
+                return m.group().strip()
+        return None
+
+
+def _undated(pattern: re.Pattern, chunk: str, orig: str) -> Iterable[re.Match]:
+    """``pattern.finditer(chunk)``, except that a match whose count is part of a date
+    ("Jun 182016", "September 24 2016 Ninety-two civilians") is skipped and the search
+    goes on right after that figure, so the count that follows the date is still found."""
+    pos = 0
+    while (m := pattern.search(chunk, pos)) is not None:
+        if "count" in m.re.groupindex and m.group("count") and _is_date_part(orig, m.start("count"), m.end("count")):
+            pos = m.end("count")
+            continue
+        yield m
+        pos = m.end() if m.end() > m.start() else m.end() + 1
+
+
+def _total_cues(raw: dict[str, dict[str, Any]]) -> dict[str, re.Pattern]:
+    """``total_cues`` of casualty_terms.yaml as one alternation per place (``_TOTAL_WHERE``:
+    one search per place and count, not one per cue); a "before" cue is anchored at the end
+    of the text before the count."""
+    parts: dict[str, list[str]] = {w: [] for w in _TOTAL_WHERE}
+    for name, cue in raw.items():
+        for where in cue.get("where") or ():
+            if where not in parts:
+                raise ValueError(f"total_cues.{name}: unknown place {where!r} (one of {', '.join(_TOTAL_WHERE)})")
+            parts[where].append(f"(?:{cue['pattern']})")
+    out = {}
+    for where, alts in parts.items():
+        if alts:
+            body = "|".join(alts)
+            out[where] = re.compile(rf"(?:{body})\s*$" if where == "before" else body)
+    return out
+
+
+def _starts_sentence(orig: str, st: int) -> bool:
+    """Whether the count at ``orig[st:]`` is capitalised after a lower-case word: a
+    sentence whose full stop a feed dropped ("... Syrian conflict Two children were
+    killed", "The War In Syria At least 26 people killed")."""
+    before = orig[:st].rstrip()
+    return bool(before) and orig[st : st + 1].isupper() and before[-1:].isalpha() and not before.endswith(("Mr", "Dr"))
+
+
+def _is_date_part(text: str, start: int, end: int) -> bool:
+    """Whether the figure at ``text[start:end]`` belongs to a date: right after a month
+    name ("Jun 182016", "Oct 2016", "September 24") or right before one ("24 August")."""
+    return bool(
+        _MONTH_BEFORE_RE.search(text, max(0, start - 16), start)
+        or _MONTH_AFTER_RE.match(text.lower(), end)
+        or _MAY_AFTER_RE.match(text, end)
+    )
 
 
 @functools.lru_cache(maxsize=8192)

@@ -1,7 +1,12 @@
 """The actor resolver: actor1 (the agent), actor2 (the other side or the victims) and
-their associates, from the sentence's ACTOR spans; then a party's own report, the
-paragraph's actor, civilian victims and the lexicon's default actor fill what the
-sentence leaves open.
+their associates, from the sentence's structure: the agent of a passive ("killed by
+Russian strikes"), an actor inside the trigger ("Israeli raid"), the first armed actor
+before the trigger; never the victims (the dead, the target of "an attack on X"), nor
+who holds the place ("IS-held village", "a town held by rebels"). Then a party's own
+report, the paragraph's actor when the sentence refers back to it ("the jets struck
+again"), civilian victims and a user's default actor fill what the sentence leaves open;
+a violent event whose perpetrator no one names is ACLED's "Unidentified Armed Group
+(<country>)" of the event's country.
 """
 
 from __future__ import annotations
@@ -32,6 +37,59 @@ PASSIVE_VICTIM = re.compile(
     re.I,
 )
 CIVILIAN_VICTIMS = frozenset({"civilians", "children", "women", "people", "residents", "family"})
+# "a town held by rebels since 2012": "by" names who holds the place, not the agent
+CONTROLLED_BY_BEFORE = re.compile(
+    r"\b(?:held|controlled|run|administered|dominated|occupied|besieged)\s+by\s+(?:the\s+|a\s+|an\s+)?$", re.I
+)
+# before an actor: it is the target of the attack the phrase names ("a suicide attack on
+# Kurdish fighters", "air strikes targeting IS positions", "an ambush against Malian troops")
+TARGET_BEFORE = re.compile(
+    r"\b(?:attacks?|strikes?|air\s*strikes?|air\s+raids?|raids?|assaults?|bombings?|shelling|bombardments?|"
+    r"ambush(?:es)?|offensives?|operations?|(?:car|suicide)\s+bomb(?:ing)?s?|fire)\s+"
+    r"(?:on|against|targeting|upon|at)\s+(?:(?:a|an|the|two|three|several|some)\s+)?"
+    r"(?:[\w'’-]+\s+){0,2}$",
+    re.I,
+)
+TARGET_WINDOW_CHARS = 60
+# a sentence refers back to an agent named before it: its subject is an anaphor just
+# before (or inside) the trigger ("The jets struck again", "they shelled the town"), or
+# the event happened "during the raid" the paragraph told; only then does the
+# paragraph's actor become actor1
+ANAPHOR = re.compile(
+    r"\b(?:they|(?:the|these|those)\s+(?:same\s+)?(?:jets|warplanes|planes|aircraft|helicopters|drones|"
+    r"group|militants|fighters|attackers|assailants|gunmen|rebels|insurgents|jihadists|troops|soldiers|"
+    r"forces|militia|militias|militiamen|raids?|strikes|air\s*strikes|bombers|bombardment|shelling)|"
+    r"(?:its|their)\s+(?:fighters|forces|troops|jets|warplanes|planes|aircraft|members|militants|gunmen))\b"
+    r"(?P<gap>(?:\s+[\w'’-]+){0,2}?\s*)$",
+    re.I,
+)
+DURING_THE_ACTION = re.compile(
+    r"\b(?:during|in|amid|after)\s+(?:the|this|that)\s+(?:raid|operation|offensive|assault|campaign)\b", re.I
+)
+ANAPHOR_WINDOW_CHARS = 60
+# right after an actor (or ending its mention): a post of that force, so the force is the
+# target ("a blast at a Syrian army checkpoint", "attacked an army post", "IS positions")
+TARGET_NOUN_AFTER = re.compile(
+    r"\s+(?:checkpoints?|posts?|outposts?|bases?|positions?|barracks|headquarters|convoys?|patrols?|"
+    r"vehicles?|camps?|air\s*base|compound|depots?|garrison)\b",
+    re.I,
+)
+TARGET_NOUN_END = re.compile(r"\b(?:positions?|posts?|bases?|checkpoints?|convoys?|patrols?)$", re.I)
+
+
+def refers_back(text: str, sent: Sentence, trig: Span) -> bool:
+    """Whether the sentence's event is told as the act of an agent named before it."""
+    head = text[max(sent.start, trig.start - ANAPHOR_WINDOW_CHARS) : trig.start]
+    inside = text[trig.start : trig.end]
+    return bool(
+        ANAPHOR.search(head) or ANAPHOR.search(inside + " ") or DURING_THE_ACTION.search(text, sent.start, sent.end)
+    )
+
+
+# Event types ACLED always codes with a perpetrator: an unnamed one is an unidentified armed group
+PERPETRATOR_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians")
+UNIDENTIFIED = "Unidentified Armed Group ({country})"
+UNIDENTIFIED_INTER = 3  # ACLED codes unidentified armed groups as political militias
 # "supported by the Russian Aerospace Forces": an associate, not the agent of a passive
 SUPPORT_BEFORE = re.compile(r"\b(?:backed|supported|aided|assisted|covered|accompanied|joined)\s+by\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 # between actor1 and an associate: "X and Y", "X, Y", "X, supported by Y", "X backed by the Y"
@@ -84,6 +142,18 @@ def assign_actors(text: str, sent: Sentence, actors: list[Span], trig: Span, dea
     ]
     armed = [a for a in actors if a.attrs.get("inter") != CIVILIAN_INTER]
     civ = [a for a in actors if a.attrs.get("inter") == CIVILIAN_INTER]
+    # "held by rebels": the holder of a place, as "rebel-held" above
+    actors = [a for a in actors if not CONTROLLED_BY_BEFORE.search(text, max(sent.start, a.start - SUPPORT_WINDOW_CHARS), a.start)]
+    armed = [a for a in actors if a.attrs.get("inter") != CIVILIAN_INTER]
+    civ = [a for a in actors if a.attrs.get("inter") == CIVILIAN_INTER]
+    # "an attack on Kurdish fighters", "a blast at an army checkpoint": the target, never the agent
+    targets = [
+        a
+        for a in armed
+        if TARGET_BEFORE.search(text, max(sent.start, a.start - TARGET_WINDOW_CHARS), a.start)
+        or TARGET_NOUN_AFTER.match(text, a.end, sent.end)
+        or TARGET_NOUN_END.search(a.text)
+    ]
     a1 = None
     for a in armed:
         if PASSIVE_AGENT.search(text[max(sent.start, a.start - PASSIVE_AGENT_WINDOW_CHARS) : a.start]) and not SUPPORT_BEFORE.search(
@@ -108,7 +178,7 @@ def assign_actors(text: str, sent: Sentence, actors: list[Span], trig: Span, dea
         ]
         # when every armed actor is among the dead ("a car bomb killed 20 SAA soldiers",
         # "scores of terrorists were killed"), none is the agent: actor1 stays open
-        agents = [a for a in armed if a not in victims]
+        agents = [a for a in armed if a not in victims and a not in targets]
         before = [a for a in agents if a.start < trig.start]
         after = [a for a in agents if a.start >= trig.end]
         if before:
@@ -177,23 +247,74 @@ def own_report(
     return a1, a2, None
 
 
+# "the insurgents", "the gunmen" told after "Boko Haram fighters attacked...": the named
+# group, when it is the only non-state group named in the few sentences before
+DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those)\s+(?:[\w'’-]+\s+)?$", re.I)
+ANTECEDENT_SENTENCES = 3  # how far back "the militants" may look for the group's name
+NON_STATE_KINDS = frozenset({"rebel", "militia", "unidentified"})
+
+
+def named_antecedent(doc: Doc, i: int, spans_by_sentence: dict[int, list[Span]], span: Span | None) -> Span | None:
+    """``span``, or the named group a definite generic mention ("the insurgents") stands for:
+    the one named non-state group of the sentence's earlier part and the few sentences
+    before it in its paragraph."""
+    if span is None or not span.attrs.get("generic") or span.attrs.get("kind") not in NON_STATE_KINDS:
+        return span
+    sent = doc.sentences[i]
+    if not (span.text.lower().startswith("the ") or DEFINITE_BEFORE.search(doc.text, max(sent.start, span.start - 30), span.start)):
+        return span
+    named: dict[str, Span] = {}
+    for j in range(i, max(-1, i - ANTECEDENT_SENTENCES - 1), -1):
+        if doc.sentences[j].paragraph != sent.paragraph:
+            break
+        for s in spans_by_sentence.get(j, []):
+            if (
+                s.label == "ACTOR"
+                and s.start < span.start
+                and not s.attrs.get("generic")
+                and s.attrs.get("kind") in ("rebel", "militia")
+            ):
+                named.setdefault(str(s.attrs.get("actor")), s)
+    if len(named) != 1:
+        return span
+    group = next(iter(named.values()))
+    return Span(span.start, span.end, span.label, span.text, dict(group.attrs, antecedent=group.text))
+
+
 def sentence_actors(
     doc: Doc, i: int, sent: Sentence, trig: Span, spans: list[Span], spans_by_sentence: dict[int, list[Span]]
 ) -> SentenceActors:
     """The actor spans of the mention in sentence ``i`` triggered by ``trig``: the
-    sentence's own (``assign_actors``), a party's own report (``own_report``), else the
-    paragraph's actor (``paragraph_actor``)."""
+    sentence's own (``assign_actors``, a definite generic one named by its antecedent,
+    ``named_antecedent``), a party's own report (``own_report``), else the paragraph's
+    actor (``paragraph_actor``)."""
     actors = [s for s in spans if s.label == "ACTOR"]
     dead = [s for s in spans if s.label == "CASUALTY" and s.attrs.get("kind") == "killed"]
     a1, assoc1, a2, assoc2 = assign_actors(doc.text, sent, actors, trig, dead)
+    a1, a2 = named_antecedent(doc, i, spans_by_sentence, a1), named_antecedent(doc, i, spans_by_sentence, a2)
     attributions = [s for s in spans if s.label == "ATTRIBUTION"]
     a1, a2, source = own_report(doc, sent, trig, attributions, a1, a2)
     source = source or "sentence"
-    # actor1 from the paragraph when the sentence has none ("The jets struck again.")
-    if a1 is None:
+    # actor1 from the paragraph when the sentence has none but refers back to it ("The
+    # jets struck again."); a sentence that names no agent keeps actor1 open
+    if a1 is None and refers_back(doc.text, sent, trig):
         a1 = paragraph_actor(doc, i, spans_by_sentence, exclude=a2)
         source = "paragraph" if a1 is not None else ""
     return SentenceActors(a1, assoc1, a2, assoc2, source)
+
+
+def holder_actor2(text: str, event_type: str, actors: list[Span], a1: Span | None, a2: Span | None) -> Span | None:
+    """actor2 of a battle the sentence leaves open: who holds the place fought over
+    ("troops captured hilltops overlooking opposition-held areas"). The holder of a place
+    struck from the air or bombed is no side (the victims are), so only battles."""
+    if a2 is not None or event_type != "Battles":
+        return a2
+    for a in actors:
+        if a.attrs.get("inter") != CIVILIAN_INTER and HELD_BY.match(text, a.end) and (
+            a1 is None or a.attrs.get("actor") != a1.attrs.get("actor")
+        ):
+            return a
+    return a2
 
 
 def civilian_victims(killed: list[Span], actors: list[Span]) -> bool:
@@ -226,11 +347,17 @@ def default_actor(defaults: Iterable["DefaultActor"], sub_event: str, country: s
 
 
 def country_name(iso3: str) -> str:
-    """The common English name of a country from its ISO 3166 alpha-3 code."""
-    import pycountry
+    """ACLED's name of a country from its ISO 3166 alpha-3 code (the actor dictionary's
+    table, else pycountry's common name)."""
+    from ..annotate.actors import acled_country_name
 
-    c = pycountry.countries.get(alpha_3=iso3)
-    return getattr(c, "common_name", None) or (c.name if c else iso3)
+    return acled_country_name(iso3)
+
+
+def event_country(place: Span | None, hint: str | None) -> str | None:
+    """The country of the event: its place's best candidate, else the article's country."""
+    cands = place.attrs.get("candidates") if place is not None else None
+    return cands[0].iso3 if cands else hint
 
 
 def actor_names(
@@ -240,17 +367,22 @@ def actor_names(
     default: "DefaultActor | None",
     country: str | None,
     fat_text: str | None,
+    event_type: str | None = None,
 ) -> tuple[str | None, int | None, str | None, int | None, dict[str, str]]:
     """Canonical ``(actor1, inter1, actor2, inter2, evidence)`` from the chosen spans:
-    ``default`` (``default_actor``) fills an open actor1, unnamed civilian dead
-    ("killing five civilians") an open actor2. ``evidence`` holds the evidence text of
-    the fields so filled."""
+    ``default`` (``default_actor``, a user's lexicon) fills an open actor1, else a violent
+    ``event_type`` gets ACLED's unidentified armed group of ``country`` (the event's);
+    unnamed civilian dead ("killing five civilians") fill an open actor2. ``evidence``
+    holds the evidence text of the fields so filled."""
     notes: dict[str, str] = {}
     actor1 = a1.attrs.get("actor") if a1 is not None else None
     inter1 = a1.attrs.get("inter") if a1 is not None else None
     if actor1 is None and default is not None:
         actor1, inter1 = default.actor, default.inter
         notes["actor1"] = "default for this sub-event and country (event_types.yaml)"
+    if actor1 is None and event_type in PERPETRATOR_TYPES and country:
+        actor1, inter1 = UNIDENTIFIED.format(country=country_name(country)), UNIDENTIFIED_INTER
+        notes["actor1"] = "no perpetrator named"
     actor2 = a2.attrs.get("actor") if a2 is not None else None
     inter2 = a2.attrs.get("inter") if a2 is not None else None
     if actor2 is None and civ_victims and country:

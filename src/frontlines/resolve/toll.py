@@ -1,34 +1,91 @@
 """The toll resolver: the fatalities of a mention, from the 'killed' CASUALTY spans of its
-sentence or, when it counts none, of the next sentences that continue its report."""
+sentence or, when it counts none, of the next sentences that continue the same incident.
+
+Only what the text ties to the incident counts: totals over a period or a war are kind
+"total" (``annotate.numbers``) and never count; a toll from another sentence attaches only
+to a violent sub-event, and only from a sentence that continues its report (no trigger of
+its own, no "Separately, ..." opening a new incident)."""
 
 from __future__ import annotations
 
+import functools
+import re
+
+from ..annotate.actors import load_data
 from ..records import Doc, Sentence, Span
 
+# ACLED's political-violence event types: only these take a toll from a following sentence
+# ("The strike hit a market. Twelve people died."); an agreement, a protest or a transfer
+# of territory has no dead of its own unless its own sentence counts them.
+VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"})
+# Two figures of different victim groups this many characters apart or closer are one list
+# ("12 soldiers, 9 militiamen"); farther apart, equal figures are one toll told twice (a
+# headline fused with its lead: "SDF kills 23 Daesh militants ... killed 23 Daesh members").
+LIST_GAP_CHARS = 30
 
-def killed_spans(doc: Doc, i: int, sent: Sentence, spans: list[Span], spans_by_sentence: dict[int, list[Span]], lookahead: int) -> list[Span]:
+
+@functools.lru_cache(maxsize=1)
+def _new_incident_opener() -> re.Pattern:
+    """The openers of a sentence that reports another incident (casualty_terms.yaml
+    ``new_incident_openers``), loaded on first use."""
+    words = [str(w) for d in load_data("casualty_terms.yaml") for w in d.get("new_incident_openers") or []]
+    alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"^\W*(?:{alts})\b", re.I) if alts else re.compile(r"(?!)")
+
+
+def opens_new_incident(sentence: str) -> bool:
+    """Whether the sentence opens another incident ("Separately, 12 civilians were killed")."""
+    return bool(_new_incident_opener().match(sentence))
+
+
+def killed_spans(
+    doc: Doc,
+    i: int,
+    sent: Sentence,
+    spans: list[Span],
+    spans_by_sentence: dict[int, list[Span]],
+    lookahead: int,
+    event_type: str | None = None,
+    trigger_types: dict[int, set[str]] | None = None,
+) -> list[Span]:
     """The 'killed' CASUALTY spans of sentence ``i``; when it has none, those of the first
     of the next ``lookahead`` sentences of its paragraph that has some ("The strike hit a
-    market. Twelve people died."), stopping at a sentence with a trigger of its own."""
-    killed = [c for c in spans if c.label == "CASUALTY" and c.attrs.get("kind") == "killed"]
+    market. Twelve people died.").
+
+    Nothing is borrowed for a non-violent ``event_type`` (None: not known, borrowed), nor
+    by a sentence that already counts a total ("the war has killed 400,000"), and the
+    search stops at a sentence that reports something else: one with a trigger of another
+    event type (``trigger_types``: sentence -> the event types of its triggers; or a TRIGGER
+    span) or one that opens another incident ("Separately, ..."). A trigger of the same
+    type continues the report ("Blast kills 40 in depot. The explosion ripped through...")."""
+    own = [c for c in spans if c.label == "CASUALTY"]
+    killed = [c for c in own if c.attrs.get("kind") == "killed"]
     if killed:
         return killed
+    if (event_type is not None and event_type not in VIOLENT_TYPES) or any(c.attrs.get("kind") == "total" for c in own):
+        return []
     for j in range(i + 1, min(i + 1 + lookahead, len(doc.sentences))):
         if doc.sentences[j].paragraph != sent.paragraph:
             break
         nxt = spans_by_sentence.get(j, [])
-        if any(s.label == "TRIGGER" for s in nxt):
+        types = (trigger_types or {}).get(j)
+        other_report = (types is not None and event_type not in types) or any(s.label == "TRIGGER" for s in nxt)
+        if other_report or opens_new_incident(doc.sentences[j].text):
             break
-        killed = [c for c in nxt if c.label == "CASUALTY" and c.attrs.get("kind") == "killed"]
+        casualties = [c for c in nxt if c.label == "CASUALTY"]
+        killed = [c for c in casualties if c.attrs.get("kind") == "killed"]
         if killed:
-            break
-    return killed
+            return killed
+        if any(c.attrs.get("kind") == "total" for c in casualties):
+            break  # the report moved on to totals
+    return []
 
 
 def fatalities(killed: list[Span]) -> tuple[int, int, int, str | None]:
     """Conservative figure and range from the 'killed' phrases of one sentence: different
     victim groups add up ("5 civilians and 3 fighters"), repeated figures for the same
-    group are a range and the lowest is kept (SPEC fatality rules).
+    group are a range and the lowest is kept (SPEC fatality rules), and an equal figure
+    told again for another name of the group further on is the same toll (``LIST_GAP_CHARS``).
 
     Returns ``(low, value, high, evidence text)``; ``(0, 0, 0, None)`` without a phrase."""
     if not killed:
@@ -43,6 +100,7 @@ def fatalities(killed: list[Span]) -> tuple[int, int, int, str | None]:
         totals = [g for g in groups if g in general]
         if len(totals) == 1 or subsets:
             groups = {g: v for g, v in groups.items() if g in totals} or groups
+    groups = _same_toll_once(groups)
     low = value = high = 0
     for spans in groups.values():
         low += min(int(s.attrs.get("low", s.attrs.get("value", 0))) for s in spans)
@@ -50,3 +108,24 @@ def fatalities(killed: list[Span]) -> tuple[int, int, int, str | None]:
         high += max(int(s.attrs.get("high", s.attrs.get("value", 0))) for s in spans)
     text = "; ".join(k.text for k in killed)
     return low, value, max(high, value), text
+
+
+def _same_toll_once(groups: dict[str, list[Span]]) -> dict[str, list[Span]]:
+    """``groups`` without a group whose figure equals an earlier group's and that stands
+    apart from it (not in one list with it): "16 dead ... Sixteen civilians were killed"
+    is one toll of 16, "12 soldiers, 12 militiamen" two of 12."""
+    kept: dict[str, list[Span]] = {}
+    for name, spans in groups.items():
+        fig = min(int(s.attrs.get("value", 0)) for s in spans)
+        twin = next(
+            (
+                other
+                for other in kept.values()
+                if min(int(s.attrs.get("value", 0)) for s in other) == fig
+                and all(abs(a.start - b.end) > LIST_GAP_CHARS and abs(b.start - a.end) > LIST_GAP_CHARS for a in spans for b in other)
+            ),
+            None,
+        )
+        if twin is None:
+            kept[name] = spans
+    return kept
