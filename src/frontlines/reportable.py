@@ -101,6 +101,8 @@ CAPTION_END_DATE = re.compile(
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2},?\s+(?:19|20)\d\d\s*\.?\s*$"
     r"|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:19|20)\d\d\s*\.?\s*$"
 )
+# Words of a reported, past-tense sentence (a caption has none of them).
+NEWS_TENSE = re.compile(r"\b(?:said|says|told|reported|reports|was|were|had|has|have|killed|died|according)\b", re.I)
 # Related-story, tag and "read more" lines.
 RELATED_MARK = re.compile(
     r"^\s*(?:\d{1,4}\s+)?(?:Related(?:\s+(?:News|Stories|Articles|Posts|Content))?\s*[:\-–]?\s|READ\s+(?:MORE|ALSO|NEXT)\b|Read\s+(?:more|also|next)\b|"
@@ -205,7 +207,11 @@ def caption_like(text: str) -> bool:
         return True
     if not text.rstrip(" .")[-4:].isdigit():  # cheap: no date at the end
         return False
-    return bool(CAPTION_END_DATE.search(text) and CAPTION_VERB.search(text))
+    if not CAPTION_END_DATE.search(text):
+        return False
+    # a present-tense scene: a caption verb, or no reporting or past-tense auxiliary at all
+    # ("A fighter shoots his weapon ... Syria October 11 2016.")
+    return bool(CAPTION_VERB.search(text) or not NEWS_TENSE.search(text))
 
 
 # Words one of which a sentence must hold for each pattern to be tried (most sentences hold
