@@ -26,11 +26,16 @@ def _rows(name: str) -> list[dict]:
         return list(csv.DictReader(line for line in fh if not line.startswith("#")))
 
 
-def test_model_is_not_loaded_at_import_or_construction():
-    pipe = frontlines.Pipeline()
-    pipe.stages()
-    assert pipe.subtyper._loaded is False  # read on the first mention, not before
-    assert "frontlines.learn" not in sys.modules or pipe.subtyper._model is None
+def _extractor(pipe):
+    return next(stage for name, stage in pipe.stages() if name == "extract")
+
+
+def test_model_is_read_on_first_use_not_at_construction():
+    ex = _extractor(frontlines.Pipeline())
+    assert ex.subtyper._loaded is False and ex.subtyper._model is None
+    if model_path("subtype").exists():
+        ex(frontlines.Pipeline().annotate(make_article("Gunmen attacked a police post in Zamfara, killing four officers.")))
+        assert ex.subtyper._loaded is True
 
 
 @pytest.mark.skipif(not model_path("subtype").exists(), reason="no shipped subtype model")
@@ -46,13 +51,10 @@ def test_model_is_not_loaded_at_import_or_construction():
 )
 def test_shipped_model_types_clear_sentences(text, expected):
     pipe = frontlines.Pipeline()
-    sub = pipe.stages() and pipe.subtyper
+    ex = _extractor(pipe)
     doc = pipe.annotate(make_article(text))
-    spans = [s for s in doc.spans if s.label in ("ACTOR", "CASUALTY")]
-    trig = sub.extractor.find_triggers(doc)
-    p = sub.model.proba(doc.text, subtype.sentence_extras(doc.text, spans, trig))
-    got = sub.model.classes[int(p.argmax())]
-    assert got == expected, dict(zip(sub.model.classes, p.round(2).tolist()))
+    p = ex.subtyper.proba(doc.text, doc.spans, ex.find_triggers(doc))
+    assert max(p, key=p.get) == expected, {k: round(v, 2) for k, v in p.items() if v > 0.05}
 
 
 def test_choose_keeps_the_rules_unless_the_model_is_confident():

@@ -35,6 +35,7 @@ from frontlines import learn  # noqa: E402
 from frontlines.subtype import MODEL_NAME, NON_CONFLICT, sentence_extras  # noqa: E402
 
 L2 = 1e-3  # per-example L2 penalty; chosen by CV on CASE dev (see --cv)
+SETTINGS: list[dict] = []  # --settings: combinations to score instead of ``grid``
 OWN_WEIGHT = 0.3  # weight of one of our own labels relative to a CASE dev label (chosen by CV)
 
 
@@ -195,7 +196,7 @@ def cross_validate(k: int, l2: float, use_own: bool, quick: bool = False, own_we
     ogold = [lab for _, _, lab in own]
     labels = sorted(CODES.values())
     classes = sorted({lab for _, _, lab in dev + own})
-    settings = list(grid())
+    settings = list(grid()) if not SETTINGS else SETTINGS
     preds = {i: [None] * len(dev) for i in range(len(settings))}
     opreds = {i: [None] * len(own) for i in range(len(settings))}
     clf_only, oclf = [None] * len(dev), [None] * len(own)
@@ -231,7 +232,7 @@ def cross_validate(k: int, l2: float, use_own: bool, quick: bool = False, own_we
         scored.append(((a + b) / 2, a, b, s))
     scored.sort(reverse=True)
     print("mean  case-dev-cv  own-cv  setting")
-    for m, a, b, s in scored[:15]:
+    for m, a, b, s in scored[:40]:
         print(f"{m:.3f} {a:.3f} {b:.3f} {settings[s]}")
 
 
@@ -273,11 +274,16 @@ def main() -> None:
     ap.add_argument("--no-own", action="store_true", help="CV on CASE dev labels only")
     ap.add_argument("--quick", action="store_true", help="CV of the classifier alone")
     ap.add_argument("--own-weight", type=float, default=OWN_WEIGHT)
+    ap.add_argument("--settings", help="JSON list of [subtype] settings to score instead of the grid")
     args = ap.parse_args()
     if not (DATA / "case2021" / "dev.tsv").exists():
         print(f"training data not found under {DATA} (set FRONTLINES_DATA); nothing rebuilt", file=sys.stderr)
         return
     random.seed(0)
+    if args.settings:
+        import json
+
+        SETTINGS.extend(json.loads(args.settings))
     if args.cv:
         cross_validate(args.cv, args.l2, not args.no_own, args.quick, args.own_weight)
         return

@@ -513,8 +513,8 @@ class Extractor:
         chosen = trigger.resolve_trigger(
             doc, sent, trig, spans, self.lexicon, lambda t: trigger.cancel_reason(doc, sent, t, th, cues, cue_scope, scoped)
         )
-        # the learned check of the rules' pick (``frontlines.subtype``)
-        chosen = self.subtyper.refine(sent.text, spans, trig, chosen, self.lexicon.sub_events)
+        if chosen is None:  # the model may bring back a trigger the rules set aside
+            chosen = self.subtyper.rescue(sent.text, spans, trig, self.lexicon.sub_events)
         if chosen is None:
             return None
         t, sub = chosen
@@ -523,6 +523,12 @@ class Extractor:
             # doubt of an incident already reported disputes that incident's mention
             dispute_earlier(spans, sub.event_type, reported)
             return None
+        # the learned check of the rules' pick (``frontlines.subtype``), on the sentences
+        # that report an incident only (the cost stays small)
+        chosen = self.subtyper.refine(sent.text, spans, trig, chosen, self.lexicon.sub_events)
+        if chosen is None:
+            return None
+        t, sub = chosen
         a1, assoc1, a2, assoc2, actor1_source = actors.sentence_actors(doc, i, sent, t, spans, spans_by_sentence)
         killed = toll.killed_spans(doc, i, sent, spans, spans_by_sentence, int(th["toll_lookahead_sentences"]))
         low, value, high, fat_text = toll.fatalities(killed)

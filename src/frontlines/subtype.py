@@ -81,22 +81,30 @@ class Subtyper:
             self._memo[sentence] = p
         return p
 
+    def rescue(self, sentence: str, spans: list, triggers: list, sub_events: dict):
+        """A sentence whose triggers the rules all set aside (a cue, a nesting): the
+        trigger of the model's type when the model gives it ``rescue_p``, else None. Not
+        scored at all while ``rescue_p`` is above 1 (the shipped setting)."""
+        if self.th.get("rescue_p", 1.1) > 1.0 or not self.active:
+            return None
+        p = self.proba(sentence, spans, triggers)
+        best = max(p, key=p.get)
+        for t in triggers:
+            if t.attrs["sub_event"] == best and p[best] >= self.th["rescue_p"]:
+                return t, sub_events[best]
+        return None
+
     def refine(self, sentence: str, spans: list, triggers: list, chosen, sub_events: dict):
-        """The (trigger, sub-event) of a sentence after the model's check of the rules'
-        ``chosen`` one (None when no trigger survived the rules): the same, another type,
-        a rescued trigger, or None (no conflict event)."""
+        """The rules' ``chosen`` (trigger, sub-event) of a sentence after the model's check:
+        the same, another type (with its trigger when the sentence holds one), or None (no
+        conflict event)."""
         if not self.active:
             return chosen
         p = self.proba(sentence, spans, triggers)
-        by_sub = {}
-        for t in triggers:
-            by_sub.setdefault(t.attrs["sub_event"], t)
-        if chosen is None:
-            best = max(p, key=p.get)
-            if best in by_sub and p[best] >= self.th.get("rescue_p", 1.1):
-                return by_sub[best], sub_events[best]
-            return None
         t, sub = chosen
+        by_sub = {}
+        for x in triggers:
+            by_sub.setdefault(x.attrs["sub_event"], x)
         new = choose(sub.name, set(by_sub), p, self.th)
         if new == NON_CONFLICT:
             return None
