@@ -24,6 +24,7 @@ from .errors import DataFileValue, LexiconError
 from .annotate.actors import lower_same_len
 from .records import Doc, EventMention, Span
 from .reportable import Reportable, dispute_earlier
+from .subtype import Subtyper
 from .resolve import actors, toll, trigger
 from .resolve import date as dates, place as places
 from .resolve.claim import claim_for
@@ -435,11 +436,15 @@ class Extractor:
     # reportable-event rules and model (``frontlines.reportable``; the model loads on the
     # first sentence it scores)
     _reportable: "Reportable | None" = field(default=None, init=False, repr=False)
+    # the learned sub-event check of the trigger choice (``frontlines.subtype``; the model
+    # loads on the first sentence it scores)
+    subtyper: "Subtyper | None" = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._scan = _trigger_scanners(self.lexicon)
         self._cues_low = _lowered_cues(self.lexicon)
         self._reportable = Reportable.from_thresholds(self.thresholds)
+        self.subtyper = Subtyper(self.thresholds)
 
     def __call__(self, doc: Doc) -> list[EventMention]:
         th = self.thresholds["extract"]
@@ -514,6 +519,8 @@ class Extractor:
         chosen = trigger.resolve_trigger(
             doc, sent, trig, spans, self.lexicon, lambda t: trigger.cancel_reason(doc, sent, t, th, cues, cue_scope, scoped)
         )
+        if chosen is None:  # the model may bring back a trigger the rules set aside
+            chosen = self.subtyper.rescue(sent.text, spans, trig, self.lexicon.sub_events)
         if chosen is None:
             return None
         t, sub = chosen
@@ -522,6 +529,12 @@ class Extractor:
             # doubt of an incident already reported disputes that incident's mention
             dispute_earlier(spans, sub.event_type, reported)
             return None
+        # the learned check of the rules' pick (``frontlines.subtype``), on the sentences
+        # that report an incident only (the cost stays small)
+        chosen = self.subtyper.refine(sent.text, spans, trig, chosen, self.lexicon.sub_events)
+        if chosen is None:
+            return None
+        t, sub = chosen
         a1, assoc1, a2, assoc2, actor1_source = actors.sentence_actors(doc, i, sent, t, spans, spans_by_sentence)
         killed = toll.killed_spans(
             doc, i, sent, spans, spans_by_sentence, int(th["toll_lookahead_sentences"]), sub.event_type, trigger_types, sub.name
