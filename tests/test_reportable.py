@@ -269,3 +269,16 @@ def test_labels_reference_existing_rows_and_no_dev_article():
             assert field[st:en].strip() == field[st:en], r  # a whole sentence, trimmed
         seen.add((corpus, did))
     assert set(wanted) <= seen, set(wanted) - seen
+
+
+def test_a_partys_denial_of_one_dated_incident_is_a_disputed_report(pipe):
+    # the article reports no strike of its own: the denial is the only report it gives of
+    # the incident, kept as disputed so that stage 7 can join it to the claim it disputes
+    text = ("RSF denies army claims on El Fasher\n\nThe Rapid Support Forces denied the army's claims on "
+            "Tuesday, saying the air strikes on El Fasher on Monday hit an empty market and that none of its "
+            "fighters were killed.")
+    doc = pipe.annotate(Article("t", text, published=dt.date(2024, 5, 14)))
+    assert [m.claim for m in doc.mentions if m.evidence.sentence.startswith("The Rapid")] == ["disputed"]
+    generic = "The government denied using chemical weapons against its own people.\n"
+    doc = pipe.annotate(Article("g", generic, published=dt.date(2024, 5, 14)))
+    assert doc.mentions == []

@@ -23,7 +23,7 @@ from .datafiles import Keys, ListOf, MapOf, OneOf, check, closest, read_toml_fil
 from .errors import DataFileValue, LexiconError
 from .annotate.actors import lower_same_len
 from .records import Doc, EventMention, Span
-from .reportable import Reportable, dispute_earlier
+from .reportable import Reportable, dispute_earlier, disputed_report
 from .subtype import Subtyper
 from .resolve import actors, toll, trigger
 from .resolve import date as dates, place as places
@@ -524,7 +524,7 @@ class Extractor:
         if chosen is None:
             return None
         t, sub = chosen
-        if not self._reportable.judge(doc, i, spans, t).keep:
+        if not self._reportable.judge(doc, i, spans, t).keep and not disputed_report(doc, spans, sub.event_type, reported):
             # background, a total, a caption...: no specific incident reported; a denial or
             # doubt of an incident already reported disputes that incident's mention
             dispute_earlier(spans, sub.event_type, reported)

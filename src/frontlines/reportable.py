@@ -380,6 +380,20 @@ def dispute_earlier(spans: Sequence[Span], event_type: str, earlier: Sequence[An
     return target
 
 
+def disputed_report(doc: Doc, spans: Sequence[Span], event_type: str, earlier: Sequence[Any]) -> bool:
+    """Whether a dropped sentence is a party's denial of one dated incident that this
+    article has not itself reported ("the faction denied the regime's claims, saying the air
+    strikes on Kafr Zita on Sunday hit empty farmland"). Such a sentence reports the
+    incident as disputed: it stays a mention (claim "disputed"), so that stage 7 can join it
+    to the reports it disputes. A generic denial ("the government denied using chemical
+    weapons") names no day and no place and stays dropped."""
+    if any(m.event_type == event_type for m in earlier):
+        return False  # ``dispute_earlier`` marks the article's own mention instead
+    if not any(s.label == "HEDGE" and s.attrs.get("kind") in ("denial", "doubt") for s in spans):
+        return False
+    return _dated_to_a_recent_day(doc, spans, days=7) and any(s.label == "PLACE" for s in spans)
+
+
 def trigger_clause(doc: Doc, spans: Sequence[Span], trigger: Span | None) -> int | None:
     """Where the trigger's own clause starts when an intention, threat or call before it
     ends at a clause of its own ("Commanders vowed to push on, as heavy clashes raged
