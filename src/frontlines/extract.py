@@ -458,6 +458,7 @@ class Extractor:
         subs = self.lexicon.sub_events
         trigger_types = {j: {subs[t.attrs["sub_event"]].event_type for t in ts} for j, ts in by_sentence.items()}
         mentions: list[EventMention] = []
+        headline_dropped: list = []  # the headline's mention as the model alone dropped it
         for i, trig in sorted(by_sentence.items()):
             sent = doc.sentences[i]
             spans = spans_by_sentence.get(i, [])
@@ -465,9 +466,18 @@ class Extractor:
             scene = next((x.place_span for x in reversed(mentions) if not x.headline and x.place_span is not None), None)
             # the mentions so far: a later denial or doubt of one of them disputes it
             # (``reportable.dispute_earlier``)
-            m = self._mention(doc, i, sent, trig, spans, spans_by_sentence, th, scene, trigger_types, mentions)
+            m = self._mention(
+                doc, i, sent, trig, spans, spans_by_sentence, th, scene, trigger_types, mentions, headline_dropped
+            )
             if m is not None:
                 mentions.append(m)
+        if headline_dropped and not any(x.event_type not in NON_VIOLENT_TYPES for x in mentions):
+            # the headline states the article's news: with no other violent report of it,
+            # its incident is reported (``[reportable] headline_min_probability``)
+            spans0 = spans_by_sentence.get(0, [])
+            m = self._mention(doc, 0, doc.sentences[0], by_sentence[0], spans0, spans_by_sentence, th, None, trigger_types, keep_headline=True)
+            if m is not None:
+                mentions.insert(0, m)
         _headline_weapon_from_lede(mentions)
         doc.mentions = mentions
         return mentions
@@ -498,9 +508,15 @@ class Extractor:
                     )
         return out
 
+    def _headline_news(self, i: int, verdict, event_type: str) -> bool:
+        """Whether a dropped mention is the headline's violent incident that only the model
+        doubted, at ``[reportable] headline_min_probability`` or more."""
+        floor = float(self.thresholds.get("reportable", {}).get("headline_min_probability", 1.0))
+        return i == 0 and verdict.reason == "model" and event_type not in NON_VIOLENT_TYPES and (verdict.probability or 0.0) >= floor
+
     # -- one sentence ----------------------------------------------------------------
     def _mention(
-        self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None, trigger_types=None, reported=()
+        self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None, trigger_types=None, reported=(), headline_dropped=None, keep_headline=False
     ) -> EventMention | None:
         """The event mention of sentence ``i`` (triggers ``trig``), or None. The field
         resolvers run in this order: trigger and sub-event (``resolve.trigger``), whether
@@ -517,10 +533,13 @@ class Extractor:
         if chosen is None:
             return None
         t, sub = chosen
-        if not self._reportable.judge(doc, i, spans, t).keep:
+        verdict = None if keep_headline else self._reportable.judge(doc, i, spans, t)
+        if verdict is not None and not verdict.keep:
             # background, a total, a caption...: no specific incident reported; a denial or
             # doubt of an incident already reported disputes that incident's mention
             dispute_earlier(spans, sub.event_type, reported)
+            if headline_dropped is not None and self._headline_news(i, verdict, sub.event_type):
+                headline_dropped.append(verdict)
             return None
         a1, assoc1, a2, assoc2, actor1_source = actors.sentence_actors(doc, i, sent, t, spans, spans_by_sentence)
         killed = toll.killed_spans(
