@@ -570,6 +570,9 @@ class Extractor:
         }
         evidence = evidence_for(doc, sent, attributions, hedges, fields)
         evidence.fields.update(notes)
+        if killed and all(k.attrs.get("vague") for k in killed):
+            # "dozens", "scores": a floor, not a figure another report's count disputes
+            evidence.fields["fatalities_vague"] = "; ".join(str(k.attrs.get("count_text") or k.text) for k in killed)
         # a named actor1 counts, not the unidentified group filled in for an unnamed one
         score = 1.0 + (0.5 if a1 is not None or default is not None else 0) + (0.5 if place_span else 0) + (1.0 if value else 0)
         if score < float(th["min_mention_score"]):
