@@ -559,7 +559,7 @@ class Extractor:
         attributions = [s for s in spans if s.label == "ATTRIBUTION"]
         country = actors.event_country(place_span, doc.country_hint)
         default = actors.default_actor(self.lexicon.defaults, sub.name, country)
-        actor1, inter1, actor2, inter2, notes = actors.actor_names(a1, a2, civ_victims, default, country, fat_text, sub.event_type)
+        actor1, inter1, actor2, inter2, notes = actors.actor_names(a1, a2, civ_victims, default, country, fat_text, sub.event_type, sub.name)
         fields = {
             "trigger": t.text,
             "actor1": a1.text + ("" if actor1_source == "sentence" else f" ({actor1_source})") if a1 is not None else None,
