@@ -132,6 +132,10 @@ class Pipeline:
         extractor = next(stage for name, stage in self._stages if name == "extract")
         extractor.warm()
         _ = self.subtyper.model
+        # the actor dictionary's country-name table (every actor file parsed again, ~0.2 s)
+        from .annotate.actors import acled_country_name
+
+        acled_country_name("SYR")
         if self._reuse_settings is None:
             from .provenance import load_settings
 
