@@ -446,6 +446,12 @@ class Extractor:
         self._reportable = Reportable.from_thresholds(self.thresholds)
         self.subtyper = Subtyper(self.thresholds)
 
+    def warm(self) -> None:
+        """Load the reportable-event model now instead of on the first sentence it scores
+        (``Pipeline.warm``: before the workers fork)."""
+        assert self._reportable is not None
+        _ = self._reportable.model
+
     def __call__(self, doc: Doc) -> list[EventMention]:
         th = self.thresholds["extract"]
         triggers = self.find_triggers(doc)
