@@ -25,7 +25,7 @@ from .annotate.actors import lower_same_len
 from .records import Doc, EventMention, Span
 from .reportable import Reportable, dispute_earlier, disputed_report
 from .subtype import Subtyper
-from .resolve import actors, toll, trigger
+from .resolve import actors, airpower, toll, trigger
 from .resolve import date as dates, place as places
 from .resolve.claim import claim_for
 from .resolve.evidence import evidence_for
@@ -65,6 +65,8 @@ LEXICON_SCHEMA = Keys({
     "default_actors": ListOf(Keys({
         "sub_event": (str,), "country": (str,), "actor1": (str,), "inter1": OneOf(tuple(range(1, 9))), "why": (str,),
     }, required=("sub_event", "country", "actor1", "inter1"))),
+    # who flies combat air strikes where (data/air_operators.yaml; resolve.airpower)
+    "air_operators": airpower.OPERATOR_SCHEMA,
 })  # fmt: skip
 
 
@@ -118,15 +120,22 @@ class Lexicon:
     cue_scope: dict[str, frozenset[str]] = field(default_factory=dict)
     # cue kind -> wording that keeps the triggers alive even when the cue matches
     cue_unless: dict[str, re.Pattern] = field(default_factory=dict)
+    # who flies combat air strikes where: actor1 of an unattributed air strike
+    air_operators: tuple[airpower.AirOperator, ...] = ()
 
     @classmethod
     def load(cls, extra_files: Iterable[Path] = ()) -> "Lexicon":
         raw = _read_yaml(_data_path("event_types.yaml"))
         _check_lexicon(raw, "event_types.yaml", set())
+        air = _read_yaml(_data_path(airpower.DATA_FILE)).get("air_operators") or []
+        airpower.check_operators(air, airpower.DATA_FILE)
         for extra in extra_files:
             more = _read_yaml(Path(extra))
             _check_lexicon(more, extra, set(raw.get("sub_events") or {}))
             _merge_lexicon(raw, more)
+            if more.get("air_operators"):
+                airpower.check_operators(more["air_operators"], extra)
+                air = airpower.merge_operators(air, more["air_operators"])
         subs: dict[str, SubEvent] = {}
         for name, entry in raw.get("sub_events", {}).items():
             try:
@@ -157,7 +166,7 @@ class Lexicon:
             DefaultActor(d["sub_event"], d["country"], d["actor1"], int(d["inter1"]))
             for d in raw.get("default_actors", [])
         ]
-        return cls(subs, cues, defaults, scope, unless)
+        return cls(subs, cues, defaults, scope, unless, airpower.build_operators(air))
 
 
 def _read_yaml(path: Path) -> dict:
@@ -439,6 +448,9 @@ class Extractor:
     # the learned sub-event check of the trigger choice (``frontlines.subtype``; the model
     # loads on the first sentence it scores)
     subtyper: "Subtyper | None" = field(default=None, init=False, repr=False)
+    # the actor dictionary's names and eras, for the operator of an unattributed air strike
+    # (read on the first such strike)
+    _air_names: airpower.DictionaryNames = field(default_factory=airpower.DictionaryNames, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._scan = _trigger_scanners(self.lexicon)
@@ -578,7 +590,15 @@ class Extractor:
         attributions = [s for s in spans if s.label == "ATTRIBUTION"]
         country = actors.event_country(place_span, doc.country_hint)
         default = actors.default_actor(self.lexicon.defaults, sub.name, country)
-        actor1, inter1, actor2, inter2, notes = actors.actor_names(a1, a2, civ_victims, default, country, fat_text, sub.event_type, sub.name)
+        flown = None
+        if default is None:  # an air strike no one names: who flies there (data/air_operators.yaml)
+            day = date or doc.article.published
+            flown = airpower.infer_operator(
+                self.lexicon.air_operators, self._air_names, doc, i, sent, t, sub.name, a1, a2, spans_by_sentence, country, place_span, day
+            )
+        actor1, inter1, actor2, inter2, notes = actors.actor_names(
+            a1, a2, civ_victims, default, country, fat_text, sub.event_type, sub.name, flown
+        )
         fields = {
             "trigger": t.text,
             "actor1": a1.text + ("" if actor1_source == "sentence" else f" ({actor1_source})") if a1 is not None else None,
@@ -593,7 +613,7 @@ class Extractor:
             # "dozens", "scores": a floor, not a figure another report's count disputes
             evidence.fields["fatalities_vague"] = "; ".join(str(k.attrs.get("count_text") or k.text) for k in killed)
         # a named actor1 counts, not the unidentified group filled in for an unnamed one
-        score = 1.0 + (0.5 if a1 is not None or default is not None else 0) + (0.5 if place_span else 0) + (1.0 if value else 0)
+        score = 1.0 + (0.5 if a1 is not None or default is not None or flown is not None else 0) + (0.5 if place_span else 0) + (1.0 if value else 0)
         if score < float(th["min_mention_score"]):
             return None
         return EventMention(
@@ -601,7 +621,7 @@ class Extractor:
             sub_event_type=sub.name,
             evidence=evidence,
             actor1=actor1,
-            assoc_actor_1=assoc1.attrs.get("actor") if assoc1 is not None else None,
+            assoc_actor_1=assoc1.attrs.get("actor") if assoc1 is not None else (flown.assoc1 if flown is not None and a1 is None else None),
             inter1=inter1,
             actor2=actor2,
             assoc_actor_2=assoc2.attrs.get("actor") if assoc2 is not None else None,

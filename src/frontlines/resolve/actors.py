@@ -18,6 +18,7 @@ from ..records import Doc, Sentence, Span
 
 if TYPE_CHECKING:
     from ..extract import DefaultActor
+    from .airpower import Inferred
 
 STATE_INTERS = frozenset({1, 8})  # state forces, at home (1) or abroad (8)
 CIVILIAN_INTER = 7
@@ -393,11 +394,13 @@ def actor_names(
     fat_text: str | None,
     event_type: str | None = None,
     sub_event: str | None = None,
+    flown: "Inferred | None" = None,
 ) -> tuple[str | None, int | None, str | None, int | None, dict[str, str]]:
     """Canonical ``(actor1, inter1, actor2, inter2, evidence)`` from the chosen spans:
     ``default`` (``default_actor``, a user's lexicon) fills an open actor1, else a protest
-    or riot (``sub_event``) its crowd ("Protesters (<country>)"), a violent ``event_type``
-    ACLED's unidentified armed group of ``country`` (the event's);
+    or riot (``sub_event``) its crowd ("Protesters (<country>)"), else the operator
+    ``flown`` infers for an unattributed air strike (``airpower``), else a violent
+    ``event_type`` gets ACLED's unidentified armed group of ``country`` (the event's);
     unnamed civilian dead ("killing five civilians") fill an open actor2. ``evidence``
     holds the evidence text of the fields so filled."""
     notes: dict[str, str] = {}
@@ -410,6 +413,9 @@ def actor_names(
         name, inter = CROWD_ACTORS[sub_event]
         actor1, inter1 = name.format(country=country_name(country)), inter
         notes["actor1"] = "the crowd (no group named)"
+    if actor1 is None and flown is not None:
+        actor1, inter1 = flown.actor1, flown.inter1
+        notes["actor1"] = flown.note
     if actor1 is None and event_type in PERPETRATOR_TYPES and country:
         actor1, inter1 = UNIDENTIFIED.format(country=country_name(country)), UNIDENTIFIED_INTER
         notes["actor1"] = "no perpetrator named"
