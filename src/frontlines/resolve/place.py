@@ -72,12 +72,15 @@ def lookback_rank(sp: Span, text: str, trig: Span) -> tuple:
 
 def event_places(spans: list[Span], text: str) -> list[Span]:
     """The PLACE spans of a sentence that can be an event's place (geocoded, not the end
-    of a route)."""
+    of a route, not the dateline's reporting place, not the neighbour of "on the border
+    with Iraq")."""
     return [
         s
         for s in spans
         if s.label == "PLACE"
         and s.attrs.get("candidates")
+        and not s.attrs.get("dateline")
+        and not s.attrs.get("border")
         and not ROUTE_END_BEFORE.search(text, max(0, s.start - ROUTE_WINDOW_CHARS), s.start)
     ]
 
