@@ -459,10 +459,11 @@ class Extractor:
         self.subtyper = Subtyper(self.thresholds)
 
     def warm(self) -> None:
-        """Load the reportable-event model now instead of on the first sentence it scores
-        (``Pipeline.warm``: before the workers fork)."""
-        assert self._reportable is not None
+        """Load the learned models (reportable events, sub-event types) now instead of on
+        the first sentence they score (``Pipeline.warm``: before the workers fork)."""
+        assert self._reportable is not None and self.subtyper is not None
         _ = self._reportable.model
+        _ = self.subtyper.model
 
     def __call__(self, doc: Doc) -> list[EventMention]:
         th = self.thresholds["extract"]

@@ -127,7 +127,6 @@ class Pipeline:
         clean.default_rules()
         extractor = next(stage for name, stage in self._stages if name == "extract")
         extractor.warm()
-        _ = self.subtyper.model
         # the actor dictionary's country-name table (every actor file parsed again, ~0.2 s)
         from .annotate.actors import acled_country_name
 
