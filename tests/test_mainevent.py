@@ -164,8 +164,8 @@ def test_no_military_forces_of_unknown_without_a_country(pipe):
 def test_a_party_reporting_civilian_deaths_is_no_perpetrator(pipe):
     # the ministry accuses someone else: no claim of its own attack, though its jets are named
     text = (
-        "Six civilians were killed in an air strike on a village near Afrin on Tuesday, the Russian Defence "
-        "Ministry said. Russian jets also patrolled the area."
+        "Six civilians were killed by shelling on a village near Afrin on Tuesday, the Russian Defence "
+        "Ministry said. Russian troops also patrolled the area."
     )
     ev = main_event(events(pipe, text, published="2016-10-19"))
     assert ev.actor1 == "Unidentified Armed Group (Syria)"
