@@ -176,3 +176,28 @@ def test_a_party_reporting_civilian_deaths_is_no_perpetrator(pipe):
     )
     ev = main_event(events(pipe, text, published="2016-10-19"))
     assert ev.actor1.startswith("Military Forces of Russia")
+
+
+# -- a foreign country named as a party -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, published, iso3",
+    [
+        (
+            "Fighting raged near Saada in northern Yemen on Monday as Houthi fighters pushed toward Haradh.\n\n"
+            "Saudi Arabia said its jets struck Houthi positions on Monday, killing 15 fighters.",
+            "2018-06-11",
+            "YEM",
+        ),
+        (
+            "Turkish troops shelled villages near al-Bab in Syria's Aleppo province on Thursday.\n\n"
+            "Turkey and the coalition hit 34 Islamic State targets on Friday, killing 20 militants, the Turkish army said.",
+            "2016-06-24",
+            "SYR",
+        ),
+    ],
+)
+def test_a_foreign_country_named_as_a_party_is_not_the_place(pipe, text, published, iso3):
+    evs = events(pipe, text, published=published)
+    assert evs and all(e.iso3 == iso3 for e in evs)

@@ -121,13 +121,24 @@ def anchored(sp: Span, places: list[Span], text: str) -> Span:
     return Span(sp.start, sp.end, sp.label, sp.text, {**sp.attrs, "candidates": ordered})
 
 
+def foreign_party(sp: Span, text: str, hint: str | None) -> bool:
+    """A country other than the article's, named with no locative word before it: a party
+    or a speaker ("Russia says it killed 7 in Syria", "Turkey and the coalition hit IS"),
+    not where the event happened."""
+    cands = sp.attrs.get("candidates") or []
+    if not cands or cands[0].feature != "country" or hint is None or cands[0].iso3 == hint:
+        return False
+    return not (sp.attrs.get("relation") or PLACE_PREP.search(text[max(0, sp.start - PREP_WINDOW_CHARS) : sp.start]))
+
+
 def place_for(
     doc: Doc, i: int, sent: Sentence, trig: Span, spans: list[Span], spans_by_sentence: dict[int, list[Span]], lookback: int
 ) -> Span | None:
     """The place of the mention in sentence ``i``: the sentence's best place
-    (``place_rank``), else the best (``lookback_rank``) of the nearest of the ``lookback``
+    (``place_rank``; a site's name in the title and a foreign country named as a party,
+    ``foreign_party``, are none), else the best (``lookback_rank``) of the nearest of the ``lookback``
     earlier sentences of its paragraph that names one; None when none does."""
-    places = event_places(spans, doc.text)
+    places = [p for p in event_places(spans, doc.text) if not foreign_party(p, doc.text, doc.country_hint)]
     site = title_site_name(doc) if i == 0 else None
     if site is not None:
         places = [p for p in places if not (site[0] <= p.start and p.end <= site[1])]
@@ -137,7 +148,7 @@ def place_for(
     for j in range(i - 1, max(-1, i - 1 - lookback), -1):
         if doc.sentences[j].paragraph != para:
             break
-        ps = event_places(spans_by_sentence.get(j, []), doc.text)
+        ps = [p for p in event_places(spans_by_sentence.get(j, []), doc.text) if not foreign_party(p, doc.text, doc.country_hint)]
         if ps:
             # a sentence back, the most precise place is the scene ("shelled the village of
             # Kafr Zita in the northern countryside of Hama ... The shelling also destroyed")
