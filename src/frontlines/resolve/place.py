@@ -121,6 +121,9 @@ def anchored(sp: Span, places: list[Span], text: str) -> Span:
     return Span(sp.start, sp.end, sp.label, sp.text, {**sp.attrs, "candidates": ordered})
 
 
+POSSESSIVE_AFTER = re.compile(r"['’]s\b")
+
+
 def foreign_party(sp: Span, text: str, hint: str | None) -> bool:
     """A country other than the article's, named with no locative word before it: a party
     or a speaker ("Russia says it killed 7 in Syria", "Turkey and the coalition hit IS"),
@@ -128,6 +131,8 @@ def foreign_party(sp: Span, text: str, hint: str | None) -> bool:
     cands = sp.attrs.get("candidates") or []
     if not cands or cands[0].feature != "country" or hint is None or cands[0].iso3 == hint:
         return False
+    if POSSESSIVE_AFTER.match(text, sp.end):
+        return False  # "Syria's Palmyra": the country of the place that follows
     return not (sp.attrs.get("relation") or PLACE_PREP.search(text[max(0, sp.start - PREP_WINDOW_CHARS) : sp.start]))
 
 
