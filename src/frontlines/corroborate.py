@@ -229,18 +229,22 @@ class Clusterer:
             s += w["within_10km"] if d <= 10 else (w["within_same_place"] if d <= self.same_km else 0.0)
         elif a.admin1 and a.admin1 == b.admin1:
             s += w["same_admin1_only"]
-        if a.actor1 and b.actor1 and a.actor1 == b.actor1:
+        # "Unidentified Armed Group (X)" is what a report without a named perpetrator says:
+        # two of them are no evidence of one incident, nor one of them against a named one
+        a1, b1 = _named(a.actor1), _named(b.actor1)
+        a2, b2 = _named(a.actor2), _named(b.actor2)
+        if a1 and b1 and a1 == b1:
             s += w["same_actor1"]
         else:
-            ours = {a.actor1, a.actor2} - {None}
-            theirs = {b.actor1, b.actor2} - {None}
+            ours = {a1, a2} - {None}
+            theirs = {b1, b2} - {None}
             if ours & theirs:  # the other side's report names the same parties, roles swapped
                 s += w["shared_actor"]
-            elif a.actor1 and b.actor1:
+            elif a1 and b1:
                 s += w["other_actor1"]
-        if a.actor2 and b.actor2 and a.actor2 != b.actor2 and not (a.actor1 and a.actor1 == b.actor1):
+        if a2 and b2 and a2 != b2 and not (a1 and a1 == b1):
             s += w["other_actor2"]
-        elif a.actor2 and a.actor2 == b.actor2:
+        elif a2 and a2 == b2:
             s += w["same_actor2"]
         if a.fatalities and a.fatalities == b.fatalities:
             s += w["same_toll"]
@@ -972,3 +976,8 @@ def _hist(v: Any) -> str | None:
         return str(v)
     return json.dumps(v, ensure_ascii=False)
 
+
+
+def _named(actor: str | None) -> str | None:
+    """The actor a report names, or None for none or an unidentified group."""
+    return None if not actor or actor.startswith("Unidentified") else actor
