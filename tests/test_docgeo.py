@@ -63,12 +63,20 @@ def test_colombian_town_not_its_spanish_namesake(gazetteer):
 
 
 def test_dateline_is_the_reporting_place_not_the_event(gazetteer):
+    # a foreign dateline gives the story no country and no place
     doc, spans = _places(
         gazetteer,
         "BEIRUT (Reuters) - Air strikes on rebel-held districts of Aleppo killed 12 people on Sunday, a monitor said.",
     )
-    assert spans["BEIRUT"].attrs.get("dateline")
     assert doc.country_hint == "SYR"
+    heads = [s.attrs["head"] for s in event_places(list(spans.values()), doc.text)]
+    assert heads == ["Aleppo"]
+    # a dateline in the story's country is kept, marked as the reporting place only
+    doc, spans = _places(
+        gazetteer,
+        "DAMASCUS (SANA) - Rebel shells hit a school in Aleppo on Tuesday, killing three children.",
+    )
+    assert spans["DAMASCUS"].attrs.get("dateline")
     heads = [s.attrs["head"] for s in event_places(list(spans.values()), doc.text)]
     assert heads == ["Aleppo"]
 

@@ -344,6 +344,8 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         top = cands[0]
         named = docgeo.names_place(surface, top, tier)
         core = _ARTICLE_WORD.sub("", surface)
+        if core.isupper() and len(core) <= 4 and top.feature != "country":
+            continue  # acronyms match airport codes among alternate names (NGO, "an SDF", "SANA")
         if single and not named and len(core) <= SHORT_ALTERNATE_LETTERS and top.feature != "country":
             continue  # a code among the alternate names ("Aid" for Anderson, Indiana)
         facility = nxt is not None and text[e : nxt[0]] == " " and nxt[2].lower() in stop.facilities
@@ -378,14 +380,11 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
             # a building's name, a stray alternate name): a namesake abroad, not a place
             continue
         foreign = hint is not None and top.iso3 != hint and top.feature not in ("country", "admin1")
-        if i == j and foreign and (sentence_start or not locative) and not dateline:
+        if i == j and foreign and (sentence_start or not locative):
             # a capitalised sentence opener or headline word that happens to name a
             # far-away town ("Fighting for Key Aleppo Road"): abroad needs "in/near X"
             continue
-        core = _ARTICLE_WORD.sub("", surface)
-        if core.isupper() and len(core) <= 4 and top.feature != "country":
-            continue  # acronyms match airport codes among alternate names (NGO, "an SDF")
-        if not strong and not dateline:
+        if not strong:
             # a small one-word place needs context: a preposition/relation or the article's country
             in_hint = hint is not None and top.iso3 == hint
             if not (locative and (in_hint or hint is None)) and not (in_hint and not sentence_start):
