@@ -578,6 +578,8 @@ class Extractor:
             doc, i, sent, spans, spans_by_sentence, int(th["toll_lookahead_sentences"]), sub.event_type, trigger_types, sub.name
         )
         low, value, high, fat_text = toll.fatalities(killed)
+        if not value and trigger.refers_back(doc.text, t, sub.event_type, reported):
+            return None  # "Hezbollah was involved in the battle": the incident told above
         named = [s for s in spans if s.label == "ACTOR"]
         civ_victims = actors.civilian_victims(killed, named)
         a2 = actors.civilian_actor2(sub.event_type, civ_victims, named, a1, a2)
