@@ -139,5 +139,30 @@ def test_clear_country_and_names_place():
     lby = Place("Tripoli", 32.9, 13.2, "Libya", "LBY", population=1_300_000)
     lbn = Place("Tripoli", 34.4, 35.8, "Lebanon", "LBN", population=229_000)
     assert docgeo.clear_country([lby, lbn]) is None
-    assert docgeo.names_place("Kiev", Place("Kyiv", 50.4, 30.5, "Ukraine", "UKR"), 0)
+    assert docgeo.names_place("Douma", Place("Duma", 33.6, 36.4, "Syria", "SYR"), 0)
+    assert not docgeo.names_place("Car", Place("Carrao", -23.5, -46.5, "Brazil", "BRA"), 0)
     assert not docgeo.names_place("Hara", Place("Zawiya", 32.8, 12.7, "Libya", "LBY"), 0)
+
+
+def test_small_place_of_a_secondary_country_needs_it_close_by(gazetteer):
+    # Washington is in the story, but "Orum" is a Syrian village, not Orem, Utah
+    _, spans = _places(
+        gazetteer,
+        "Syrian warplanes struck the village of Orum near Aleppo on Monday, a Syrian monitor said. "
+        "Rebels in Idlib reported more raids. Washington condemned the strikes.",
+    )
+    assert all(_top(s).iso3 != "USA" for h, s in spans.items() if h != "Washington")
+    # a town the text places in a neighbouring country keeps that country
+    _, spans = _places(
+        gazetteer,
+        "Rockets fired from Syria hit the Turkish border town of Kilis, wounding four, Turkish officials said. "
+        "Syrian rebels blamed Islamic State militants in Aleppo province.",
+    )
+    assert _top(spans["Kilis"]).iso3 == "TUR"
+
+
+def test_big_foreign_city_stands_alone_but_a_small_namesake_does_not(gazetteer):
+    _, spans = _places(gazetteer, "Rebels shelled Aleppo and Idlib. A hotel called al-Meridian was hit.")
+    assert "al-Meridian" not in spans
+    _, spans = _places(gazetteer, "Rebels shelled Aleppo and Idlib. Delegates met in Moscow.")
+    assert _top(spans["Moscow"]).iso3 == "RUS"

@@ -26,10 +26,20 @@ DEMONYM_WEIGHT = 0.5
 # Tripoli (Libya 1.3M, Lebanon 229k) is not: the text must decide.
 CLEAR_POPULATION_RATIO = 10
 # A one-word match through a GeoNames alternate name counts as naming the place only when
-# it is this similar (difflib ratio, normalised) to the main name: "Kiev"/"Kyiv" 0.75,
-# "Douma"/"Duma" 0.89 pass; airport codes and stray alternates ("Aid" for Anderson,
-# "Hara" for Zawiya, "Ain" for Al Ain City 0.55) do not.
-NAME_LIKE_RATIO = 0.6
+# it is this similar (difflib ratio, normalised) to the main name: "Douma"/"Duma" 0.89
+# passes; airport codes and stray alternates ("Aid" for Anderson, "Hara" for Zawiya, "Ain"
+# for Al Ain City 0.55, "Car" for Carrao 0.67, "Orum" for Orem 0.75) do not.
+NAME_LIKE_RATIO = 0.8
+# A one-word town in a country the text never speaks of stands on its own only when it is
+# a major city (Kabul, Mosul, Berlin): the one-word namesakes abroad that Syrian reporting
+# produced (a hotel "al-Meridian", "Burj", "George", Italian "Zara" for Zadar) were towns
+# of 60,000-190,000.
+UNATTESTED_TOWN_MIN = 250_000
+# A small place in a country other than the story's main one needs that country close by:
+# a demonym or the country's name in this many characters before it ("the Turkish town
+# of Akcakale"), or evidence for that country at least this share of the main country's.
+LOCAL_EVIDENCE_CHARS = 40
+SECONDARY_EVIDENCE_SHARE = 0.5
 # "BEIRUT -", "DAMASCUS (Reuters) -", "KYIV, Ukraine —": a capitalised place at the start
 # of a sentence or line, then an optional ", Country", an optional (Outlet), and a dash.
 _DATELINE = re.compile(
@@ -122,7 +132,23 @@ def names_place(surface: str, top: Place, tier: int | None) -> bool:
     if tier == TIER_ALIAS:
         return True
     a, b = normalize_name(surface), normalize_name(top.name)
+    if not a or not b:
+        return False
     return a == b or difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= NAME_LIKE_RATIO
+
+
+def local_country(text: str, start: int, iso3: str, country_names: dict[str, str]) -> bool:
+    """Whether a demonym or the name of ``iso3`` stands just before ``start``."""
+    window = text[max(0, start - LOCAL_EVIDENCE_CHARS) : start]
+    table, pat = _demonyms()
+    if pat is not None and any(table[m.group()] == iso3 for m in pat.finditer(window)):
+        return True
+    return any(name in window for name, iso in country_names.items() if iso == iso3)
+
+
+def secondary_ok(geo: "DocGeography", iso3: str) -> bool:
+    """Whether ``iso3``, not the main country, has evidence enough for a small place."""
+    return iso3 == geo.primary or geo.weight(iso3) >= SECONDARY_EVIDENCE_SHARE * geo.weight(geo.primary)
 
 
 def geography(votes: list[tuple[list[Place], str]], text: str, reporting: str | None) -> DocGeography:

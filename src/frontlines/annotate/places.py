@@ -356,11 +356,14 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         border = top.feature == "country" and docgeo.border_neighbour(text, s)
         # a match that stands for its own place: not a building's name, not a stray alternate
         # name; a province, a country, or a town of several words or a big one
+        multiword = " " in normalize_name(surface)
         standalone = not facility and (
             top.feature in ("admin1", "country")
-            or (tier is not None and tier < TIER_SKELETON and named and (" " in normalize_name(surface) or top.population >= BIG_TOWN))
+            or (tier is not None and tier < TIER_SKELETON and named and multiword)
+            or (tier is not None and tier < TIER_SKELETON and normalize_name(surface) == normalize_name(top.name)
+                and top.population >= docgeo.UNATTESTED_TOWN_MIN)
         )
-        kept.append((i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border))
+        kept.append((i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border, named))
         if dateline:
             reporting = reporting or docgeo.clear_country(cands) or top.iso3
         elif strong or locative:
@@ -372,13 +375,20 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         doc.country_hint = hint
 
     spans = []
-    for i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border in kept:
+    for i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border, named in kept:
         cands = _order(cands, geo, rel, gaz)
         top = cands[0]
-        if geo.evidence and not standalone and not dateline and not geo.attested(cands):
-            # no candidate in a country the text speaks of, and a weak match (a small town,
-            # a building's name, a stray alternate name): a namesake abroad, not a place
-            continue
+        if not standalone and not dateline:
+            if not geo.attested(cands) and (geo.evidence or (i == j and not named)):
+                # no candidate in a country the text speaks of, and a weak match (a small
+                # town, a building's name, a stray alternate name): a namesake abroad
+                continue
+            if (top.feature not in ("country", "admin1") and not docgeo.secondary_ok(geo, top.iso3)
+                    and not docgeo.local_country(text, toks[i][0], top.iso3, gaz.country_names())):
+                # a small place of another country than the story's, with that country
+                # neither well attested nor named right before it ("Orum" of a Syrian
+                # village read as Orem, Utah, because Washington is in the story)
+                continue
         foreign = hint is not None and top.iso3 != hint and top.feature not in ("country", "admin1")
         if i == j and foreign and (sentence_start or not locative):
             # a capitalised sentence opener or headline word that happens to name a
