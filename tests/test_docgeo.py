@@ -166,3 +166,20 @@ def test_big_foreign_city_stands_alone_but_a_small_namesake_does_not(gazetteer):
     assert "al-Meridian" not in spans
     _, spans = _places(gazetteer, "Rebels shelled Aleppo and Idlib. Delegates met in Moscow.")
     assert _top(spans["Moscow"]).iso3 == "RUS"
+
+
+def test_a_major_city_is_not_outranked_by_a_namesake_of_a_secondary_country():
+    bel = Place("Brussels", 50.8, 4.3, "Belgium", "BEL", population=1_000_000)
+    usa = Place("Brussels", 38.9, -90.6, "United States", "USA", population=1_100)
+    geo = docgeo.DocGeography({"SYR": 5.0, "USA": 2.0}, "SYR")
+    assert docgeo.order([bel, usa], geo)[0].iso3 == "BEL"
+    # not clear (Tripoli): the text's evidence decides
+    lby = Place("Tripoli", 32.9, 13.2, "Libya", "LBY", population=1_300_000)
+    lbn = Place("Tripoli", 34.4, 35.8, "Lebanon", "LBN", population=229_000)
+    assert docgeo.order([lby, lbn], docgeo.DocGeography({"SYR": 5.0, "LBN": 1.0}, "SYR"))[0].iso3 == "LBN"
+
+
+def test_a_small_town_does_not_vouch_for_its_own_country(gazetteer):
+    # "al-Serian" matches a Malaysian town; nothing else in the story speaks of Malaysia
+    _, spans = _places(gazetteer, "Syrian troops shelled al-Serian and Saraqib in Idlib province on Friday.")
+    assert all(_top(s).iso3 == "SYR" for s in spans.values())

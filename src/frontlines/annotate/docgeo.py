@@ -152,22 +152,31 @@ def secondary_ok(geo: "DocGeography", iso3: str) -> bool:
 
 
 def geography(votes: list[tuple[list[Place], str]], text: str, reporting: str | None) -> DocGeography:
-    """The document's geography from its place matches (candidates, kind: "evidence" for
-    a match that may attest its country, "vote" for an ambiguous one that only breaks ties)
-    and its demonyms. With no evidence at all, the votes, else the reporting country,
-    give the primary country (for ordering only)."""
+    """The document's geography from its place matches (candidates, kind: "strong" for a
+    match that stands on its own, "weak" for a small named place, "vote" for an ambiguous
+    one that only breaks ties) and its demonyms. A small place attests its country only
+    when something else in the text does too (or nothing attests any country): otherwise
+    every stray namesake abroad would vouch for itself. With no evidence at all, the
+    votes, else the reporting country, give the primary country (for ordering only)."""
     evidence: Counter = Counter()
     ties: Counter = Counter()
+    weak: list[str] = []
     for cands, kind in votes:
-        top = cands[0]
-        if kind == "evidence":
-            iso = clear_country(cands)
-            if iso is not None:
-                evidence[iso] += COUNTRY_WEIGHT if top.feature == "country" else PLACE_WEIGHT
-                continue
-        ties[top.iso3] += 1
+        iso = clear_country(cands) if kind != "vote" else None
+        if iso is None:
+            ties[cands[0].iso3] += 1
+        elif kind == "strong":
+            evidence[iso] += COUNTRY_WEIGHT if cands[0].feature == "country" else PLACE_WEIGHT
+        else:
+            weak.append(iso)
     for iso, n in demonym_counts(text).items():
         evidence[iso] += DEMONYM_WEIGHT * n
+    attested = set(evidence)
+    for iso in weak:
+        if not attested or iso in attested:
+            evidence[iso] += PLACE_WEIGHT
+        else:
+            ties[iso] += 1
     if evidence:
         primary = evidence.most_common(1)[0][0]
     elif ties:
@@ -179,5 +188,9 @@ def geography(votes: list[tuple[list[Place], str]], text: str, reporting: str | 
 
 def order(cands: list[Place], geo: DocGeography) -> list[Place]:
     """Candidates with a country first, then by the weight of their country's evidence
-    (the gazetteer's order within a country and among unattested ones)."""
+    (the gazetteer's order within a country and among unattested ones). A clear best
+    candidate (Brussels, Belgium over Brussels, Illinois) yields only to one in the main
+    country: a namesake in a secondary country does not outrank a major city."""
+    if cands and cands[0].feature != "country" and clear_country(cands) is not None:
+        return sorted(cands, key=lambda p: (p.feature != "country", p.iso3 != geo.primary))
     return sorted(cands, key=lambda p: (p.feature != "country", -geo.weight(p.iso3), p.iso3 != geo.primary))

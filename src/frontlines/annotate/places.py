@@ -366,8 +366,10 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         kept.append((i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border, named))
         if dateline:
             reporting = reporting or docgeo.clear_country(cands) or top.iso3
+        elif standalone and (strong or locative):
+            votes.append((cands, "strong"))
         elif strong or locative:
-            votes.append((cands, "evidence" if not facility and (named or top.feature in ("admin1", "country")) else "vote"))
+            votes.append((cands, "weak" if not facility and named else "vote"))
 
     geo = docgeo.geography(votes, text, reporting)
     hint = geo.primary
@@ -379,6 +381,8 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         cands = _order(cands, geo, rel, gaz)
         top = cands[0]
         if not standalone and not dateline:
+            if i == j and not named and top.iso3 != geo.primary:
+                continue  # a stray alternate name, outside the story's country
             if not geo.attested(cands) and (geo.evidence or (i == j and not named)):
                 # no candidate in a country the text speaks of, and a weak match (a small
                 # town, a building's name, a stray alternate name): a namesake abroad
