@@ -183,3 +183,17 @@ def test_a_small_town_does_not_vouch_for_its_own_country(gazetteer):
     # "al-Serian" matches a Malaysian town; nothing else in the story speaks of Malaysia
     _, spans = _places(gazetteer, "Syrian troops shelled al-Serian and Saraqib in Idlib province on Friday.")
     assert all(_top(s).iso3 == "SYR" for s in spans.values())
+
+
+def test_a_foreign_country_named_as_actor_is_not_the_scene(gazetteer):
+    from frontlines.resolve.place import foreign_country_named
+
+    doc, spans = _places(
+        gazetteer,
+        "Russia said its jets struck rebel positions near Idlib on Monday. Fighting continued in Syria and in Turkey.",
+    )
+    doc.country_hint = "SYR"
+    russia = next(s for s in annotate_places(_doc(doc.text), gazetteer) if s.attrs["head"] == "Russia")
+    turkey = next(s for s in annotate_places(_doc(doc.text), gazetteer) if s.attrs["head"] == "Turkey")
+    assert foreign_country_named(russia, doc.text, "SYR")
+    assert not foreign_country_named(turkey, doc.text, "SYR")  # "in Turkey" places the event

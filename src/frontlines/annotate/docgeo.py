@@ -155,7 +155,7 @@ def geography(votes: list[tuple[list[Place], str]], text: str, reporting: str | 
     """The document's geography from its place matches (candidates, kind: "strong" for a
     match that stands on its own, "weak" for a small named place, "vote" for an ambiguous
     one that only breaks ties) and its demonyms. A small place attests its country only
-    when something else in the text does too (or nothing attests any country): otherwise
+    when another place or a named country does too (or none attests any): otherwise
     every stray namesake abroad would vouch for itself. With no evidence at all, the
     votes, else the reporting country, give the primary country (for ordering only)."""
     evidence: Counter = Counter()
@@ -169,16 +169,19 @@ def geography(votes: list[tuple[list[Place], str]], text: str, reporting: str | 
             evidence[iso] += COUNTRY_WEIGHT if cands[0].feature == "country" else PLACE_WEIGHT
         else:
             weak.append(iso)
-    for iso, n in demonym_counts(text).items():
-        evidence[iso] += DEMONYM_WEIGHT * n
+    # places attest before demonyms, which name actors' nationalities as often as scenes
     attested = set(evidence)
     for iso in weak:
         if not attested or iso in attested:
             evidence[iso] += PLACE_WEIGHT
         else:
             ties[iso] += 1
+    by_place = dict(evidence)
+    for iso, n in demonym_counts(text).items():
+        evidence[iso] += DEMONYM_WEIGHT * n
     if evidence:
-        primary = evidence.most_common(1)[0][0]
+        # equal weights: the country its places attest more (Russian jets over Afrin)
+        primary = max(evidence, key=lambda k: (evidence[k], by_place.get(k, 0.0)))
     elif ties:
         primary = ties.most_common(1)[0][0]
     else:

@@ -21,6 +21,10 @@ AROUND_RELATIONS = frozenset({"near", "countryside", "outskirts", "direction"})
 # candidate of the village farther than this from the anchor is a namesake elsewhere
 ANCHOR_MAX_KM = 60.0
 APPOSITION = re.compile(r"\s*,\s*")
+# "in Turkey", "inside Russia": a country other than the story's is the scene only when the
+# text puts the event in it; bare, it is an actor or a speaker ("Russia said its jets ...",
+# "Turkey-backed rebels"), and "from Turkey" is where a strike came from
+IN_COUNTRY_BEFORE = re.compile(r"\b(?:in|inside|into|across|throughout|within)\s+(?:the\s+)?(?:\w+ern\s+)?$", re.I)
 # a title's trailing site name: "... kill 39 | Jordan Times", "... in Deir ez-Zor - Sputnik
 # International" (a dash with spaces around it, so "Deir ez-Zor" is not split)
 TITLE_SEPARATOR = re.compile(r"\s+(?:\||[-–—_])\s+")
@@ -121,6 +125,17 @@ def anchored(sp: Span, places: list[Span], text: str) -> Span:
     return Span(sp.start, sp.end, sp.label, sp.text, {**sp.attrs, "candidates": ordered})
 
 
+def foreign_country_named(sp: Span, text: str, country: str | None) -> bool:
+    """A PLACE that is only a country other than the story's (``country``), not named
+    as where something happened (no "in" before it)."""
+    cands = sp.attrs.get("candidates") or []
+    if not cands or cands[0].feature != "country" or country is None or cands[0].iso3 == country:
+        return False
+    if sp.attrs.get("relation"):
+        return False  # "northern Iraq", "30 km south of Turkey" place something
+    return not IN_COUNTRY_BEFORE.search(text[max(0, sp.start - PREP_WINDOW_CHARS - 6) : sp.start])
+
+
 def place_for(
     doc: Doc, i: int, sent: Sentence, trig: Span, spans: list[Span], spans_by_sentence: dict[int, list[Span]], lookback: int
 ) -> Span | None:
@@ -137,7 +152,7 @@ def place_for(
     for j in range(i - 1, max(-1, i - 1 - lookback), -1):
         if doc.sentences[j].paragraph != para:
             break
-        ps = event_places(spans_by_sentence.get(j, []), doc.text)
+        ps = [s for s in event_places(spans_by_sentence.get(j, []), doc.text) if not foreign_country_named(s, doc.text, doc.country_hint)]
         if ps:
             # a sentence back, the most precise place is the scene ("shelled the village of
             # Kafr Zita in the northern countryside of Hama ... The shelling also destroyed")
