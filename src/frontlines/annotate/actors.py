@@ -574,13 +574,12 @@ class ActorAnnotator:
         if home is not None:  # "the army" in a Malian story: Mali's military
             return dict(self._named_attrs(home, doc, text, country), generic=True)
         cname = self.country_name(country) if country else None
-        if cname is None and "{country}" in g["name"]:
-            # no place and no article country: never "Military Forces of Unknown"; the
-            # mention stays without this actor
-            return None
         air, partisan = self._flags(text)
         return {
-            "actor": g["name"].replace("{country}", cname or ""),
+            # no place and no article country: never "Military Forces of Unknown"; the span
+            # stays (its kind and inter still tell who gained ground, who attacked) but
+            # names no actor
+            "actor": None if cname is None and "{country}" in g["name"] else g["name"].replace("{country}", cname or ""),
             "inter": int(g["inter"]),
             "kind": g.get("kind", "other"),
             "generic": True,
