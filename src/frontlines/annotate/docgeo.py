@@ -26,10 +26,20 @@ DEMONYM_WEIGHT = 0.5
 # Tripoli (Libya 1.3M, Lebanon 229k) is not: the text must decide.
 CLEAR_POPULATION_RATIO = 10
 # A one-word match through a GeoNames alternate name counts as naming the place only when
-# it is this similar (difflib ratio, normalised) to the main name: "Kiev"/"Kyiv" 0.75,
-# "Douma"/"Duma" 0.89 pass; airport codes and stray alternates ("Aid" for Anderson,
-# "Hara" for Zawiya, "Ain" for Al Ain City 0.55) do not.
-NAME_LIKE_RATIO = 0.6
+# it is this similar (difflib ratio, normalised) to the main name: "Douma"/"Duma" 0.89
+# passes; airport codes and stray alternates ("Aid" for Anderson, "Hara" for Zawiya, "Ain"
+# for Al Ain City 0.55, "Car" for Carrao 0.67, "Orum" for Orem 0.75) do not.
+NAME_LIKE_RATIO = 0.8
+# A one-word town in a country the text never speaks of stands on its own only when it is
+# a major city (Kabul, Mosul, Berlin): the one-word namesakes abroad that Syrian reporting
+# produced (a hotel "al-Meridian", "Burj", "George", Italian "Zara" for Zadar) were towns
+# of 60,000-190,000.
+UNATTESTED_TOWN_MIN = 250_000
+# A small place in a country other than the story's main one needs that country close by:
+# a demonym or the country's name in this many characters before it ("the Turkish town
+# of Akcakale"), or evidence for that country at least this share of the main country's.
+LOCAL_EVIDENCE_CHARS = 40
+SECONDARY_EVIDENCE_SHARE = 0.5
 # "BEIRUT -", "DAMASCUS (Reuters) -", "KYIV, Ukraine —": a capitalised place at the start
 # of a sentence or line, then an optional ", Country", an optional (Outlet), and a dash.
 _DATELINE = re.compile(
@@ -122,28 +132,56 @@ def names_place(surface: str, top: Place, tier: int | None) -> bool:
     if tier == TIER_ALIAS:
         return True
     a, b = normalize_name(surface), normalize_name(top.name)
+    if not a or not b:
+        return False
     return a == b or difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= NAME_LIKE_RATIO
 
 
+def local_country(text: str, start: int, iso3: str, country_names: dict[str, str]) -> bool:
+    """Whether a demonym or the name of ``iso3`` stands just before ``start``."""
+    window = text[max(0, start - LOCAL_EVIDENCE_CHARS) : start]
+    table, pat = _demonyms()
+    if pat is not None and any(table[m.group()] == iso3 for m in pat.finditer(window)):
+        return True
+    return any(name in window for name, iso in country_names.items() if iso == iso3)
+
+
+def secondary_ok(geo: "DocGeography", iso3: str) -> bool:
+    """Whether ``iso3``, not the main country, has evidence enough for a small place."""
+    return iso3 == geo.primary or geo.weight(iso3) >= SECONDARY_EVIDENCE_SHARE * geo.weight(geo.primary)
+
+
 def geography(votes: list[tuple[list[Place], str]], text: str, reporting: str | None) -> DocGeography:
-    """The document's geography from its place matches (candidates, kind: "evidence" for
-    a match that may attest its country, "vote" for an ambiguous one that only breaks ties)
-    and its demonyms. With no evidence at all, the votes, else the reporting country,
-    give the primary country (for ordering only)."""
+    """The document's geography from its place matches (candidates, kind: "strong" for a
+    match that stands on its own, "weak" for a small named place, "vote" for an ambiguous
+    one that only breaks ties) and its demonyms. A small place attests its country only
+    when another place or a named country does too (or none attests any): otherwise
+    every stray namesake abroad would vouch for itself. With no evidence at all, the
+    votes, else the reporting country, give the primary country (for ordering only)."""
     evidence: Counter = Counter()
     ties: Counter = Counter()
+    weak: list[str] = []
     for cands, kind in votes:
-        top = cands[0]
-        if kind == "evidence":
-            iso = clear_country(cands)
-            if iso is not None:
-                evidence[iso] += COUNTRY_WEIGHT if top.feature == "country" else PLACE_WEIGHT
-                continue
-        ties[top.iso3] += 1
+        iso = clear_country(cands) if kind != "vote" else None
+        if iso is None:
+            ties[cands[0].iso3] += 1
+        elif kind == "strong":
+            evidence[iso] += COUNTRY_WEIGHT if cands[0].feature == "country" else PLACE_WEIGHT
+        else:
+            weak.append(iso)
+    # places attest before demonyms, which name actors' nationalities as often as scenes
+    attested = set(evidence)
+    for iso in weak:
+        if not attested or iso in attested:
+            evidence[iso] += PLACE_WEIGHT
+        else:
+            ties[iso] += 1
+    by_place = dict(evidence)
     for iso, n in demonym_counts(text).items():
         evidence[iso] += DEMONYM_WEIGHT * n
     if evidence:
-        primary = evidence.most_common(1)[0][0]
+        # equal weights: the country its places attest more (Russian jets over Afrin)
+        primary = max(evidence, key=lambda k: (evidence[k], by_place.get(k, 0.0)))
     elif ties:
         primary = ties.most_common(1)[0][0]
     else:
@@ -153,5 +191,9 @@ def geography(votes: list[tuple[list[Place], str]], text: str, reporting: str | 
 
 def order(cands: list[Place], geo: DocGeography) -> list[Place]:
     """Candidates with a country first, then by the weight of their country's evidence
-    (the gazetteer's order within a country and among unattested ones)."""
+    (the gazetteer's order within a country and among unattested ones). A clear best
+    candidate (Brussels, Belgium over Brussels, Illinois) yields only to one in the main
+    country: a namesake in a secondary country does not outrank a major city."""
+    if cands and cands[0].feature != "country" and clear_country(cands) is not None:
+        return sorted(cands, key=lambda p: (p.feature != "country", p.iso3 != geo.primary))
     return sorted(cands, key=lambda p: (p.feature != "country", -geo.weight(p.iso3), p.iso3 != geo.primary))

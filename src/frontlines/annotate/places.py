@@ -344,6 +344,8 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         top = cands[0]
         named = docgeo.names_place(surface, top, tier)
         core = _ARTICLE_WORD.sub("", surface)
+        if core.isupper() and len(core) <= 4 and top.feature != "country":
+            continue  # acronyms match airport codes among alternate names (NGO, "an SDF", "SANA")
         if single and not named and len(core) <= SHORT_ALTERNATE_LETTERS and top.feature != "country":
             continue  # a code among the alternate names ("Aid" for Anderson, Indiana)
         facility = nxt is not None and text[e : nxt[0]] == " " and nxt[2].lower() in stop.facilities
@@ -354,15 +356,20 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         border = top.feature == "country" and docgeo.border_neighbour(text, s)
         # a match that stands for its own place: not a building's name, not a stray alternate
         # name; a province, a country, or a town of several words or a big one
+        multiword = " " in normalize_name(surface)
         standalone = not facility and (
             top.feature in ("admin1", "country")
-            or (tier is not None and tier < TIER_SKELETON and named and (" " in normalize_name(surface) or top.population >= BIG_TOWN))
+            or (tier is not None and tier < TIER_SKELETON and named and multiword)
+            or (tier is not None and tier < TIER_SKELETON and normalize_name(surface) == normalize_name(top.name)
+                and top.population >= docgeo.UNATTESTED_TOWN_MIN)
         )
-        kept.append((i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border))
+        kept.append((i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border, named))
         if dateline:
             reporting = reporting or docgeo.clear_country(cands) or top.iso3
+        elif standalone and (strong or locative):
+            votes.append((cands, "strong"))
         elif strong or locative:
-            votes.append((cands, "evidence" if not facility and (named or top.feature in ("admin1", "country")) else "vote"))
+            votes.append((cands, "weak" if not facility and named else "vote"))
 
     geo = docgeo.geography(votes, text, reporting)
     hint = geo.primary
@@ -370,21 +377,27 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         doc.country_hint = hint
 
     spans = []
-    for i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border in kept:
+    for i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border, named in kept:
         cands = _order(cands, geo, rel, gaz)
         top = cands[0]
-        if geo.evidence and not standalone and not dateline and not geo.attested(cands):
-            # no candidate in a country the text speaks of, and a weak match (a small town,
-            # a building's name, a stray alternate name): a namesake abroad, not a place
-            continue
+        if not standalone and not dateline:
+            if i == j and not named and top.iso3 != geo.primary:
+                continue  # a stray alternate name, outside the story's country
+            if not geo.attested(cands) and (geo.evidence or (i == j and not named)):
+                # no candidate in a country the text speaks of, and a weak match (a small
+                # town, a building's name, a stray alternate name): a namesake abroad
+                continue
+            if (top.feature not in ("country", "admin1") and not docgeo.secondary_ok(geo, top.iso3)
+                    and not docgeo.local_country(text, toks[i][0], top.iso3, gaz.country_names())):
+                # a small place of another country than the story's, with that country
+                # neither well attested nor named right before it ("Orum" of a Syrian
+                # village read as Orem, Utah, because Washington is in the story)
+                continue
         foreign = hint is not None and top.iso3 != hint and top.feature not in ("country", "admin1")
         if i == j and foreign and (sentence_start or not locative):
             # a capitalised sentence opener or headline word that happens to name a
             # far-away town ("Fighting for Key Aleppo Road"): abroad needs "in/near X"
             continue
-        core = _ARTICLE_WORD.sub("", surface)
-        if core.isupper() and len(core) <= 4 and top.feature != "country":
-            continue  # acronyms match airport codes among alternate names (NGO, "an SDF")
         if not strong:
             # a small one-word place needs context: a preposition/relation or the article's country
             in_hint = hint is not None and top.iso3 == hint
