@@ -48,6 +48,10 @@ PERIOD_TOTAL = re.compile(
     r"|\b(?:in|over|during|throughout)\s+the\s+(?:past|last|previous)\s+(?:" + _NUM + r"\s+)?" + _LONG_UNIT + r"\b"
     r"|\b(?:in|over|during|after)\s+(?:the\s+)?(?:past\s+|last\s+)?" + _NUM + r"\s+" + _LONG_UNIT + r"\s+of\s+(?:the\s+)?(?:war|conflict|fighting|clashes|bombing|bombardment|violence|protests?|unrest|air\s*strikes|strikes|raids|shelling|campaign|operations?|battles?)\b"
     r"|\b(?:war|conflict|crisis|uprising|violence)\s+(?:that|which)\s+has\s+(?:killed|claimed|left)\b"
+    # a campaign's toll: "killed at least 175 militants in an offensive", "hundreds of
+    # civilians killed in operations against Daesh" (many incidents over days or weeks)
+    r"|\b(?:killed|kills|killing|dead|deaths)\b[^.;]{0,80}?\bin\s+(?:an|the|its|their|a\s+\w+-long|(?:an|the|its|their)\s+\w+)\s+(?:offensive|campaign)\b"
+    r"|\b(?:killed|kills|killing)\b[^.;]{0,60}?\bin\s+(?:\w+\s+)?operations\s+against\b"
     r"|\bhas\s+(?:killed|claimed\s+the\s+lives\s+of|left)\s+(?:more\s+than|over|at\s+least|nearly|some|about|around)?\s*[\d,.]+\s*(?:million|thousand|hundred)?\s*(?:people|lives|civilians)?\s*(?:since|in\s+the\s+(?:past|last))\b",
     re.I,
 )
