@@ -97,7 +97,10 @@ def test_civilians_protesters_rebels(ann):
 
 
 def test_no_country_hint_uses_entry_country(ann):
-    assert actors(ann, "Civilians fled.", country=None) == [("Civilians", "Civilians (Unknown)")]
+    # a generic name that needs a country, where none is known, is no actor ("Civilians
+    # (Unknown)", "Military Forces of Unknown" are no ACLED names)
+    assert actors(ann, "Civilians fled.", country=None) == []
+    assert actors(ann, "The army shelled the village.", country=None) == []
     assert actors(ann, "Houthi rebels fired missiles.", country=None) == [
         ("Houthi rebels", "Military Forces of Yemen (2017-) Houthi")
     ]
