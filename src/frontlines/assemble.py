@@ -382,14 +382,30 @@ def _most_precise_place(group: list[EventMention]) -> EventMention | None:
     return min(placed, key=lambda m: (m.headline, m.geo_precision or 3, {"city": 0, "region": 1, "admin1": 2}.get(m.place.feature, 3)))
 
 
+def _vague(m: EventMention) -> bool:
+    return bool(m.evidence.fields.get("fatalities_vague"))
+
+
+def vague_floors_dropped(items: list, value, vague) -> list:
+    """``items`` without the vague tolls ("dozens", "scores of civilians") that a precise
+    figure of another report meets: the vague word is a floor the count is consistent
+    with, not a figure that disputes it ("dozens killed" and "58 killed" agree on 58). A
+    vague toll above every precise figure ("hundreds" against 58) still disputes them."""
+    precise = [value(x) for x in items if not vague(x) and value(x)]
+    if not precise:
+        return items
+    top = max(precise)
+    return [x for x in items if not (vague(x) and value(x) <= top)]
+
+
 def _fatalities(group: list[EventMention]) -> tuple[int, int, int, bool]:
     """Figures from different attributions that disagree are a dispute: keep the lowest
     (SPEC). Figures from one voice are the same report repeated or updated: keep the
     highest of them (a later paragraph's 'toll rose to 12')."""
     by_source: dict[str, list[EventMention]] = {}
-    for m in group:
-        if m.fatalities or m.fatality_text:
-            by_source.setdefault(m.evidence.attributed_to or "", []).append(m)
+    counted = vague_floors_dropped([m for m in group if m.fatalities or m.fatality_text], lambda m: m.fatalities, _vague)
+    for m in counted:
+        by_source.setdefault(m.evidence.attributed_to or "", []).append(m)
     if not by_source:
         return 0, 0, 0, False
     per_source = [max(x.fatalities for x in ms) for ms in by_source.values()]

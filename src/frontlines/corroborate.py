@@ -32,6 +32,7 @@ from typing import Any, Iterable, Sequence
 from .corrections import apply_stored_corrections
 from .datafiles import load_yaml
 from .provenance import ArticleSource, Origin, SourceBook, article_source, fingerprints, load_settings, reuse_roots, words
+from .assemble import vague_floors_dropped
 from .records import Event, interaction_code
 
 # Event fields whose changes ``event_history`` records, with the article that changed them.
@@ -64,6 +65,13 @@ def _family_groups(settings: dict[str, Any], families: Iterable[str]) -> dict[st
         for f in fams:
             group[f] = key
     return group
+
+
+def _vague_record(rec: dict[str, Any]) -> bool:
+    """Whether an event record's toll is only vague words ("dozens", "scores"): every
+    mention that gives a figure marks it so (``fatalities_vague``)."""
+    counts = [m for m in rec.get("mentions") or [] if m.get("fatalities")]
+    return bool(counts) and all((m.get("fields") or {}).get("fatalities_vague") for m in counts)
 
 
 def _known_actor(name: str | None, fields: dict[str, str] | None, key: str) -> str | None:
@@ -636,6 +644,8 @@ class EventBuilder:
         out: dict[str, Any] = {"value": 0, "low": 0, "high": 0, "disputed": False, "rising": False, "by": {}, "sources": []}
         if not figs:
             return out
+        # "dozens killed" is a floor that "58 killed" meets, not a dispute of it
+        figs = vague_floors_dropped(figs, lambda f: f["value"], lambda f: _vague_record(recs[f["report"].report_id]))
         latest: dict[str, dict] = {}
         for f in figs:  # members are in canonical (publication) order
             latest[f["origin"]] = f

@@ -23,7 +23,7 @@ from .datafiles import Keys, ListOf, MapOf, OneOf, check, closest, read_toml_fil
 from .errors import DataFileValue, LexiconError
 from .annotate.actors import lower_same_len
 from .records import Doc, EventMention, Span
-from .reportable import Reportable, dispute_earlier
+from .reportable import Reportable, dispute_earlier, disputed_report
 from .subtype import Subtyper
 from .resolve import actors, airpower, toll, trigger
 from .resolve import date as dates, place as places
@@ -458,6 +458,13 @@ class Extractor:
         self._reportable = Reportable.from_thresholds(self.thresholds)
         self.subtyper = Subtyper(self.thresholds)
 
+    def warm(self) -> None:
+        """Load the learned models (reportable events, sub-event types) now instead of on
+        the first sentence they score (``Pipeline.warm``: before the workers fork)."""
+        assert self._reportable is not None and self.subtyper is not None
+        _ = self._reportable.model
+        _ = self.subtyper.model
+
     def __call__(self, doc: Doc) -> list[EventMention]:
         th = self.thresholds["extract"]
         triggers = self.find_triggers(doc)
@@ -475,6 +482,7 @@ class Extractor:
         subs = self.lexicon.sub_events
         trigger_types = {j: {subs[t.attrs["sub_event"]].event_type for t in ts} for j, ts in by_sentence.items()}
         mentions: list[EventMention] = []
+        headline_dropped: list = []  # the headline's mention as the model alone dropped it
         for i, trig in sorted(by_sentence.items()):
             sent = doc.sentences[i]
             spans = spans_by_sentence.get(i, [])
@@ -482,9 +490,18 @@ class Extractor:
             scene = next((x.place_span for x in reversed(mentions) if not x.headline and x.place_span is not None), None)
             # the mentions so far: a later denial or doubt of one of them disputes it
             # (``reportable.dispute_earlier``)
-            m = self._mention(doc, i, sent, trig, spans, spans_by_sentence, th, scene, trigger_types, mentions)
+            m = self._mention(
+                doc, i, sent, trig, spans, spans_by_sentence, th, scene, trigger_types, mentions, headline_dropped
+            )
             if m is not None:
                 mentions.append(m)
+        if headline_dropped and not any(x.event_type not in NON_VIOLENT_TYPES for x in mentions):
+            # the headline states the article's news: with no other violent report of it,
+            # its incident is reported (``[reportable] headline_min_probability``)
+            spans0 = spans_by_sentence.get(0, [])
+            m = self._mention(doc, 0, doc.sentences[0], by_sentence[0], spans0, spans_by_sentence, th, None, trigger_types, keep_headline=True)
+            if m is not None:
+                mentions.insert(0, m)
         _headline_weapon_from_lede(mentions)
         doc.mentions = mentions
         return mentions
@@ -515,9 +532,15 @@ class Extractor:
                     )
         return out
 
+    def _headline_news(self, i: int, verdict, event_type: str) -> bool:
+        """Whether a dropped mention is the headline's violent incident that only the model
+        doubted, at ``[reportable] headline_min_probability`` or more."""
+        floor = float(self.thresholds.get("reportable", {}).get("headline_min_probability", 1.0))
+        return i == 0 and verdict.reason == "model" and event_type not in NON_VIOLENT_TYPES and (verdict.probability or 0.0) >= floor
+
     # -- one sentence ----------------------------------------------------------------
     def _mention(
-        self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None, trigger_types=None, reported=()
+        self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None, trigger_types=None, reported=(), headline_dropped=None, keep_headline=False
     ) -> EventMention | None:
         """The event mention of sentence ``i`` (triggers ``trig``), or None. The field
         resolvers run in this order: trigger and sub-event (``resolve.trigger``), whether
@@ -536,10 +559,13 @@ class Extractor:
         if chosen is None:
             return None
         t, sub = chosen
-        if not self._reportable.judge(doc, i, spans, t).keep:
+        verdict = None if keep_headline else self._reportable.judge(doc, i, spans, t)
+        if verdict is not None and not verdict.keep and not disputed_report(doc, spans, sub.event_type, reported):
             # background, a total, a caption...: no specific incident reported; a denial or
             # doubt of an incident already reported disputes that incident's mention
             dispute_earlier(spans, sub.event_type, reported)
+            if headline_dropped is not None and self._headline_news(i, verdict, sub.event_type):
+                headline_dropped.append(verdict)
             return None
         # the learned check of the rules' pick (``frontlines.subtype``), on the sentences
         # that report an incident only (the cost stays small)
@@ -572,7 +598,7 @@ class Extractor:
                 self.lexicon.air_operators, self._air_names, doc, i, sent, t, sub.name, a1, a2, spans_by_sentence, country, place_span, day
             )
         actor1, inter1, actor2, inter2, notes = actors.actor_names(
-            a1, a2, civ_victims, default, country, fat_text, sub.event_type, flown
+            a1, a2, civ_victims, default, country, fat_text, sub.event_type, sub.name, flown
         )
         fields = {
             "trigger": t.text,
@@ -584,6 +610,9 @@ class Extractor:
         }
         evidence = evidence_for(doc, sent, attributions, hedges, fields)
         evidence.fields.update(notes)
+        if killed and all(k.attrs.get("vague") for k in killed):
+            # "dozens", "scores": a floor, not a figure another report's count disputes
+            evidence.fields["fatalities_vague"] = "; ".join(str(k.attrs.get("count_text") or k.text) for k in killed)
         # a named actor1 counts, not the unidentified group filled in for an unnamed one
         score = 1.0 + (0.5 if a1 is not None or default is not None or flown is not None else 0) + (0.5 if place_span else 0) + (1.0 if value else 0)
         if score < float(th["min_mention_score"]):

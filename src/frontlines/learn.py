@@ -36,6 +36,8 @@ FORMAT = "frontlines-linear/1"
 _YEAR_RE = re.compile(r"(?<!\w)(?:1[89]|20)\d\d(?!\w)")
 _NUMBER_RE = re.compile(r"(?<![a-z])\d[\d,.]*")
 _WORD_RE = re.compile(r"\w+")
+# any digit that the number patterns could rewrite (both match ``\d`` only)
+_DIGIT_RE = re.compile(r"\d")
 
 
 def tokens(text: str, lowercase: bool = True) -> list[str]:
@@ -44,7 +46,7 @@ def tokens(text: str, lowercase: bool = True) -> list[str]:
     once, not one weight per figure. Regular expressions only (no Python loop per
     character): tokenising is most of the cost of scoring a sentence."""
     t = text.lower() if lowercase else text
-    if any(c.isdigit() for c in t):
+    if _DIGIT_RE.search(t):  # (a Python test of each character cost more than the rest)
         t = _NUMBER_RE.sub(" _num_ ", _YEAR_RE.sub(" _year_ ", t))
     return _WORD_RE.findall(t)
 
@@ -192,7 +194,8 @@ class LinearModel:
             if self._binary_w is None:
                 self._binary_w = dict(zip(self.slots.tolist(), self.weights[:, 0].tolist()))
             w = self._binary_w
-            return _sigmoid(float(self.bias[0]) + sum(v * w.get(s, 0.0) for s, v in feats.items()))
+            # (a list, not a generator: the same sum in the same order, a third faster)
+            return _sigmoid(float(self.bias[0]) + sum([v * w.get(s, 0.0) for s, v in feats.items()]))
         return _softmax(self.decision(feats))
 
     def predict(self, text: str, extras: Mapping[str, float] | None = None) -> str:

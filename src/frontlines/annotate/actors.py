@@ -565,16 +565,18 @@ class ActorAnnotator:
     def _generic_attrs(self, g: dict[str, Any], text: str, doc: Doc, local: str | None) -> dict[str, Any] | None:
         """A generic mention's actor in its country: that country's military or police
         entry for "the army" or "police", else the generic name with the country's name;
-        None where the name needs a country and none is known."""
+        None when the name needs a country and none is known."""
         country = local or g.get("country")
         home = self._military.get(country or "") if g.get("military") else None
         if home is None and g.get("police"):
             home = self._police.get(country or "")
         if home is not None:  # "the army" in a Malian story: Mali's military
             return dict(self._named_attrs(home, doc, text, country), generic=True)
-        cname = self.country_name(country)
+        cname = self.country_name(country) if country else None
         if cname is None and "{country}" in g["name"]:
-            return None  # "the army" of no known country: no "Military Forces of Unknown"
+            # no place and no article country: never "Military Forces of Unknown"; the
+            # mention stays without this actor
+            return None
         air, partisan = self._flags(text)
         return {
             "actor": g["name"].replace("{country}", cname or ""),
@@ -653,12 +655,8 @@ class ActorAnnotator:
 
     def _generic_span(self, gens, st: int, en: int, doc: Doc, text: str, local: str | None) -> Span | None:
         g = self._pick_generic(gens, local)
-        if g is None:
-            return None
-        attrs = self._generic_attrs(g, text[st:en], doc, local)
-        if attrs is None:
-            return None
-        return Span(st, en, "ACTOR", text[st:en], attrs)
+        attrs = self._generic_attrs(g, text[st:en], doc, local) if g is not None else None
+        return Span(st, en, "ACTOR", text[st:en], attrs) if attrs is not None else None
 
     def _resolve_partisan(self, spans: list[Span], text: str) -> list[Span]:
         """"terrorists of Jabhat al-Nusra": the generic partisan phrase takes the name."""

@@ -21,6 +21,36 @@ AROUND_RELATIONS = frozenset({"near", "countryside", "outskirts", "direction"})
 # candidate of the village farther than this from the anchor is a namesake elsewhere
 ANCHOR_MAX_KM = 60.0
 APPOSITION = re.compile(r"\s*,\s*")
+# a title's trailing site name: "... kill 39 | Jordan Times", "... in Deir ez-Zor - Sputnik
+# International" (a dash with spaces around it, so "Deir ez-Zor" is not split)
+TITLE_SEPARATOR = re.compile(r"\s+(?:\||[-–—_])\s+")
+SITE_NAME_MAX_WORDS = 5  # outlet names run to a few words ("Al Manar TV Website Archive")
+TITLE_HEAD_CHARS = 300  # the title stands at the head of the text (ingest puts it there)
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[^a-z]", "", re.sub(r"^(?:https?://)?(?:www\.)?|\.[a-z]{2,4}(?:/.*)?$", "", name.lower()))
+
+
+def title_site_name(doc: Doc) -> tuple[int, int] | None:
+    """Where the title names its site ("| Jordan Times", "- Daily Sabah"): the segment
+    after the title's last pipe, or after its last spaced dash when its letters spell the
+    article's outlet. A place in the site's name is no place of the event."""
+    title = (doc.article.title or "").strip()
+    start = doc.text.find(title, 0, TITLE_HEAD_CHARS + len(title)) if title else -1
+    if start < 0:
+        return None
+    seps = list(TITLE_SEPARATOR.finditer(title))
+    if not seps:
+        return None
+    tail = title[seps[-1].end() :].strip()
+    if not tail or len(tail.split()) > SITE_NAME_MAX_WORDS:
+        return None
+    outlet = _squash(doc.article.outlet or "")
+    spelled = bool(outlet) and (_squash(tail).startswith(outlet) or outlet.startswith(_squash(tail)))
+    if "|" in seps[-1].group() or spelled:
+        return start + seps[-1].end(), start + len(title)
+    return None
 
 
 def place_rank(sp: Span, text: str, trig: Span) -> tuple:
@@ -42,12 +72,15 @@ def lookback_rank(sp: Span, text: str, trig: Span) -> tuple:
 
 def event_places(spans: list[Span], text: str) -> list[Span]:
     """The PLACE spans of a sentence that can be an event's place (geocoded, not the end
-    of a route)."""
+    of a route, not the dateline's reporting place, not the neighbour of "on the border
+    with Iraq")."""
     return [
         s
         for s in spans
         if s.label == "PLACE"
         and s.attrs.get("candidates")
+        and not s.attrs.get("dateline")
+        and not s.attrs.get("border")
         and not ROUTE_END_BEFORE.search(text, max(0, s.start - ROUTE_WINDOW_CHARS), s.start)
     ]
 
@@ -95,6 +128,9 @@ def place_for(
     (``place_rank``), else the best (``lookback_rank``) of the nearest of the ``lookback``
     earlier sentences of its paragraph that names one; None when none does."""
     places = event_places(spans, doc.text)
+    site = title_site_name(doc) if i == 0 else None
+    if site is not None:
+        places = [p for p in places if not (site[0] <= p.start and p.end <= site[1])]
     if places:
         return anchored(min(places, key=lambda s: place_rank(s, doc.text, trig)), places, doc.text)
     para = sent.paragraph
