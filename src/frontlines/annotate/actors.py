@@ -430,7 +430,8 @@ class ActorAnnotator:
         # keys were normalised with apostrophes as word breaks ("assad s forces")
         apos_sep = r"[\s\-\u2010-\u2015'\u2019]+"
         self._scan = re.compile(
-            r"(?<![\w\-])(?P<a>" + phrase_pattern(keys, sep=apos_sep) + r")" + suffix + r"(?!\w)"
+            # a possessive names the actor too ("Russia's raids", "the coalition's strikes")
+            r"(?<![\w\-])(?P<a>" + phrase_pattern(keys, sep=apos_sep) + r")(?:['\u2019]s(?=\s))?" + suffix + r"(?!\w)"
         )
         self._named_cs = (
             re.compile(r"(?P<a>" + phrase_pattern(self._cs, not_after=WORD_START) + r")"
