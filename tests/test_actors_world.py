@@ -325,3 +325,10 @@ def test_patterns_name_groups_no_alias_list_holds(tmp_path):
     bad.write_text("actors:\n  - name: X\n    inter: 2\n    patterns: ['Katiba (']\n", encoding="utf-8")
     with pytest.raises(DataFileValue, match="not a valid regular expression"):
         ActorAnnotator(extra_files=[bad])
+
+
+def test_a_possessive_air_force_is_actor1(pipe):
+    ev = one(pipe, "Israel's strikes on Rafah killed 12 people on Tuesday, medics said.", "2024-05-08")
+    assert ev.sub_event_type == "Air/drone strike" and "Israel" in ev.actor1
+    ev = one(pipe, "The coalition's strikes hit the town of Hajin on Monday, killing five civilians.", "2018-11-20")
+    assert ev.sub_event_type == "Air/drone strike" and "Coalition" in ev.actor1

@@ -315,3 +315,10 @@ def test_a_handover_that_ended_fighting_stays_non_violent(pipe):
         "ending weeks of fighting.",
     )
     assert [e.sub_event_type for e in evs] == ["Non-violent transfer of territory"]
+
+
+def test_unnamed_rebels_with_no_country_still_gain_ground(pipe):
+    # no place the gazetteer knows: "rebels" names no actor, but its kind still says who
+    # took the town
+    evs = events(pipe, "Rebels recaptured the village of Kfar Zorba on Monday after two days of fighting.")
+    assert [e.sub_event_type for e in evs] == ["Non-state actor overtakes territory"]

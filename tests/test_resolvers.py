@@ -368,3 +368,26 @@ def test_evidence_keeps_the_field_texts_in_order_and_drops_missing_ones():
     assert list(ev.fields) == ["trigger", "location"]
     assert (ev.char_start, ev.char_end, ev.sentence) == (sent.start, sent.end, sent.text)
     assert (ev.attributed_to, ev.published, ev.outlet) == ("Amaq", "2023-05-20", "Test Wire")
+
+
+def test_a_definite_back_reference_adds_no_second_incident():
+    from frontlines.pipeline import Pipeline, make_article
+
+    text = ("Fighting rages south of Bakhmut\n\nUkrainian troops clashed with Russian forces near the village of "
+            "Klishchiivka on Tuesday, the general staff said.\nThe general staff said Wagner fighters were involved "
+            "in the battle.\n")
+    doc = Pipeline().annotate(make_article(text, published="2023-05-17"))
+    assert [m.evidence.sentence for m in doc.mentions if "involved in the battle" in m.evidence.sentence] == []
+    assert any("clashed" in m.evidence.sentence for m in doc.mentions)
+    from frontlines.resolve.trigger import refers_back
+    from frontlines.records import Span
+
+    class M:  # an earlier mention of the same type
+        event_type = "Battles"
+
+    t = "They fought off the second attack at dawn."
+    sp = Span(t.index("attack"), t.index("attack") + 6, "TRIGGER", t[t.index("attack"):t.index("attack") + 6])
+    assert not refers_back(t, sp, "Battles", [M()])  # "the second attack" is another one
+    t2 = "The warplanes targeted the market."
+    sp2 = Span(4, 22, "TRIGGER", "warplanes targeted")
+    assert not refers_back(t2, sp2, "Battles", [M()])

@@ -52,6 +52,8 @@ def totals(ann, text):
         ("Since Sept. 19 when the army declared the end of the week-long ceasefire at least 359 civilians have been killed.", 359),
         ("Air strikes have killed 61 civilians in the past two days in the north.", 61),
         ("At least 79 civilians were killed in Deir Ezzor over the last 48 hours by air strikes.", 79),
+        ("Gaza health officials said 43 people were killed in the past 24 hours.", 43),
+        ("Russian attacks killed five civilians and wounded 20 over the past day, regional officials said.", 5),
         ("Militants killed 120 soldiers in the last 10 days of fighting near the border.", 120),
         ("The offensive has killed 300 fighters in less than one month.", 300),
         ("Drone attacks killed 270 civilians during April according to the monitor.", 270),
@@ -94,11 +96,11 @@ def test_total_keeps_its_kind():
         ("Israeli air strikes on a school in Gaza City killed 22 people, the deadliest attack since March.", 22),
         ("RSF fighters stormed the village on Sunday, killing at least 12 civilians.", 12),
         ("Twelve soldiers were killed when jihadists ambushed a convoy near Djibo.", 12),
-        ("Gaza health officials said 43 people were killed in the past 24 hours.", 43),
         ("Houthi shelling killed five children in Taiz since dawn, medics said.", 5),
-        ("Russian attacks killed five civilians and wounded 20 over the past day, regional officials said.", 5),
         ("300 men were executed in one day in the town when the militants stormed it.", 300),
         ("A poison gas attack that killed more than 1,400 people was carried out before dawn.", 1400),
+        ("Another man and a woman were killed in rocket fire on the village.", 2),
+        ("The strikes killed one hundred and one civilians in Marib.", 101),  # not a pair of people
         ("The strikes hit on Sunday days after the truce that had held since March, killing 12.", 12),
         ("A car bomb killed nine people in Mogadishu on Saturday, the deadliest blast in the capital since October.", 9),
         ("A suicide bomber killed 15 police officers in Quetta on Monday, the worst attack in the province this year.", 15),
@@ -129,6 +131,8 @@ def test_incident_tolls_count(ann, text, value):
         ("Last updated at Oct 042017 KYIV A Russian drone strike killed 3 civilians on Wednesday.", 3),
         ("Air strikes on 21 May killed between 29 and 42 civilians in the city.", 29),
         ("Six killed in Aden blast as evacuation of 4 towns resumes Six people were killed.", 6),
+        ("Clashes in Darfur displaced 5,000 people and 12 were killed, the UN said.", 12),
+        ("The militants torched 40 houses in 3 villages and 9 residents were killed.", 9),
     ],
 )
 def test_dates_and_headline_counts_are_not_tolls(ann, text, value):
@@ -283,3 +287,68 @@ def test_the_ledger_agreement_has_no_borrowed_dead(pipe):
     )
     got = tolls(pipe, "Ceasefire signed in Juba", text)
     assert all(f == 0 for sub, f in got if sub == "Agreement"), got
+
+
+def test_a_stated_death_toll_outranks_the_other_figures():
+    doc = _doc("A number of people died of their wounds bringing the toll to 61 people including five children, medics in Atareb said.")
+    part = _dead(doc, "A number of people died", 3)
+    part.attrs["vague"] = True
+    whole = _dead(doc, "toll to 61", 61, victims=None)
+    whole.attrs["toll"] = True
+    kids = _dead(doc, "including five children", 5, victims="children")
+    assert toll.fatalities([part, whole, kids])[:3] == (61, 61, 61)
+    # a vague word gives way to a figure for the same victims
+    doc = _doc("Dozens were killed in the strike on the market; at least 44 people died, rescuers said.")
+    dozens = _dead(doc, "Dozens were killed", 12, victims=None)
+    dozens.attrs["vague"] = True
+    exact = _dead(doc, "at least 44 people died", 44)
+    assert toll.fatalities([dozens, exact])[:3] == (44, 44, 44)
+
+
+def test_the_annotator_marks_death_toll_phrases(ann):
+    got = spans(ann, "The death toll from the strike on the Kramatorsk station rose to 61 on Saturday.")
+    assert [(s.attrs["value"], s.attrs.get("toll")) for s in got] == [(61, True)]
+
+
+def test_two_general_counts_never_add_up():
+    """'people' already counts the civilians named beside it (a related headline fused
+    with the story: "tunnel blast killed 38 ... 43 civilians dead in bombardment")."""
+    doc = _doc("A rebel tunnel blast killed 38 people in the old city Related 43 civilians dead in bombardment of Idlib.")
+    a = _dead(doc, "killed 38 people", 38)
+    b = _dead(doc, "43 civilians dead", 43, victims="civilians")
+    assert toll.fatalities([a, b])[:3] == (38, 38, 38)
+
+
+def test_a_named_period_is_a_total(ann):
+    assert killed(ann, "But in that three-week period the militants executed 128 residents of the town.") == []
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Journalist killed in Gaza strike", [1]),
+        ("Opposition forces claim fighter killed others injured by Russian airstrikes", [1]),
+        ("Rebel commander killed in Idlib, monitor says", [1]),
+        ("The fighter killed in the raid was a commander.", []),  # someone already counted
+        ("Army officer killed 3 militants in an ambush.", [3]),  # the officer is the killer
+    ],
+)
+def test_a_headlines_bare_noun_counts_one(ann, text, value):
+    assert killed(ann, text) == value
+
+
+def test_an_event_without_fatalities_takes_none_of_its_sentences_dead():
+    doc = _doc("The evacuation deal resumed on Wednesday days after a bombing killed more than 120 evacuees.")
+    _dead(doc, "killed more than 120 evacuees", 120)
+    sbs = _by_sentence(doc)
+    assert toll.killed_spans(doc, 0, doc.sentences[0], sbs[0], sbs, 1, "Strategic developments", None, "Agreement") == []
+    assert toll.killed_spans(doc, 0, doc.sentences[0], sbs[0], sbs, 1, "Explosions/Remote violence", None, "Remote explosive/landmine/IED") != []
+
+
+def test_lethal_force_on_protesters_takes_the_next_sentences_toll():
+    doc = _doc("Police opened fire on demonstrators in Omdurman on Thursday.", "Nine people died.")
+    nine = _dead(doc, "Nine people died", 9)
+    types = {0: {"Protests"}}
+    assert _borrowed(doc, "Protests", types) == []  # a protest: not borrowed
+    sbs = _by_sentence(doc)
+    assert toll.killed_spans(doc, 0, doc.sentences[0], [], sbs, 1, "Protests", types, "Excessive force against protesters") == [nine]

@@ -31,13 +31,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from case2021 import CODES  # noqa: E402  (CASE codes -> ACLED sub-event names)
 
-from frontlines.subtype import NC_PREFIX, NON_CONFLICT, SubtypeModel, features  # noqa: E402
+from frontlines import learn  # noqa: E402
+from frontlines.subtype import MODEL_NAME, NON_CONFLICT, sentence_extras  # noqa: E402
 
-MIN_COUNT = 2  # a feature seen in fewer training examples gets no weight
 L2 = 1e-3  # per-example L2 penalty; chosen by CV on CASE dev (see --cv)
-EPOCHS = 300
+SETTINGS: list[dict] = []  # --settings: combinations to score instead of ``grid``
 OWN_WEIGHT = 0.3  # weight of one of our own labels relative to a CASE dev label (chosen by CV)
-BALANCE = 1.25  # class weight = count^-BALANCE (chosen by CV)
 
 
 def sub_name(code: str) -> str:
@@ -94,71 +93,44 @@ def examples() -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
     return dev, own
 
 
-def featurize(pipe, texts: list[str]) -> list[tuple[list[str], object]]:
-    """(features, the annotated Doc without the learned step) of each text."""
+def featurize(pipe, texts: list[str]) -> list[tuple[str, dict, object]]:
+    """(cleaned text, named extras, the Doc annotated up to the extractor) of each text."""
     from frontlines.pipeline import make_article
 
-    ex = next(st for name, st in pipe.stages() if name == "extract")
+    ex = extractor(pipe)
     out = []
     for text in texts:
-        doc = annotate_without_subtype(pipe, make_article(text))
+        doc = before_extract(pipe, make_article(text))
         spans = [s for s in doc.spans if s.label in ("ACTOR", "CASUALTY")]
-        out.append((features(doc.text, spans, ex.find_triggers(doc)), doc))
+        out.append((doc.text, sentence_extras(doc.text, spans, ex.find_triggers(doc)), doc))
     return out
 
 
-def annotate_without_subtype(pipe, article):
+def extractor(pipe):
+    return next(st for name, st in pipe.stages() if name == "extract")
+
+
+def before_extract(pipe, article):
+    """The Doc after the stages before the extractor (cleaned, segmented, annotated)."""
     from frontlines import clean
 
     doc = clean.clean(article)
     for name, stage in pipe.stages():
-        if name != "subtype":
-            stage(doc)
+        if name == "extract":
+            break
+        stage(doc)
     return doc
 
 
-def train(feats: list[list[str]], labels: list[str], l2: float = L2, epochs: int = EPOCHS, classes=None, weights=None, balance: float = BALANCE) -> SubtypeModel:
-    """Multinomial logistic regression, full-batch gradient descent with Adam; example
-    ``weights`` (our own labels count less than CASE's), classes weighted by
-    (count)^-``balance`` (macro-F1 rewards the rare types)."""
-    import numpy as np
+FEATURIZER = learn.Featurizer(n_bits=18, word_ngrams=(1, 2))
 
-    counts: dict[str, int] = {}
-    for fs in feats:
-        for f in fs:
-            counts[f] = counts.get(f, 0) + 1
-    vocab = sorted(f for f, c in counts.items() if c >= MIN_COUNT or f == "bias")
-    index = {f: j for j, f in enumerate(vocab)}
-    classes = classes or sorted(set(labels))
-    cidx = {c: k for k, c in enumerate(classes)}
-    n, d, K = len(feats), len(vocab), len(classes)
-    X = np.zeros((n, d), dtype=np.float32)
-    for i, fs in enumerate(feats):
-        for f in fs:
-            j = index.get(f)
-            if j is not None:
-                X[i, j] = 1.0
-    Y = np.zeros((n, K), dtype=np.float32)
-    for i, lab in enumerate(labels):
-        Y[i, cidx[lab]] = 1.0
-    w = np.ones(n, dtype=np.float32) if weights is None else np.asarray(weights, dtype=np.float32)
-    freq = Y.sum(axis=0) + 1.0
-    w = w * (Y @ (freq ** -balance)) * (n / (Y @ (freq ** -balance)).sum())
-    Y = Y * w[:, None]
-    W = np.zeros((d, K), dtype=np.float32)
-    m = np.zeros_like(W)
-    v = np.zeros_like(W)
-    lr, b1, b2 = 0.05, 0.9, 0.999
-    for t in range(1, epochs + 1):
-        Z = X @ W
-        Z -= Z.max(axis=1, keepdims=True)
-        P = np.exp(Z)
-        P /= P.sum(axis=1, keepdims=True)
-        G = X.T @ (P * w[:, None] - Y) / n + l2 * W
-        m = b1 * m + (1 - b1) * G
-        v = b2 * v + (1 - b2) * G * G
-        W -= lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + 1e-8)
-    return SubtypeModel(classes, {f: [float(x) for x in W[j]] for f, j in index.items()})
+
+def train(rows: list[tuple[str, dict, object]], labels: list[str], weights: list[float], l2: float = L2, classes=None):
+    """learn.train over the texts and extras, classes balanced, our own labels weighted."""
+    return learn.train(
+        FEATURIZER, [r[0] for r in rows], labels, extras=[r[1] for r in rows], classes=classes, l2=l2,
+        class_weight="balanced", sample_weight=weights, meta={"model": MODEL_NAME},
+    )
 
 
 def fold_of(key: str, k: int) -> int:
@@ -171,34 +143,41 @@ def heldout(key: str) -> bool:
 
 
 def predict_snippets(pipe, docs, model, th) -> list[str]:
-    """The benchmark's answer (main event's sub-event type) for each annotated doc, with
-    ``model`` and thresholds ``th`` applied to copies of its mentions."""
+    """The benchmark's answer (main event's sub-event type) for each Doc annotated up to
+    the extractor, running the extractor (with ``model`` and thresholds ``th``; model None:
+    the rules alone) and the rest of the pipeline's stages on a copy."""
     import copy
 
     from frontlines.assemble import build_events, main_event
-    from frontlines.subtype import Subtyper
 
-    ex = next(st for name, st in pipe.stages() if name == "extract")
-    sub = Subtyper(ex, {"subtype": th}, model)
+    ex = extractor(pipe)
+    saved = ex.subtyper.model, ex.subtyper.th
+    ex.subtyper.model, ex.subtyper.th = model, dict(th, enabled=model is not None)
+    after = [st for name, st in pipe.stages()][[name for name, _ in pipe.stages()].index("extract") :]
     out = []
-    for doc in docs:
-        d = copy.copy(doc)
-        d.mentions = [copy.copy(m) for m in doc.mentions]
-        if model is not None:
-            sub(d)
-        ev = main_event(build_events(doc.article.article_id, d.mentions, float(pipe.thresholds["dedupe"]["same_place_km"])))
-        out.append(ev.sub_event_type if ev else NON_CONFLICT)
+    try:
+        for doc in docs:
+            d = copy.copy(doc)
+            d.mentions = []
+            for stage in after:
+                stage(d)
+            ev = main_event(build_events(d.article.article_id, d.mentions, float(pipe.thresholds["dedupe"]["same_place_km"])))
+            out.append(ev.sub_event_type if ev else NON_CONFLICT)
+    finally:
+        ex.subtyper.model, ex.subtyper.th = saved
     return out
 
 
 def grid():
-    for margin in (1.1, 0.0, 0.1, 0.2, 0.3):
-        for over in (1.1, 0.5, 0.6, 0.7, 0.8, 0.9):
-            for drop in (1.1, 0.6, 0.7, 0.8, 0.9):
-                yield {"rerank_margin": margin, "override_p": over, "drop_p": drop}
+    for cand in (1.1, 0.5, 0.8):
+        for over in (1.1, 0.8):
+            for drop in (1.1, 0.6, 0.8):
+                for rescue in (1.1, 0.5, 0.8):
+                    if over >= cand:
+                        yield {"candidate_p": cand, "override_p": over, "drop_p": drop, "rescue_p": rescue}
 
 
-def cross_validate(k: int, l2: float, use_own: bool, quick: bool = False, own_weight: float = OWN_WEIGHT, balance: float = BALANCE) -> None:
+def cross_validate(k: int, l2: float, use_own: bool, quick: bool = False, own_weight: float = OWN_WEIGHT) -> None:
     """k-fold CV by snippet on CASE dev, our own labels folded the same way: each fold's
     model is trained on the other folds of both, and the rule+model combinations of
     ``grid`` are scored on the held-out fold of each. The rules were tuned on CASE dev (its
@@ -217,7 +196,7 @@ def cross_validate(k: int, l2: float, use_own: bool, quick: bool = False, own_we
     ogold = [lab for _, _, lab in own]
     labels = sorted(CODES.values())
     classes = sorted({lab for _, _, lab in dev + own})
-    settings = list(grid())
+    settings = list(grid()) if not SETTINGS else SETTINGS
     preds = {i: [None] * len(dev) for i in range(len(settings))}
     opreds = {i: [None] * len(own) for i in range(len(settings))}
     clf_only, oclf = [None] * len(dev), [None] * len(own)
@@ -226,24 +205,23 @@ def cross_validate(k: int, l2: float, use_own: bool, quick: bool = False, own_we
         te = [i for i, (key, _, _) in enumerate(dev) if fold_of(key, k) == f]
         otr = [i for i, (key, _, _) in enumerate(own) if fold_of(key, k) != f]
         ote = [i for i, (key, _, _) in enumerate(own) if fold_of(key, k) == f]
-        X = [fd[i][0] for i in tr] + [fo[i][0] for i in otr]
+        X = [fd[i] for i in tr] + [fo[i] for i in otr]
         Y = [gold[i] for i in tr] + [ogold[i] for i in otr]
-        model = train(X, Y, l2, classes=classes, weights=[1.0] * len(tr) + [own_weight] * len(otr), balance=balance)
+        model = train(X, Y, [1.0] * len(tr) + [own_weight] * len(otr), l2, classes=classes)
         for idx, feats, out in ((te, fd, clf_only), (ote, fo, oclf)):
             for i in idx:
-                p = model.proba(feats[i][0])
-                out[i] = max(p, key=p.get)
+                out[i] = model.predict(feats[i][0], feats[i][1])
         if quick:
             continue
-        for s, th in enumerate(settings):
-            for i, pr in zip(te, predict_snippets(pipe, [fd[i][1] for i in te], model, th)):
-                preds[s][i] = pr
-            for i, pr in zip(ote, predict_snippets(pipe, [fo[i][1] for i in ote], model, th)):
-                opreds[s][i] = pr
-    base = macro_f1(gold, predict_snippets(pipe, [d for _, d in fd], None, {}), labels)[0]
+        for idx, feats, out in ((te, fd, preds), (ote, fo, opreds)):
+            docs = [feats[i][2] for i in idx]
+            for s, th in enumerate(settings):
+                for i, pr in zip(idx, predict_snippets(pipe, docs, model, th)):
+                    out[s][i] = pr
+    base = macro_f1(gold, predict_snippets(pipe, [r[2] for r in fd], None, {}), labels)[0]
     print(f"CASE dev: rules alone (tuned on dev: optimistic) {base:.3f}; classifier alone, {k}-fold CV {macro_f1(gold, clf_only, labels)[0]:.3f}")
     if own:
-        obase = macro_f1(ogold, predict_snippets(pipe, [d for _, d in fo], None, {}), labels)[0]
+        obase = macro_f1(ogold, predict_snippets(pipe, [r[2] for r in fo], None, {}), labels)[0]
         print(f"own labels ({len(own)}): rules alone {obase:.3f}; classifier alone, {k}-fold CV {macro_f1(ogold, oclf, labels)[0]:.3f}")
     if quick:
         return
@@ -254,25 +232,38 @@ def cross_validate(k: int, l2: float, use_own: bool, quick: bool = False, own_we
         scored.append(((a + b) / 2, a, b, s))
     scored.sort(reverse=True)
     print("mean  case-dev-cv  own-cv  setting")
-    for m, a, b, s in scored[:15]:
+    for m, a, b, s in scored[:40]:
         print(f"{m:.3f} {a:.3f} {b:.3f} {settings[s]}")
 
 
-def score_heldout(l2: float) -> None:
+def score_heldout(l2: float, own_weight: float) -> None:
+    """Train on CASE dev and four fifths of our own labels; score the held-out fifth."""
     import frontlines
+    from common import macro_f1
 
     dev, own = examples()
     pipe = frontlines.Pipeline()
     tr = [e for e in own if not heldout(e[0])]
     te = [e for e in own if heldout(e[0])]
-    fd = featurize(pipe, [t for _, t, _ in dev + tr])
+    fx = featurize(pipe, [t for _, t, _ in dev + tr])
     ft = featurize(pipe, [t for _, t, _ in te])
-    model = train([f for f, _ in fd], [lab for _, _, lab in dev + tr], l2)
-    hits = 0
-    for (fs, _), (_, _, lab) in zip(ft, te):
-        p = model.proba(fs)
-        hits += max(p, key=p.get) == (NON_CONFLICT if lab.startswith(NC_PREFIX) else lab)
-    print(f"held-out own labels: {hits}/{len(te)} = {hits / max(1, len(te)):.3f} (classifier alone)")
+    model = train(fx, [lab for _, _, lab in dev + tr], [1.0] * len(dev) + [own_weight] * len(tr), l2)
+    gold = [lab for _, _, lab in te]
+    pred = [model.predict(r[0], r[1]) for r in ft]
+    rules = predict_snippets(pipe, [r[2] for r in ft], None, {})
+    th = thresholds()
+    comb = predict_snippets(pipe, [r[2] for r in ft], model, th)
+    labels = sorted(CODES.values())
+    acc = lambda p: sum(g == q for g, q in zip(gold, p)) / len(gold)  # noqa: E731
+    print(f"held-out fifth of our own labels ({len(te)}): accuracy / macro-F1 over the types present")
+    for name, p in (("classifier alone", pred), ("rules alone", rules), ("rules + classifier (shipped thresholds)", comb)):
+        print(f"  {name}: {acc(p):.3f} / {macro_f1(gold, p, labels)[0]:.3f}")
+
+
+def thresholds() -> dict:
+    from frontlines.extract import load_thresholds
+
+    return load_thresholds().get("subtype", {})
 
 
 def main() -> None:
@@ -283,26 +274,30 @@ def main() -> None:
     ap.add_argument("--no-own", action="store_true", help="CV on CASE dev labels only")
     ap.add_argument("--quick", action="store_true", help="CV of the classifier alone")
     ap.add_argument("--own-weight", type=float, default=OWN_WEIGHT)
-    ap.add_argument("--balance", type=float, default=BALANCE)
+    ap.add_argument("--settings", help="JSON list of [subtype] settings to score instead of the grid")
     args = ap.parse_args()
     if not (DATA / "case2021" / "dev.tsv").exists():
         print(f"training data not found under {DATA} (set FRONTLINES_DATA); nothing rebuilt", file=sys.stderr)
         return
     random.seed(0)
+    if args.settings:
+        import json
+
+        SETTINGS.extend(json.loads(args.settings))
     if args.cv:
-        cross_validate(args.cv, args.l2, not args.no_own, args.quick, args.own_weight, args.balance)
+        cross_validate(args.cv, args.l2, not args.no_own, args.quick, args.own_weight)
         return
     if args.heldout:
-        score_heldout(args.l2)
+        score_heldout(args.l2, args.own_weight)
         return
     import frontlines
 
     dev, own = examples()
     pipe = frontlines.Pipeline()
     fx = featurize(pipe, [t for _, t, _ in dev + own])
-    model = train([f for f, _ in fx], [lab for _, _, lab in dev + own], args.l2)
-    model.save()
-    print(f"trained on {len(dev)} CASE dev + {len(own)} own labels, {len(model.weights)} features -> {SubtypeModel.__module__}")
+    model = train(fx, [lab for _, _, lab in dev + own], [1.0] * len(dev) + [args.own_weight] * len(own), args.l2)
+    path = model.save(learn.model_path(MODEL_NAME))
+    print(f"trained on {len(dev)} CASE dev + {len(own)} own labels: {path} ({path.stat().st_size // 1024} KB)")
 
 
 if __name__ == "__main__":

@@ -218,11 +218,26 @@ def _same_toll_body(groups: list[_Group], m: EventMention) -> "_Group | None":
             continue
         if not all(dates_compatible(x, m, slack_days=1) for x in g.dates.values()):
             continue
-        iso = {x.place.iso3 for x in g.places.values() if x.place is not None}
-        if m.place is not None and iso and iso != {m.place.iso3}:
+        if m.place is not None and not all(_headline_place_fits(x.place, m.place) for x in g.places.values() if x.place is not None):
             continue
         return g
     return None
+
+
+# A headline's place stands for its surroundings within this distance (km): "Damascus
+# suburb" for a town 30 km north of the capital, "east Hama" for a town 60 km east of the
+# city; two incidents of one toll in towns farther apart are two incidents.
+HEADLINE_PLACE_KM = 100.0
+
+
+def _headline_place_fits(body: Place, headline: Place) -> bool:
+    """Whether a headline's (coarse) place can be the body's: the same country, and the
+    same province or within ``HEADLINE_PLACE_KM`` unless one names only the country."""
+    if body.iso3 != headline.iso3:
+        return False
+    if "country" in (body.feature, headline.feature) or (body.admin1 and body.admin1 == headline.admin1):
+        return True
+    return haversine_km(body, headline) <= HEADLINE_PLACE_KM
 
 
 # The coarse kinds of violence a headline may name one incident by: an explosion or an
@@ -293,25 +308,9 @@ def _compatible(group: _Group, m: EventMention, same_place_km: float, slack_days
     place and date of the group tested once)."""
     return (
         group[0].sub_event_type == m.sub_event_type
-        and tolls_compatible(group.tolls, m.fatalities)
         and all(_mention_places_compatible(x, m, same_place_km) for x in group.places.values())
         and all(dates_compatible(x, m, slack_days) for x in group.dates.values())
     )
-
-
-# Two tolls of one incident differ by less than this factor: a toll rises as the wounded
-# die and bodies are found ("eight killed" ... "the toll rose to 14"), but a story that
-# gives 6 dead and, in passing, "a bombing that killed more than 120" days before tells
-# of two incidents (the same factor as stage 7's falling toll, corroboration.toml).
-TOLL_RATIO = 10
-
-
-def tolls_compatible(tolls: set[int], toll: int) -> bool:
-    """Whether a mention's toll can be the same incident's as the group's tolls."""
-    if not toll:
-        return True
-    known = [t for t in tolls if t]
-    return not known or (max(known) <= toll * TOLL_RATIO and toll <= min(known) * TOLL_RATIO)
 
 
 def _mention_places_compatible(a: EventMention, b: EventMention, same_place_km: float) -> bool:
@@ -383,14 +382,30 @@ def _most_precise_place(group: list[EventMention]) -> EventMention | None:
     return min(placed, key=lambda m: (m.headline, m.geo_precision or 3, {"city": 0, "region": 1, "admin1": 2}.get(m.place.feature, 3)))
 
 
+def _vague(m: EventMention) -> bool:
+    return bool(m.evidence.fields.get("fatalities_vague"))
+
+
+def vague_floors_dropped(items: list, value, vague) -> list:
+    """``items`` without the vague tolls ("dozens", "scores of civilians") that a precise
+    figure of another report meets: the vague word is a floor the count is consistent
+    with, not a figure that disputes it ("dozens killed" and "58 killed" agree on 58). A
+    vague toll above every precise figure ("hundreds" against 58) still disputes them."""
+    precise = [value(x) for x in items if not vague(x) and value(x)]
+    if not precise:
+        return items
+    top = max(precise)
+    return [x for x in items if not (vague(x) and value(x) <= top)]
+
+
 def _fatalities(group: list[EventMention]) -> tuple[int, int, int, bool]:
     """Figures from different attributions that disagree are a dispute: keep the lowest
     (SPEC). Figures from one voice are the same report repeated or updated: keep the
     highest of them (a later paragraph's 'toll rose to 12')."""
     by_source: dict[str, list[EventMention]] = {}
-    for m in group:
-        if m.fatalities or m.fatality_text:
-            by_source.setdefault(m.evidence.attributed_to or "", []).append(m)
+    counted = vague_floors_dropped([m for m in group if m.fatalities or m.fatality_text], lambda m: m.fatalities, _vague)
+    for m in counted:
+        by_source.setdefault(m.evidence.attributed_to or "", []).append(m)
     if not by_source:
         return 0, 0, 0, False
     per_source = [max(x.fatalities for x in ms) for ms in by_source.values()]

@@ -32,6 +32,7 @@ from typing import Any, Iterable, Sequence
 from .corrections import apply_stored_corrections
 from .datafiles import load_yaml
 from .provenance import ArticleSource, Origin, SourceBook, article_source, fingerprints, load_settings, reuse_roots, words
+from .assemble import vague_floors_dropped
 from .records import Event, interaction_code
 
 # Event fields whose changes ``event_history`` records, with the article that changed them.
@@ -64,6 +65,13 @@ def _family_groups(settings: dict[str, Any], families: Iterable[str]) -> dict[st
         for f in fams:
             group[f] = key
     return group
+
+
+def _vague_record(rec: dict[str, Any]) -> bool:
+    """Whether an event record's toll is only vague words ("dozens", "scores"): every
+    mention that gives a figure marks it so (``fatalities_vague``)."""
+    counts = [m for m in rec.get("mentions") or [] if m.get("fatalities")]
+    return bool(counts) and all((m.get("fields") or {}).get("fatalities_vague") for m in counts)
 
 
 def _known_actor(name: str | None, fields: dict[str, str] | None, key: str) -> str | None:
@@ -158,6 +166,7 @@ class Clusterer:
         dates = self.settings.get("dates", {})
         self.after_publication_days = int(dates.get("after_publication_days", 0))
         self.falling_ratio = float(self.settings.get("toll", {}).get("falling_ratio", 10))
+        self.max_trusted_toll = int(self.settings.get("toll", {}).get("max_trusted", 1500))
         self.earliest_by = {int(k): int(v) for k, v in dates.get("earliest_days", {"2": 7, "3": 31}).items()}
 
     # pair tests ---------------------------------------------------------------------
@@ -193,6 +202,8 @@ class Clusterer:
         would: under 1/``falling_ratio`` of it."""
         if not (a.fatalities and b.fatalities) or a.published is None or b.published is None:
             return False
+        if a.fatalities > self.max_trusted_toll:
+            return False
         return b.published > a.published and b.fatalities * self.falling_ratio < a.fatalities
 
     def _after_publication(self, a: Report, b: Report) -> bool:
@@ -201,6 +212,8 @@ class Clusterer:
         (a blast on Wednesday is not the bus bombing a Tuesday feature told of)."""
         if a.day is None or b.published is None:
             return False
+        if b.day is not None and b.day > b.published + self.after_publication_days:
+            return False  # b's own incident is dated after it: that is not the article's day
         earliest = a.day - self.earliest_by.get(a.precision, 0)
         return earliest > b.published + self.after_publication_days
 
@@ -216,18 +229,22 @@ class Clusterer:
             s += w["within_10km"] if d <= 10 else (w["within_same_place"] if d <= self.same_km else 0.0)
         elif a.admin1 and a.admin1 == b.admin1:
             s += w["same_admin1_only"]
-        if a.actor1 and b.actor1 and a.actor1 == b.actor1:
+        # "Unidentified Armed Group (X)" is what a report without a named perpetrator says:
+        # two of them are no evidence of one incident, nor one of them against a named one
+        a1, b1 = _named(a.actor1), _named(b.actor1)
+        a2, b2 = _named(a.actor2), _named(b.actor2)
+        if a1 and b1 and a1 == b1:
             s += w["same_actor1"]
         else:
-            ours = {a.actor1, a.actor2} - {None}
-            theirs = {b.actor1, b.actor2} - {None}
+            ours = {a1, a2} - {None}
+            theirs = {b1, b2} - {None}
             if ours & theirs:  # the other side's report names the same parties, roles swapped
                 s += w["shared_actor"]
-            elif a.actor1 and b.actor1:
+            elif a1 and b1:
                 s += w["other_actor1"]
-        if a.actor2 and b.actor2 and a.actor2 != b.actor2 and not (a.actor1 and a.actor1 == b.actor1):
+        if a2 and b2 and a2 != b2 and not (a1 and a1 == b1):
             s += w["other_actor2"]
-        elif a.actor2 and a.actor2 == b.actor2:
+        elif a2 and a2 == b2:
             s += w["same_actor2"]
         if a.fatalities and a.fatalities == b.fatalities:
             s += w["same_toll"]
@@ -631,6 +648,8 @@ class EventBuilder:
         out: dict[str, Any] = {"value": 0, "low": 0, "high": 0, "disputed": False, "rising": False, "by": {}, "sources": []}
         if not figs:
             return out
+        # "dozens killed" is a floor that "58 killed" meets, not a dispute of it
+        figs = vague_floors_dropped(figs, lambda f: f["value"], lambda f: _vague_record(recs[f["report"].report_id]))
         latest: dict[str, dict] = {}
         for f in figs:  # members are in canonical (publication) order
             latest[f["origin"]] = f
@@ -957,3 +976,8 @@ def _hist(v: Any) -> str | None:
         return str(v)
     return json.dumps(v, ensure_ascii=False)
 
+
+
+def _named(actor: str | None) -> str | None:
+    """The actor a report names, or None for none or an unidentified group."""
+    return None if not actor or actor.startswith("Unidentified") else actor

@@ -23,8 +23,9 @@ from .datafiles import Keys, ListOf, MapOf, OneOf, check, closest, read_toml_fil
 from .errors import DataFileValue, LexiconError
 from .annotate.actors import lower_same_len
 from .records import Doc, EventMention, Span
-from .reportable import Reportable, dispute_earlier
-from .resolve import actors, toll, trigger
+from .reportable import Reportable, dispute_earlier, disputed_report
+from .subtype import Subtyper
+from .resolve import actors, airpower, toll, trigger
 from .resolve import date as dates, place as places
 from .resolve.claim import claim_for
 from .resolve.evidence import evidence_for
@@ -64,6 +65,8 @@ LEXICON_SCHEMA = Keys({
     "default_actors": ListOf(Keys({
         "sub_event": (str,), "country": (str,), "actor1": (str,), "inter1": OneOf(tuple(range(1, 9))), "why": (str,),
     }, required=("sub_event", "country", "actor1", "inter1"))),
+    # who flies combat air strikes where (data/air_operators.yaml; resolve.airpower)
+    "air_operators": airpower.OPERATOR_SCHEMA,
 })  # fmt: skip
 
 
@@ -117,15 +120,22 @@ class Lexicon:
     cue_scope: dict[str, frozenset[str]] = field(default_factory=dict)
     # cue kind -> wording that keeps the triggers alive even when the cue matches
     cue_unless: dict[str, re.Pattern] = field(default_factory=dict)
+    # who flies combat air strikes where: actor1 of an unattributed air strike
+    air_operators: tuple[airpower.AirOperator, ...] = ()
 
     @classmethod
     def load(cls, extra_files: Iterable[Path] = ()) -> "Lexicon":
         raw = _read_yaml(_data_path("event_types.yaml"))
         _check_lexicon(raw, "event_types.yaml", set())
+        air = _read_yaml(_data_path(airpower.DATA_FILE)).get("air_operators") or []
+        airpower.check_operators(air, airpower.DATA_FILE)
         for extra in extra_files:
             more = _read_yaml(Path(extra))
             _check_lexicon(more, extra, set(raw.get("sub_events") or {}))
             _merge_lexicon(raw, more)
+            if more.get("air_operators"):
+                airpower.check_operators(more["air_operators"], extra)
+                air = airpower.merge_operators(air, more["air_operators"])
         subs: dict[str, SubEvent] = {}
         for name, entry in raw.get("sub_events", {}).items():
             try:
@@ -156,7 +166,7 @@ class Lexicon:
             DefaultActor(d["sub_event"], d["country"], d["actor1"], int(d["inter1"]))
             for d in raw.get("default_actors", [])
         ]
-        return cls(subs, cues, defaults, scope, unless)
+        return cls(subs, cues, defaults, scope, unless, airpower.build_operators(air))
 
 
 def _read_yaml(path: Path) -> dict:
@@ -435,17 +445,25 @@ class Extractor:
     # reportable-event rules and model (``frontlines.reportable``; the model loads on the
     # first sentence it scores)
     _reportable: "Reportable | None" = field(default=None, init=False, repr=False)
+    # the learned sub-event check of the trigger choice (``frontlines.subtype``; the model
+    # loads on the first sentence it scores)
+    subtyper: "Subtyper | None" = field(default=None, init=False, repr=False)
+    # the actor dictionary's names and eras, for the operator of an unattributed air strike
+    # (read on the first such strike)
+    _air_names: airpower.DictionaryNames = field(default_factory=airpower.DictionaryNames, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._scan = _trigger_scanners(self.lexicon)
         self._cues_low = _lowered_cues(self.lexicon)
         self._reportable = Reportable.from_thresholds(self.thresholds)
+        self.subtyper = Subtyper(self.thresholds)
 
     def warm(self) -> None:
-        """Load the reportable-event model now instead of on the first sentence it scores
-        (``Pipeline.warm``: before the workers fork)."""
-        assert self._reportable is not None
+        """Load the learned models (reportable events, sub-event types) now instead of on
+        the first sentence they score (``Pipeline.warm``: before the workers fork)."""
+        assert self._reportable is not None and self.subtyper is not None
         _ = self._reportable.model
+        _ = self.subtyper.model
 
     def __call__(self, doc: Doc) -> list[EventMention]:
         th = self.thresholds["extract"]
@@ -464,6 +482,7 @@ class Extractor:
         subs = self.lexicon.sub_events
         trigger_types = {j: {subs[t.attrs["sub_event"]].event_type for t in ts} for j, ts in by_sentence.items()}
         mentions: list[EventMention] = []
+        headline_dropped: list = []  # the headline's mention as the model alone dropped it
         for i, trig in sorted(by_sentence.items()):
             sent = doc.sentences[i]
             spans = spans_by_sentence.get(i, [])
@@ -471,9 +490,18 @@ class Extractor:
             scene = next((x.place_span for x in reversed(mentions) if not x.headline and x.place_span is not None), None)
             # the mentions so far: a later denial or doubt of one of them disputes it
             # (``reportable.dispute_earlier``)
-            m = self._mention(doc, i, sent, trig, spans, spans_by_sentence, th, scene, trigger_types, mentions)
+            m = self._mention(
+                doc, i, sent, trig, spans, spans_by_sentence, th, scene, trigger_types, mentions, headline_dropped
+            )
             if m is not None:
                 mentions.append(m)
+        if headline_dropped and not any(x.event_type not in NON_VIOLENT_TYPES for x in mentions):
+            # the headline states the article's news: with no other violent report of it,
+            # its incident is reported (``[reportable] headline_min_probability``)
+            spans0 = spans_by_sentence.get(0, [])
+            m = self._mention(doc, 0, doc.sentences[0], by_sentence[0], spans0, spans_by_sentence, th, None, trigger_types, keep_headline=True)
+            if m is not None:
+                mentions.insert(0, m)
         _headline_weapon_from_lede(mentions)
         doc.mentions = mentions
         return mentions
@@ -504,9 +532,15 @@ class Extractor:
                     )
         return out
 
+    def _headline_news(self, i: int, verdict, event_type: str) -> bool:
+        """Whether a dropped mention is the headline's violent incident that only the model
+        doubted, at ``[reportable] headline_min_probability`` or more."""
+        floor = float(self.thresholds.get("reportable", {}).get("headline_min_probability", 1.0))
+        return i == 0 and verdict.reason == "model" and event_type not in NON_VIOLENT_TYPES and (verdict.probability or 0.0) >= floor
+
     # -- one sentence ----------------------------------------------------------------
     def _mention(
-        self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None, trigger_types=None, reported=()
+        self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None, trigger_types=None, reported=(), headline_dropped=None, keep_headline=False
     ) -> EventMention | None:
         """The event mention of sentence ``i`` (triggers ``trig``), or None. The field
         resolvers run in this order: trigger and sub-event (``resolve.trigger``), whether
@@ -520,19 +554,32 @@ class Extractor:
         chosen = trigger.resolve_trigger(
             doc, sent, trig, spans, self.lexicon, lambda t: trigger.cancel_reason(doc, sent, t, th, cues, cue_scope, scoped)
         )
+        if chosen is None:  # the model may bring back a trigger the rules set aside
+            chosen = self.subtyper.rescue(sent.text, spans, trig, self.lexicon.sub_events)
         if chosen is None:
             return None
         t, sub = chosen
-        if not self._reportable.judge(doc, i, spans, t).keep:
+        verdict = None if keep_headline else self._reportable.judge(doc, i, spans, t)
+        if verdict is not None and not verdict.keep and not disputed_report(doc, spans, sub.event_type, reported):
             # background, a total, a caption...: no specific incident reported; a denial or
             # doubt of an incident already reported disputes that incident's mention
             dispute_earlier(spans, sub.event_type, reported)
+            if headline_dropped is not None and self._headline_news(i, verdict, sub.event_type):
+                headline_dropped.append(verdict)
             return None
+        # the learned check of the rules' pick (``frontlines.subtype``), on the sentences
+        # that report an incident only (the cost stays small)
+        chosen = self.subtyper.refine(sent.text, spans, trig, chosen, self.lexicon.sub_events)
+        if chosen is None:
+            return None
+        t, sub = chosen
         a1, assoc1, a2, assoc2, actor1_source = actors.sentence_actors(doc, i, sent, t, spans, spans_by_sentence)
         killed = toll.killed_spans(
-            doc, i, sent, spans, spans_by_sentence, int(th["toll_lookahead_sentences"]), sub.event_type, trigger_types
+            doc, i, sent, spans, spans_by_sentence, int(th["toll_lookahead_sentences"]), sub.event_type, trigger_types, sub.name
         )
         low, value, high, fat_text = toll.fatalities(killed)
+        if not value and trigger.refers_back(doc.text, t, sub.event_type, reported):
+            return None  # "Hezbollah was involved in the battle": the incident told above
         named = [s for s in spans if s.label == "ACTOR"]
         civ_victims = actors.civilian_victims(killed, named)
         a2 = actors.civilian_actor2(sub.event_type, civ_victims, named, a1, a2)
@@ -546,7 +593,15 @@ class Extractor:
         attributions = [s for s in spans if s.label == "ATTRIBUTION"]
         country = actors.event_country(place_span, doc.country_hint)
         default = actors.default_actor(self.lexicon.defaults, sub.name, country)
-        actor1, inter1, actor2, inter2, notes = actors.actor_names(a1, a2, civ_victims, default, country, fat_text, sub.event_type)
+        flown = None
+        if default is None:  # an air strike no one names: who flies there (data/air_operators.yaml)
+            day = date or doc.article.published
+            flown = airpower.infer_operator(
+                self.lexicon.air_operators, self._air_names, doc, i, sent, t, sub.name, a1, a2, spans_by_sentence, country, place_span, day
+            )
+        actor1, inter1, actor2, inter2, notes = actors.actor_names(
+            a1, a2, civ_victims, default, country, fat_text, sub.event_type, sub.name, flown
+        )
         fields = {
             "trigger": t.text,
             "actor1": a1.text + ("" if actor1_source == "sentence" else f" ({actor1_source})") if a1 is not None else None,
@@ -557,8 +612,11 @@ class Extractor:
         }
         evidence = evidence_for(doc, sent, attributions, hedges, fields)
         evidence.fields.update(notes)
+        if killed and all(k.attrs.get("vague") for k in killed):
+            # "dozens", "scores": a floor, not a figure another report's count disputes
+            evidence.fields["fatalities_vague"] = "; ".join(str(k.attrs.get("count_text") or k.text) for k in killed)
         # a named actor1 counts, not the unidentified group filled in for an unnamed one
-        score = 1.0 + (0.5 if a1 is not None or default is not None else 0) + (0.5 if place_span else 0) + (1.0 if value else 0)
+        score = 1.0 + (0.5 if a1 is not None or default is not None or flown is not None else 0) + (0.5 if place_span else 0) + (1.0 if value else 0)
         if score < float(th["min_mention_score"]):
             return None
         return EventMention(
@@ -566,7 +624,7 @@ class Extractor:
             sub_event_type=sub.name,
             evidence=evidence,
             actor1=actor1,
-            assoc_actor_1=assoc1.attrs.get("actor") if assoc1 is not None else None,
+            assoc_actor_1=assoc1.attrs.get("actor") if assoc1 is not None else (flown.assoc1 if flown is not None and a1 is None else None),
             inter1=inter1,
             actor2=actor2,
             assoc_actor_2=assoc2.attrs.get("actor") if assoc2 is not None else None,

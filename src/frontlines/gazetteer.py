@@ -592,6 +592,15 @@ class Gazetteer:
                 return p
         return None
 
+    def country_names(self) -> dict[str, str]:
+        """Display name -> iso3 of every country entry (read once per Gazetteer)."""
+        names = self.__dict__.get("_country_names")
+        if names is None:
+            with self._lock:
+                rows = self._con.execute("SELECT name, iso3 FROM places WHERE feature='country'").fetchall()
+            names = self.__dict__["_country_names"] = {name: iso for name, iso in rows}
+        return names
+
     def country_place(self, iso3: str) -> Place | None:
         """The country entry (coded to its capital)."""
         with self._lock:

@@ -54,10 +54,13 @@ def resolve_place(span: Span, country_hint: str | None, gaz: Gazetteer) -> tuple
 
 def _article_place(doc: Doc, gaz: Gazetteer) -> tuple[Place | None, int | None]:
     """The article's most frequent resolvable place below country level (a town at
-    precision 2, a province at 3), else the country at precision 3."""
+    precision 2, a province at 3), else the country at precision 3 (datelines and
+    border neighbours left out)."""
     counts: Counter = Counter()
     first: dict[tuple, Place] = {}
     for sp in doc.spans_of("PLACE"):
+        if (sp.attrs or {}).get("dateline") or (sp.attrs or {}).get("border"):
+            continue  # the reporting place and a border's other side are not the story's
         try:
             place, _ = resolve_place(sp, doc.country_hint, gaz)
         except Exception as e:  # noqa: BLE001 - never fail the article on one place

@@ -301,6 +301,7 @@ def train(
     max_iter: int = 300,
     class_weight: str | None = "balanced",
     meta: Mapping[str, Any] | None = None,
+    sample_weight: Sequence[float] | None = None,
 ) -> LinearModel:
     """Fit logistic regression on ``texts`` -> ``labels`` (two classes: binary, sigmoid;
     more: multinomial, softmax). ``l2`` is the penalty on the weights (not the bias) added
@@ -323,6 +324,8 @@ def train(
         sw = (n / (k * np.maximum(counts, 1)))[y]
     else:
         sw = np.ones(n)
+    if sample_weight is not None:
+        sw = sw * np.asarray(sample_weight, dtype="float64")
     sw = sw / sw.sum()
     cols = 1 if k == 2 else k
     Y = (y == 1).astype("float64")[:, None] if k == 2 else np.eye(k)[y]

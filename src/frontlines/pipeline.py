@@ -33,7 +33,6 @@ from .annotate.dates import DateAnnotator
 from .annotate.numbers import CasualtyAnnotator
 from .annotate.places import annotate_places
 from .extract import Extractor, Lexicon, load_thresholds
-from .subtype import Subtyper
 from .gazetteer import Gazetteer
 from .ingest import MAX_YEAR, MIN_YEAR, _describe, article_id, infer_metadata, iter_articles
 from .errors import BadMetadata, EmptyInput, InputError, NotStored, ProcessingFailed
@@ -102,8 +101,6 @@ class Pipeline:
             dates = DateAnnotator()
             attribution = self._attribution = AttributionAnnotator()
             extractor = Extractor(Lexicon.load(self.options.lexicon_files), self.thresholds)
-            # the learned sub-event check of the extractor's picks (model read on first use)
-            self.subtyper = Subtyper(extractor, self.thresholds)
 
             def add(annotate):
                 return lambda doc: doc.spans.extend(annotate(doc))
@@ -116,7 +113,6 @@ class Pipeline:
                 ("dates", add(dates.annotate)),
                 ("attribution", add(attribution.annotate)),
                 ("extract", extractor),
-                ("subtype", self.subtyper),
                 ("geocode", lambda doc: geocode.geocode(doc, self.gazetteer)),
             ]
         return self._stages
@@ -131,7 +127,6 @@ class Pipeline:
         clean.default_rules()
         extractor = next(stage for name, stage in self._stages if name == "extract")
         extractor.warm()
-        _ = self.subtyper.model
         # the actor dictionary's country-name table (every actor file parsed again, ~0.2 s)
         from .annotate.actors import acled_country_name
 

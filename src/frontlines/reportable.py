@@ -48,6 +48,10 @@ PERIOD_TOTAL = re.compile(
     r"|\b(?:in|over|during|throughout)\s+the\s+(?:past|last|previous)\s+(?:" + _NUM + r"\s+)?" + _LONG_UNIT + r"\b"
     r"|\b(?:in|over|during|after)\s+(?:the\s+)?(?:past\s+|last\s+)?" + _NUM + r"\s+" + _LONG_UNIT + r"\s+of\s+(?:the\s+)?(?:war|conflict|fighting|clashes|bombing|bombardment|violence|protests?|unrest|air\s*strikes|strikes|raids|shelling|campaign|operations?|battles?)\b"
     r"|\b(?:war|conflict|crisis|uprising|violence)\s+(?:that|which)\s+has\s+(?:killed|claimed|left)\b"
+    # a campaign's toll: "killed at least 175 militants in an offensive", "hundreds of
+    # civilians killed in operations against Daesh" (many incidents over days or weeks)
+    r"|\b(?:killed|kills|killing|dead|deaths)\b[^.;]{0,80}?\bin\s+(?:an|the|its|their|a\s+\w+-long|(?:an|the|its|their)\s+\w+)\s+(?:offensive|campaign)\b"
+    r"|\b(?:killed|kills|killing)\b[^.;]{0,60}?\bin\s+(?:\w+\s+)?operations\s+against\b"
     r"|\bhas\s+(?:killed|claimed\s+the\s+lives\s+of|left)\s+(?:more\s+than|over|at\s+least|nearly|some|about|around)?\s*[\d,.]+\s*(?:million|thousand|hundred)?\s*(?:people|lives|civilians)?\s*(?:since|in\s+the\s+(?:past|last))\b",
     re.I,
 )
@@ -101,9 +105,11 @@ CAPTION_END_DATE = re.compile(
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2},?\s+(?:19|20)\d\d\s*\.?\s*$"
     r"|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:19|20)\d\d\s*\.?\s*$"
 )
+# Words of a reported, past-tense sentence (a caption has none of them).
+NEWS_TENSE = re.compile(r"\b(?:said|says|told|reported|reports|was|were|had|has|have|killed|died|according)\b", re.I)
 # Related-story, tag and "read more" lines.
 RELATED_MARK = re.compile(
-    r"^\s*(?:\d{1,4}\s+)?(?:Related(?:\s+(?:News|Stories|Articles|Posts|Content))?\s*[:\-–]?\s|READ\s+(?:MORE|ALSO|NEXT)\b|Read\s+(?:more|also|next)\b|"
+    r"^\s*(?:\d{1,4}\s+)?(?:Related(?:\s+(?:News|Stories|Articles|Posts|Content|Coverage))?(?:\s*[:\-–]\s|\s+(?=[A-Z0-9\x22\u201c]))|READ\s+(?:MORE|ALSO|NEXT)\b|Read\s+(?:more|also|next)\b|"
     r"See\s+also\b|Also\s+read\b|More\s+on\s+this\b|Tags?\s*:|Topics?\s*:|WATCH\s*:|VIDEO\s*:|Video\s*:|Watch\s*:)",
 )
 QUOTE_CHARS = ('"', "“", "”", "«", "»")
@@ -128,10 +134,11 @@ def _old_days(published: dt.date | None, date: dt.date | None) -> int | None:
     return (published - date).days
 
 
-def features(doc: Doc, i: int, spans: Sequence[Span], max_age_days: int = 45) -> dict[str, float]:
-    """Named features of sentence ``i`` (its annotator spans ``spans``) for the model."""
+def features(doc: Doc, i: int, spans: Sequence[Span], max_age_days: int = 45, text: str | None = None) -> dict[str, float]:
+    """Named features of sentence ``i`` (its annotator spans ``spans``) for the model;
+    ``text``: the part of the sentence scored when not all of it (``trigger_clause``)."""
     sent = doc.sentences[i]
-    text = sent.text
+    text = sent.text if text is None else text
     pub = doc.article.published
     n = len(doc.sentences)
     f: dict[str, float] = {}
@@ -205,7 +212,11 @@ def caption_like(text: str) -> bool:
         return True
     if not text.rstrip(" .")[-4:].isdigit():  # cheap: no date at the end
         return False
-    return bool(CAPTION_END_DATE.search(text) and CAPTION_VERB.search(text))
+    if not CAPTION_END_DATE.search(text):
+        return False
+    # a present-tense scene: a caption verb, or no reporting or past-tense auxiliary at all
+    # ("A fighter shoots his weapon ... Syria October 11 2016.")
+    return bool(CAPTION_VERB.search(text) or not NEWS_TENSE.search(text))
 
 
 # Words one of which a sentence must hold for each pattern to be tried (most sentences hold
@@ -302,8 +313,9 @@ def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[S
     ``caption``: a photo caption; ``related``: a related-story, tag or "read more" line;
     ``generic``: a habitual adverb on the trigger's own verb phrase ("regularly fire
     rockets", "is targeted regularly by air strikes"); ``background``: an old relative time
-    ("four years ago", "last year") within the trigger's clause (60 characters either side
-    of it); these two need ``trigger``.
+    ("four years ago", "last year"), or a month that ended more than two weeks before
+    publication ("in early October" in a November story), within the trigger's clause (60
+    characters either side of it); these two need ``trigger``.
     A sentence that dates an incident to a recent day (``spans`` given) keeps the last two
     to the model.
     """
@@ -330,7 +342,31 @@ def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[S
         hi = min(len(text), trigger.end - sent.start + 60)
         if cues.get("old_relative") and OLD_RELATIVE.search(text, lo, hi):
             return "background"
+        for sp in spans or ():
+            if sp.label == "DATE" and lo <= sp.start - sent.start < hi and _old_month(doc.article.published, sp):
+                return "background"
     return None
+
+
+# A month-precision date ("in early October", "last month") is background when even its
+# latest day lies this many days before publication: the two weeks of the coding rule.
+OLD_MONTH_DAYS = 14
+
+
+def _old_month(published: dt.date, date: Span) -> bool:
+    """Whether a month-precision DATE ends more than OLD_MONTH_DAYS before publication."""
+    d = date.attrs.get("date")
+    if d is None or int(date.attrs.get("precision") or 0) != 3:
+        return False
+    low = date.text.lower()
+    if "early" in low:
+        last = d.replace(day=10)
+    elif "mid" in low:
+        last = d.replace(day=20)
+    else:
+        nxt = (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        last = nxt - dt.timedelta(days=1)
+    return (published - last).days > OLD_MONTH_DAYS
 
 
 def dispute_earlier(spans: Sequence[Span], event_type: str, earlier: Sequence[Any]) -> Any:
@@ -346,6 +382,38 @@ def dispute_earlier(spans: Sequence[Span], event_type: str, earlier: Sequence[An
         target.claim = "disputed"
         target.evidence.hedges.extend(h.text for h in doubts if h.text not in target.evidence.hedges)
     return target
+
+
+def disputed_report(doc: Doc, spans: Sequence[Span], event_type: str, earlier: Sequence[Any]) -> bool:
+    """Whether a dropped sentence is a party's denial of one dated incident that this
+    article has not itself reported ("the faction denied the regime's claims, saying the air
+    strikes on Kafr Zita on Sunday hit empty farmland"). Such a sentence reports the
+    incident as disputed: it stays a mention (claim "disputed"), so that stage 7 can join it
+    to the reports it disputes. A generic denial ("the government denied using chemical
+    weapons") names no day and no place and stays dropped."""
+    if any(m.event_type == event_type for m in earlier):
+        return False  # ``dispute_earlier`` marks the article's own mention instead
+    if not any(s.label == "HEDGE" and s.attrs.get("kind") in ("denial", "doubt") for s in spans):
+        return False
+    return _dated_to_a_recent_day(doc, spans, days=7) and any(s.label == "PLACE" for s in spans)
+
+
+def trigger_clause(doc: Doc, spans: Sequence[Span], trigger: Span | None) -> int | None:
+    """Where the trigger's own clause starts when an intention, threat or call before it
+    ends at a clause of its own ("Commanders vowed to push on, as heavy clashes raged
+    around the dam on Monday": the clashes are reported, the vow is not); else None. The
+    trigger resolver keeps such triggers; the model then scores that clause only."""
+    if trigger is None:
+        return None
+    from frontlines.resolve.trigger import NEW_CLAUSE
+
+    ends = [s.end for s in spans if s.label == "INTENTION" and s.end <= trigger.start]
+    if not ends:
+        return None
+    m = None
+    for m in NEW_CLAUSE.finditer(doc.text, max(ends), trigger.start):
+        pass
+    return m.end() if m is not None else None
 
 
 @dataclass
@@ -373,16 +441,22 @@ class Reportable:
             self._model = load_model(MODEL_NAME)
         return self._model
 
-    def probability(self, doc: Doc, i: int, spans: Sequence[Span]) -> float:
-        """P(sentence ``i`` reports a specific incident) by the model."""
-        return float(self.model.proba(doc.sentences[i].text, features(doc, i, spans, self.max_age_days)))
+    def probability(self, doc: Doc, i: int, spans: Sequence[Span], start: int | None = None) -> float:
+        """P(sentence ``i`` reports a specific incident) by the model; from ``start`` (an
+        offset into ``doc.text``) to the sentence's end when only that clause is scored."""
+        sent = doc.sentences[i]
+        if start is None or start <= sent.start:
+            return float(self.model.proba(sent.text, features(doc, i, spans, self.max_age_days)))
+        text = doc.text[start : sent.end]
+        part = [s for s in spans if s.start >= start]
+        return float(self.model.proba(text, features(doc, i, part, self.max_age_days, text)))
 
     def judge(self, doc: Doc, i: int, spans: Sequence[Span], trigger: Span | None = None) -> Verdict:
         """Keep or drop a mention made from sentence ``i``: the rules first, then the model."""
         why = rule_reason(doc, i, trigger, spans)
         if why is not None:
             return Verdict(False, why)
-        p = self.probability(doc, i, spans)
+        p = self.probability(doc, i, spans, trigger_clause(doc, spans, trigger))
         if p < self.min_probability:
             return Verdict(False, "model", p)
         return Verdict(True, None, p)

@@ -1,154 +1,127 @@
 """Learned sub-event classifier beside the trigger rules (issue 12).
 
-A linear model over a sentence's words, word pairs and the annotators' own findings
-(trigger sub-types, actor kinds and inter codes, casualty kinds) gives a probability for
-each ACLED sub-event type and for "no conflict event". ``refine`` uses it after the
-extractor: among the sub-events whose triggers the sentence holds it may prefer another
-to the rules' pick, or replace the pick when it is confident (thresholds.toml [subtype]).
-Only sentences that became mentions are scored, so the cost stays small.
+A linear model (``learn``: hashed word 1-2-grams) plus the annotators' own findings as named
+extras (trigger sub-types, actor kinds and inter codes, casualty kinds, word stems) gives a
+probability for each ACLED sub-event type and for "no conflict event". The extractor asks
+``Subtyper.refine`` about each sentence that holds triggers (only those: the cost stays
+small): it keeps the rules' pick unless the model is confident of another type or of no
+conflict event, and may bring back a trigger the rules set aside (thresholds.toml
+[subtype]).
 
-The weights ship in data/models/subtype.json.gz (rebuilt by training/train_subtype.py) and
-are read on first use, never at import.
+The weights ship in data/models/subtype.npz (rebuilt by training/train_subtype.py) and are
+read on first use, never at import.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
-import math
-import re
-from dataclasses import dataclass
-from pathlib import Path
-from types import SimpleNamespace
 from typing import Iterable
 
 NON_CONFLICT = "NON_CONFLICT"
-NC_PREFIX = "NC:"  # the model's non-conflict kinds (NC:DIPLO, NC:NATURAL_DISASTER, ...), summed up
-MODEL_PATH = Path(__file__).parent / "data" / "models" / "subtype.json.gz"
-
-_WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*|\d+")
+MODEL_NAME = "subtype"
+STEM_CHARS = 5  # a word's first letters as a crude stem ("shelled", "shelling" -> "shell")
 
 
-def words(text: str) -> list[str]:
-    """Lower-cased word tokens, every number as one token (counts carry no sub-type)."""
-    return ["<num>" if w[0].isdigit() else w for w in _WORD.findall(text.lower())]
-
-
-def features(text: str, spans: Iterable = (), triggers: Iterable = ()) -> list[str]:
-    """The model's features of ``text``: words, word pairs, 5-letter word stems, and what
-    the annotators found in it (``spans``: ACTOR/CASUALTY spans; ``triggers``: TRIGGER spans
-    with their ``sub_event``)."""
-    ws = words(text)
-    out = {"w=" + w for w in ws}
-    out.update("s=" + w[:5] for w in ws if len(w) > 5)
-    out.update(f"b={a}_{b}" for a, b in zip(ws, ws[1:]))
+def extras(text_words: Iterable[str], spans: Iterable = (), triggers: Iterable = ()) -> dict[str, float]:
+    """Named features beside the hashed n-grams: 5-letter stems of long words, and what the
+    annotators found (``spans``: ACTOR/CASUALTY spans; ``triggers``: TRIGGER spans)."""
+    out = {"s=" + w[:STEM_CHARS]: 1.0 for w in text_words if len(w) > STEM_CHARS}
     for t in triggers:
-        out.add("t=" + t.attrs["sub_event"])
+        out["t=" + t.attrs["sub_event"]] = 1.0
     for s in spans:
         if s.label == "ACTOR":
-            out.add(f"a={s.attrs.get('kind')}")
-            out.add(f"i={s.attrs.get('inter')}")
+            out[f"a={s.attrs.get('kind')}"] = 1.0
+            out[f"i={s.attrs.get('inter')}"] = 1.0
         elif s.label == "CASUALTY":
-            out.add(f"c={s.attrs.get('kind')}")
-    out.add("bias")
-    return sorted(out)
+            out[f"c={s.attrs.get('kind')}"] = 1.0
+    return out
 
 
-@dataclass
-class SubtypeModel:
-    """Multinomial logistic regression: ``weights[feature][k]`` for class ``classes[k]``."""
+def sentence_extras(text: str, spans: Iterable = (), triggers: Iterable = ()) -> dict[str, float]:
+    from .learn import tokens
 
-    classes: list[str]
-    weights: dict[str, list[float]]
-
-    @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> "SubtypeModel":
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            raw = json.load(fh)
-        return cls(raw["classes"], raw["weights"])
-
-    def save(self, path: Path = MODEL_PATH) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        raw = {"classes": self.classes, "weights": {f: [round(x, 3) for x in w] for f, w in sorted(self.weights.items())}}
-        with gzip.GzipFile(path, "wb", mtime=0) as fh:  # mtime 0: the same weights give the same bytes
-            fh.write(json.dumps(raw, separators=(",", ":")).encode("utf-8"))
-
-    def proba(self, feats: Iterable[str]) -> dict[str, float]:
-        """P(class | features), softmax of the summed weights; the non-conflict kinds
-        summed into one NON_CONFLICT."""
-        z = [0.0] * len(self.classes)
-        for f in feats:
-            w = self.weights.get(f)
-            if w is not None:
-                for k, x in enumerate(w):
-                    z[k] += x
-        top = max(z)
-        e = [math.exp(x - top) for x in z]
-        s = sum(e)
-        out: dict[str, float] = {}
-        for c, v in zip(self.classes, e):
-            key = NON_CONFLICT if c.startswith(NC_PREFIX) else c
-            out[key] = out.get(key, 0.0) + v / s
-        return out
+    return extras(tokens(text), spans, triggers)
 
 
 class Subtyper:
-    """Holds the model (loaded on first use) and applies it to a Doc's mentions."""
+    """The model (loaded on first use) and its thresholds, applied by the extractor to each
+    sentence with triggers (``refine``); scores are memoised per sentence text."""
 
-    def __init__(self, extractor, thresholds: dict, model: SubtypeModel | None = None):
-        self.extractor = extractor
-        self.lexicon = extractor.lexicon
-        self.th = thresholds.get("subtype", {})
+    def __init__(self, thresholds: dict, model=None):
+        self.th = dict(thresholds.get("subtype", {}))
         self._model = model
+        self._loaded = model is not None
+        self._memo: dict[str, dict[str, float]] = {}
 
     @property
-    def model(self) -> SubtypeModel | None:
-        if self._model is None and MODEL_PATH.exists():
-            self._model = SubtypeModel.load()
+    def model(self):
+        if not self._loaded:
+            from .learn import load_model, model_path
+
+            self._model = load_model(MODEL_NAME) if model_path(MODEL_NAME).exists() else None
+            self._loaded = True
         return self._model
 
     @model.setter
-    def model(self, value: SubtypeModel | None) -> None:
-        self._model = value
+    def model(self, value) -> None:
+        self._model, self._loaded, self._memo = value, True, {}
 
-    def __call__(self, doc) -> None:
-        """Re-decide each mention's sub-event type (stage 5b), in place."""
-        if not doc.mentions or not self.th.get("enabled", True):
-            return
-        model = self.model
-        if model is None:
-            return
-        kept = []
-        for m in doc.mentions:
-            start, end = m.evidence.char_start, m.evidence.char_end
-            sentence = doc.text[start:end]
-            # the sentence's triggers before cancellation (offsets within the sentence)
-            trig = self.extractor.find_triggers(SimpleNamespace(text=sentence))
-            spans = [s for s in doc.spans if start <= s.start and s.end <= end and s.label in ("ACTOR", "CASUALTY")]
-            p = model.proba(features(sentence, spans, trig))
-            new = choose(m.sub_event_type, {t.attrs["sub_event"] for t in trig}, p, self.th)
-            if new == NON_CONFLICT:
-                continue
-            if new != m.sub_event_type and new in self.lexicon.sub_events:
-                m.sub_event_type = new
-                m.event_type = self.lexicon.sub_events[new].event_type
-            kept.append(m)
-        doc.mentions = kept
+    @property
+    def active(self) -> bool:
+        return bool(self.th.get("enabled", True)) and self.model is not None
+
+    def proba(self, sentence: str, spans: Iterable, triggers: Iterable) -> dict[str, float]:
+        """P(type) of a sentence, from its text, ACTOR/CASUALTY spans and trigger spans."""
+        p = self._memo.get(sentence)
+        if p is None:
+            if len(self._memo) > 512:  # one article's sentences, a few articles back
+                self._memo.clear()
+            model = self.model
+            spans = [x for x in spans if x.label in ("ACTOR", "CASUALTY")]
+            p = dict(zip(model.classes, model.proba(sentence, sentence_extras(sentence, spans, triggers)).tolist()))
+            self._memo[sentence] = p
+        return p
+
+    def rescue(self, sentence: str, spans: list, triggers: list, sub_events: dict):
+        """A sentence whose triggers the rules all set aside (a cue, a nesting): the
+        trigger of the model's type when the model gives it ``rescue_p``, else None. Not
+        scored at all while ``rescue_p`` is above 1 (the shipped setting)."""
+        if self.th.get("rescue_p", 1.1) > 1.0 or not self.active:
+            return None
+        p = self.proba(sentence, spans, triggers)
+        best = max(p, key=p.get)
+        for t in triggers:
+            if t.attrs["sub_event"] == best and p[best] >= self.th["rescue_p"]:
+                return t, sub_events[best]
+        return None
+
+    def refine(self, sentence: str, spans: list, triggers: list, chosen, sub_events: dict):
+        """The rules' ``chosen`` (trigger, sub-event) of a sentence after the model's check:
+        the same, another type (with its trigger when the sentence holds one), or None (no
+        conflict event)."""
+        if not self.active:
+            return chosen
+        p = self.proba(sentence, spans, triggers)
+        t, sub = chosen
+        by_sub = {}
+        for x in triggers:
+            by_sub.setdefault(x.attrs["sub_event"], x)
+        new = choose(sub.name, set(by_sub), p, self.th)
+        if new == NON_CONFLICT:
+            return None
+        if new == sub.name or new not in sub_events:
+            return chosen
+        return by_sub.get(new, t), sub_events[new]
 
 
 def choose(rule: str, candidates: set[str], p: dict[str, float], th: dict) -> str:
     """The sub-event type given the rules' pick, the sub-events whose triggers the sentence
-    holds, and the classifier's probabilities: the best-scored candidate when it beats the
-    pick by ``rerank_margin``; any type (or no event) when the classifier gives it at least
-    ``override_p`` (``drop_p`` for no event)."""
+    holds, and the model's probabilities: no event when the model gives that ``drop_p`` or
+    more; another type when the model gives it ``override_p`` or more (``candidate_p`` when
+    the sentence holds a trigger of it); else the rules' pick."""
     best = max(p, key=p.get)
+    if best == rule:
+        return rule
     if best == NON_CONFLICT:
         return NON_CONFLICT if p[best] >= th.get("drop_p", 1.1) else rule
-    if best != rule and p[best] >= th.get("override_p", 1.1):
-        return best
-    cands = [c for c in candidates if c in p]
-    if cands:
-        top = max(cands, key=p.get)
-        if top != rule and p[top] - p.get(rule, 0.0) >= th.get("rerank_margin", 1.1):
-            return top
-    return rule
+    need = th.get("candidate_p", 1.1) if best in candidates else th.get("override_p", 1.1)
+    return best if p[best] >= need else rule

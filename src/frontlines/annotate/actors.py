@@ -430,7 +430,8 @@ class ActorAnnotator:
         # keys were normalised with apostrophes as word breaks ("assad s forces")
         apos_sep = r"[\s\-\u2010-\u2015'\u2019]+"
         self._scan = re.compile(
-            r"(?<![\w\-])(?P<a>" + phrase_pattern(keys, sep=apos_sep) + r")" + suffix + r"(?!\w)"
+            # a possessive names the actor too ("Russia's raids", "the coalition's strikes")
+            r"(?<![\w\-])(?P<a>" + phrase_pattern(keys, sep=apos_sep) + r")(?:['\u2019]s(?=\s))?" + suffix + r"(?!\w)"
         )
         self._named_cs = (
             re.compile(r"(?P<a>" + phrase_pattern(self._cs, not_after=WORD_START) + r")"
@@ -562,19 +563,23 @@ class ActorAnnotator:
         mtext = text[m.start() : m.end()]
         return Span(m.start(), m.end(), "ACTOR", mtext, self._named_attrs(entry, doc, mtext, local))
 
-    def _generic_attrs(self, g: dict[str, Any], text: str, doc: Doc, local: str | None) -> dict[str, Any]:
+    def _generic_attrs(self, g: dict[str, Any], text: str, doc: Doc, local: str | None) -> dict[str, Any] | None:
         """A generic mention's actor in its country: that country's military or police
-        entry for "the army" or "police", else the generic name with the country's name."""
+        entry for "the army" or "police", else the generic name with the country's name;
+        None when the name needs a country and none is known."""
         country = local or g.get("country")
         home = self._military.get(country or "") if g.get("military") else None
         if home is None and g.get("police"):
             home = self._police.get(country or "")
         if home is not None:  # "the army" in a Malian story: Mali's military
             return dict(self._named_attrs(home, doc, text, country), generic=True)
-        cname = self.country_name(country) or "Unknown"
+        cname = self.country_name(country) if country else None
         air, partisan = self._flags(text)
         return {
-            "actor": g["name"].replace("{country}", cname),
+            # no place and no article country: never "Military Forces of Unknown"; the span
+            # stays (its kind and inter still tell who gained ground, who attacked) but
+            # names no actor
+            "actor": None if cname is None and "{country}" in g["name"] else g["name"].replace("{country}", cname or ""),
             "inter": int(g["inter"]),
             "kind": g.get("kind", "other"),
             "generic": True,
@@ -650,9 +655,8 @@ class ActorAnnotator:
 
     def _generic_span(self, gens, st: int, en: int, doc: Doc, text: str, local: str | None) -> Span | None:
         g = self._pick_generic(gens, local)
-        if g is None:
-            return None
-        return Span(st, en, "ACTOR", text[st:en], self._generic_attrs(g, text[st:en], doc, local))
+        attrs = self._generic_attrs(g, text[st:en], doc, local) if g is not None else None
+        return Span(st, en, "ACTOR", text[st:en], attrs) if attrs is not None else None
 
     def _resolve_partisan(self, spans: list[Span], text: str) -> list[Span]:
         """"terrorists of Jabhat al-Nusra": the generic partisan phrase takes the name."""

@@ -75,7 +75,7 @@ _CLAUSE_BREAK_RE = re.compile(r"[,;:]|\s[-\u2013\u2014]\s")
 _RELATIVE_RE = re.compile(r"\b(?:that|which|who|whom|whose|where)\b")
 _TOTAL_WHERE = ("after", "inside", "before", "fronted")
 # Priority of the pattern kinds when two candidates overlap (lower wins).
-_PRIORITY = {"toll": 0, "passive": 1, "active": 1, "noun": 2, "pronoun": 3, "subset": 4}
+_PRIORITY = {"toll": 0, "passive": 1, "active": 1, "noun": 2, "pronoun": 3, "subset": 4, "bare": 5}
 
 _CLAUSE_WORDS = (
     "and|but|while|when|after|before|as|since|because|or|than|where|whereas|although|though"
@@ -95,7 +95,7 @@ _FAMILY_OF_RE = re.compile(r"^(?:an?|one)\s+family\s+of\s+(.+)$")
 _HEAD_AND_KIN_RE = re.compile(r"^(?:an?|one)\s+\S+\s+and\s+(?:one\s+of\s+)?(?:his|her|their)\s+(.*)$")
 _ONE_OF_KIN_RE = re.compile(r"^(?:an?|one)\s+\S+\s+and\s+one\s+of\s+")
 _YEAR_LIKE_RE = re.compile(r"\d{4}")
-_PAIR_RE = re.compile(r"^(?:an?|one|another)\s+\S+\s+and\s+(?:an?|one|another)$")
+_PAIR_RE = re.compile(r"^(?:an?|one|another)\s+(\S+)\s+and\s+(?:an?|one|another)$")
 _FAMILY_WORD_RE = re.compile(r"\b(?:family|his|her)\b", re.I)
 _NUMBER_SPLIT_RE = re.compile(r"[\s\-]+")
 # Bound on the per-annotator memo of parsed count phrases (distinct phrases).
@@ -236,6 +236,13 @@ class CasualtyAnnotator:
             rf"(?P<count>{_opt_list(('he', 'she'), WORD_START)})\s+(?:was|has\s+been|had\s+been|is)(?:\s+(?:reportedly|allegedly|"
             rf"also|later))?\s+(?P<verb>{verb_p})(?![\w\-])",
         )
+        # a headline's bare singular noun: "Journalist killed in Gaza strike", "Opposition
+        # forces claim fighter killed" (never after an article: "a child was killed" is the
+        # singular count, "the fighter killed in the raid" names someone already counted)
+        self._bare = re.compile(
+            rf"{b}(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bhis\s)(?<!\bher\s)(?P<count>{sg_pat})\s+"
+            rf"(?P<verb>killed|dead|died|slain|executed|shot dead|gunned down|beheaded)(?![\w\-])"
+        )
         self._subset = re.compile(
             rf"(?:{_opt_list(subset, WORD_START)})\s+{count}{not_after_re}{noun}(?![\w\-])"
         )
@@ -319,9 +326,10 @@ class CasualtyAnnotator:
             extra = n if n is not None else (2 if plural else 1)
             return {"value": 1 + extra, "low": 1 + extra, "high": 1 + extra,
                     "vague": n is None and plural}
-        if _PAIR_RE.match(low_t):
+        pair = _PAIR_RE.match(low_t)
+        if pair and _key(pair.group(1)) in self.singular:  # "a man and a woman", not "one hundred and one"
             return {"value": 2, "low": 2, "high": 2, "vague": False}
-        if low_t in ("a", "an", "one", "another", "he", "she"):
+        if low_t in ("a", "an", "one", "another", "he", "she") or _key(low_t) in self.singular:
             return {"value": 1, "low": 1, "high": 1, "vague": False}
         mm = self._mod_re.match(t)
         approx = bool(mm)
@@ -385,6 +393,8 @@ class CasualtyAnnotator:
             if noun is None and _YEAR_LIKE_RE.fullmatch(ctext.strip()):
                 if YEAR_RANGE[0] <= int(ctext) <= YEAR_RANGE[1]:
                     return
+            if how == "bare":
+                noun = m.group("count")
             victims = self.victims.get(_key(noun)) if noun else None
             if victims is None and _FAMILY_WORD_RE.search(ctext):
                 victims = "civilians"
@@ -399,6 +409,8 @@ class CasualtyAnnotator:
             }
             if how == "subset":
                 attrs["subset"] = True
+            if how == "toll":
+                attrs["toll"] = True  # "the death toll rose to 61": the incident's whole toll
             cands.append((_PRIORITY[how], m.start(), m.end(), how, attrs))
 
         for m in _undated(self._toll, chunk, orig):
@@ -416,6 +428,9 @@ class CasualtyAnnotator:
             add(m, "pronoun", self.passive.get(_key(m.group("verb"))))
         for m in _undated(self._subset, chunk, orig):
             add(m, "subset", "subset")
+        for m in self._bare.finditer(chunk):
+            if not self._object_after.match(chunk, m.end()):  # "soldier killed 3 militants": the killer
+                add(m, "bare", self.passive.get(_key(m.group("verb"))))
 
         cands.sort(key=lambda c: (c[0], c[1]))
         taken: list[tuple[int, int, str, dict[str, Any]]] = []

@@ -13,7 +13,6 @@ import bisect
 import dataclasses
 import functools
 import re
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from ..datafiles import load_yaml
 from ..errors import GazetteerError
 from ..gazetteer import TIER_SKELETON, Gazetteer, normalize_name
 from ..records import Doc, Place, Span
+from . import docgeo
 from .actors import lower_same_len
 
 # Longest n-gram scanned, whatever the gazetteer's longest name: names of 7+ words are
@@ -31,6 +31,10 @@ MAX_NGRAM = 6
 # district towns (Manbij 99k, Afrin 49k pass only with context) and rejects small
 # foreign homonyms of English words (Mark, BEL, 3,327).
 BIG_TOWN = 50_000
+# A one-word match of at most this many letters through an alternate name (not the
+# place's own name) is an airport or other code among GeoNames' alternates ("Aid" for
+# Anderson, Indiana), never a toponym of the news.
+SHORT_ALTERNATE_LETTERS = 3
 # 1 mile in km, for "10 miles north of X".
 MILE_KM = 1.609344
 # Surfaces whose stoplist test is remembered per process: the one-word matches of a run
@@ -89,6 +93,7 @@ class _Stoplist:
     words: frozenset[str]
     phrases: re.Pattern | None
     titles: frozenset[str]
+    facilities: frozenset[str] = frozenset()
 
 
 @functools.lru_cache(maxsize=1)
@@ -110,7 +115,8 @@ def _stoplist() -> _Stoplist:
         alts = sorted((r"[\s\-‐‑]+".join(re.escape(w.lower()) for w in re.split(r"[\s\-]+", p)) for p in phrases), key=len, reverse=True)
         pat = re.compile(r"(?<![\w])(?:" + _by_first_letter(alts) + r")(?![\w])")
     titles = frozenset(t.lower() for t in data.get("titles") or [] if isinstance(t, str))
-    return _Stoplist(words, pat, titles)
+    facilities = frozenset(t.lower() for t in data.get("facilities") or [] if isinstance(t, str))
+    return _Stoplist(words, pat, titles, facilities)
 
 
 def _by_first_letter(alts: list[str]) -> str:
@@ -255,10 +261,10 @@ def _strong(cands: list[Place], n_words: int, tier: int | None) -> bool:
     return n_words > 1 or top.feature in ("admin1", "country", "region") or top.population >= BIG_TOWN
 
 
-def _order(cands: list[Place], country: str | None, relation: str | None, gaz: Gazetteer) -> list[Place]:
-    """Candidates in the dominant country first; for 'province', the admin1 entry first."""
-    if country:
-        cands = sorted(cands, key=lambda p: p.feature != "country" and p.iso3 != country)
+def _order(cands: list[Place], geo: docgeo.DocGeography, relation: str | None, gaz: Gazetteer) -> list[Place]:
+    """Candidates in the document's countries first (``docgeo.order``); for 'province',
+    the admin1 entry first."""
+    cands = docgeo.order(cands, geo)
     if relation == "province" and cands and cands[0].feature != "admin1":
         top = cands[0]
         a1 = next((p for p in cands if p.feature == "admin1" and p.iso3 == top.iso3), None)
@@ -314,9 +320,12 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
                 next_start = j + 1
                 break
 
-    # pass 1: context filters and the dominant country from confident matches
+    # pass 1: context filters, then the document's geography from the confident matches
+    starts = sorted(sent_starts | {m.end() for m in re.finditer(r"\n", text)})
+    datelines = docgeo.dateline_ranges(text, starts)
     kept = []
-    votes: Counter = Counter()
+    votes: list[tuple[list[Place], str]] = []
+    reporting = None
     for i, j, surface, cands in matches:
         s, e = toks[i][0], toks[j][1]
         single = i == j
@@ -331,35 +340,73 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         ) or (i > 0 and gap_prev == " " and prev_tok[0].isupper() and not sentence_start)
         if single and name_like and not (cands[0].feature in ("admin1", "country") or cands[0].population >= BIG_TOWN):
             continue  # part of a longer capitalised name ("Mark Lowcock", "Hassan Aden")
+        tier = gaz.match_tier(surface)
+        top = cands[0]
+        named = docgeo.names_place(surface, top, tier)
+        core = _ARTICLE_WORD.sub("", surface)
+        if core.isupper() and len(core) <= 4 and top.feature != "country":
+            continue  # acronyms match airport codes among alternate names (NGO, "an SDF", "SANA")
+        if single and not named and len(core) <= SHORT_ALTERNATE_LETTERS and top.feature != "country":
+            continue  # a code among the alternate names ("Aid" for Anderson, Indiana)
+        facility = nxt is not None and text[e : nxt[0]] == " " and nxt[2].lower() in stop.facilities
         rel, rs, re_, dist = _relation(text, s, e)
-        strong = _strong(cands, j - i + 1, gaz.match_tier(surface))
+        strong = _strong(cands, j - i + 1, tier)
         locative = rel is not None or _locative_before(text, s)
-        kept.append((i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start))
-        if strong or locative:
-            top = cands[0]
-            votes[top.iso3] += 1 if top.feature != "country" else 2  # a named country weighs double
+        dateline = docgeo.in_ranges(s, e, datelines)
+        border = top.feature == "country" and docgeo.border_neighbour(text, s)
+        # a match that stands for its own place: not a building's name, not a stray alternate
+        # name; a province, a country, or a town of several words or a big one
+        multiword = " " in normalize_name(surface)
+        standalone = not facility and (
+            top.feature in ("admin1", "country")
+            or (tier is not None and tier < TIER_SKELETON and named and multiword)
+            or (tier is not None and tier < TIER_SKELETON and normalize_name(surface) == normalize_name(top.name)
+                and top.population >= docgeo.UNATTESTED_TOWN_MIN)
+        )
+        kept.append((i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border, named))
+        if dateline:
+            reporting = reporting or docgeo.clear_country(cands) or top.iso3
+        elif standalone and (strong or locative):
+            votes.append((cands, "strong"))
+        elif strong or locative:
+            votes.append((cands, "weak" if not facility and named else "vote"))
 
-    hint = votes.most_common(1)[0][0] if votes else None
+    geo = docgeo.geography(votes, text, reporting)
+    hint = geo.primary
     if hint:
         doc.country_hint = hint
 
     spans = []
-    for i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start in kept:
-        cands = _order(cands, hint, rel, gaz)
+    for i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border, named in kept:
+        cands = _order(cands, geo, rel, gaz)
         top = cands[0]
+        if not standalone and not dateline:
+            if i == j and not named and top.iso3 != geo.primary:
+                continue  # a stray alternate name, outside the story's country
+            if not geo.attested(cands) and (geo.evidence or (i == j and not named)):
+                # no candidate in a country the text speaks of, and a weak match (a small
+                # town, a building's name, a stray alternate name): a namesake abroad
+                continue
+            if (top.feature not in ("country", "admin1") and not docgeo.secondary_ok(geo, top.iso3)
+                    and not docgeo.local_country(text, toks[i][0], top.iso3, gaz.country_names())):
+                # a small place of another country than the story's, with that country
+                # neither well attested nor named right before it ("Orum" of a Syrian
+                # village read as Orem, Utah, because Washington is in the story)
+                continue
         foreign = hint is not None and top.iso3 != hint and top.feature not in ("country", "admin1")
         if i == j and foreign and (sentence_start or not locative):
             # a capitalised sentence opener or headline word that happens to name a
             # far-away town ("Fighting for Key Aleppo Road"): abroad needs "in/near X"
             continue
-        core = _ARTICLE_WORD.sub("", surface)
-        if core.isupper() and len(core) <= 4 and top.feature != "country":
-            continue  # acronyms match airport codes among alternate names (NGO, "an SDF")
         if not strong:
             # a small one-word place needs context: a preposition/relation or the article's country
             in_hint = hint is not None and top.iso3 == hint
             if not (locative and (in_hint or hint is None)) and not (in_hint and not sentence_start):
                 continue
         attrs = {"candidates": cands, "relation": rel, "head": surface, "distance_km": dist}
+        if dateline:
+            attrs["dateline"] = True  # the reporting place, not the scene
+        if border:
+            attrs["border"] = True  # "on the border with Iraq": the neighbour, not the scene
         spans.append(Span(start=rs, end=re_, label="PLACE", text=text[rs:re_], attrs=attrs))
     return spans

@@ -18,6 +18,7 @@ from ..records import Doc, Sentence, Span
 
 if TYPE_CHECKING:
     from ..extract import DefaultActor
+    from .airpower import Inferred
 
 STATE_INTERS = frozenset({1, 8})  # state forces, at home (1) or abroad (8)
 CIVILIAN_INTER = 7
@@ -94,6 +95,14 @@ def refers_back(text: str, sent: Sentence, trig: Span) -> bool:
 PERPETRATOR_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 UNIDENTIFIED = "Unidentified Armed Group ({country})"
 UNIDENTIFIED_INTER = 3  # ACLED codes unidentified armed groups as political militias
+# sub-events whose actor1 ACLED codes as the crowd itself when the text names no group
+# (a protest is its protesters, not a perpetrator left unnamed)
+CROWD_ACTORS = {
+    "Peaceful protest": ("Protesters ({country})", 6),
+    "Protest with intervention": ("Protesters ({country})", 6),
+    "Violent demonstration": ("Rioters ({country})", 5),
+    "Mob violence": ("Rioters ({country})", 5),
+}
 # "supported by the Russian Aerospace Forces": an associate, not the agent of a passive
 SUPPORT_BEFORE = re.compile(r"\b(?:backed|supported|aided|assisted|covered|accompanied|joined)\s+by\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 # between actor1 and an associate: "X and Y", "X, Y", "X, supported by Y", "X backed by the Y"
@@ -236,15 +245,22 @@ def paragraph_actor(doc: Doc, i: int, spans_by_sentence: dict[int, list[Span]], 
 
 
 def own_report(
-    doc: Doc, sent: Sentence, trig: Span, attributions: list[Span], a1: Span | None, a2: Span | None
+    doc: Doc, sent: Sentence, trig: Span, attributions: list[Span], a1: Span | None, a2: Span | None, dead: Iterable[Span] = ()
 ) -> tuple[Span | None, Span | None, str | None]:
     """A party's own report ("Amaq claimed that a suicide car bomb had killed 20 soldiers",
     "the ministry said its warplanes had carried out 64 strikes"): actor1 becomes the
-    speaker's forces, and the actor the sentence named becomes their target.
+    speaker's forces, and the actor the sentence named becomes their target. Civilian
+    ``dead`` (the sentence's 'killed' spans) the speaker reports with no agent and not by
+    "its" forces are no claim of its own.
 
     Returns ``(a1, a2, source)``; ``source`` is None when the report changes nothing."""
     forces = next((a for a in attributions if a.attrs.get("forces")), None)
-    if forces is not None and (a1 is None or SPEAKER_FORCES.search(doc.text, sent.start, trig.end)):
+    own_forces = SPEAKER_FORCES.search(doc.text, sent.start, trig.end)
+    if forces is not None and not own_forces and any(c.attrs.get("victims") in CIVILIAN_VICTIMS for c in dead):
+        # a party reports the civilians an unnamed strike killed: an accusation of the
+        # other side, not a claim of its own attack (a party claims the enemies it killed)
+        forces = None
+    if forces is not None and (a1 is None or own_forces):
         own = doc_actor(doc, forces.attrs["forces"])
         if own is not None and (a1 is None or own.attrs.get("actor") != a1.attrs.get("actor")):
             if a1 is not None and a2 is None:
@@ -302,7 +318,7 @@ def sentence_actors(
     a1, assoc1, a2, assoc2 = assign_actors(doc.text, sent, actors, trig, dead)
     a1, a2 = named_antecedent(doc, i, spans_by_sentence, a1), named_antecedent(doc, i, spans_by_sentence, a2)
     attributions = [s for s in spans if s.label == "ATTRIBUTION"]
-    a1, a2, source = own_report(doc, sent, trig, attributions, a1, a2)
+    a1, a2, source = own_report(doc, sent, trig, attributions, a1, a2, dead)
     source = source or "sentence"
     # actor1 from the paragraph when the sentence has none but refers back to it ("The
     # jets struck again."); a sentence that names no agent keeps actor1 open
@@ -377,9 +393,13 @@ def actor_names(
     country: str | None,
     fat_text: str | None,
     event_type: str | None = None,
+    sub_event: str | None = None,
+    flown: "Inferred | None" = None,
 ) -> tuple[str | None, int | None, str | None, int | None, dict[str, str]]:
     """Canonical ``(actor1, inter1, actor2, inter2, evidence)`` from the chosen spans:
-    ``default`` (``default_actor``, a user's lexicon) fills an open actor1, else a violent
+    ``default`` (``default_actor``, a user's lexicon) fills an open actor1, else a protest
+    or riot (``sub_event``) its crowd ("Protesters (<country>)"), else the operator
+    ``flown`` infers for an unattributed air strike (``airpower``), else a violent
     ``event_type`` gets ACLED's unidentified armed group of ``country`` (the event's);
     unnamed civilian dead ("killing five civilians") fill an open actor2. ``evidence``
     holds the evidence text of the fields so filled."""
@@ -389,6 +409,13 @@ def actor_names(
     if actor1 is None and default is not None:
         actor1, inter1 = default.actor, default.inter
         notes["actor1"] = "default for this sub-event and country (event_types.yaml)"
+    if actor1 is None and sub_event in CROWD_ACTORS and country:
+        name, inter = CROWD_ACTORS[sub_event]
+        actor1, inter1 = name.format(country=country_name(country)), inter
+        notes["actor1"] = "the crowd (no group named)"
+    if actor1 is None and flown is not None:
+        actor1, inter1 = flown.actor1, flown.inter1
+        notes["actor1"] = flown.note
     if actor1 is None and event_type in PERPETRATOR_TYPES and country:
         actor1, inter1 = UNIDENTIFIED.format(country=country_name(country)), UNIDENTIFIED_INTER
         notes["actor1"] = "no perpetrator named"

@@ -21,6 +21,36 @@ AROUND_RELATIONS = frozenset({"near", "countryside", "outskirts", "direction"})
 # candidate of the village farther than this from the anchor is a namesake elsewhere
 ANCHOR_MAX_KM = 60.0
 APPOSITION = re.compile(r"\s*,\s*")
+# a title's trailing site name: "... kill 39 | Jordan Times", "... in Deir ez-Zor - Sputnik
+# International" (a dash with spaces around it, so "Deir ez-Zor" is not split)
+TITLE_SEPARATOR = re.compile(r"\s+(?:\||[-–—_])\s+")
+SITE_NAME_MAX_WORDS = 5  # outlet names run to a few words ("Al Manar TV Website Archive")
+TITLE_HEAD_CHARS = 300  # the title stands at the head of the text (ingest puts it there)
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[^a-z]", "", re.sub(r"^(?:https?://)?(?:www\.)?|\.[a-z]{2,4}(?:/.*)?$", "", name.lower()))
+
+
+def title_site_name(doc: Doc) -> tuple[int, int] | None:
+    """Where the title names its site ("| Jordan Times", "- Daily Sabah"): the segment
+    after the title's last pipe, or after its last spaced dash when its letters spell the
+    article's outlet. A place in the site's name is no place of the event."""
+    title = (doc.article.title or "").strip()
+    start = doc.text.find(title, 0, TITLE_HEAD_CHARS + len(title)) if title else -1
+    if start < 0:
+        return None
+    seps = list(TITLE_SEPARATOR.finditer(title))
+    if not seps:
+        return None
+    tail = title[seps[-1].end() :].strip()
+    if not tail or len(tail.split()) > SITE_NAME_MAX_WORDS:
+        return None
+    outlet = _squash(doc.article.outlet or "")
+    spelled = bool(outlet) and (_squash(tail).startswith(outlet) or outlet.startswith(_squash(tail)))
+    if "|" in seps[-1].group() or spelled:
+        return start + seps[-1].end(), start + len(title)
+    return None
 
 
 def place_rank(sp: Span, text: str, trig: Span) -> tuple:
@@ -42,12 +72,15 @@ def lookback_rank(sp: Span, text: str, trig: Span) -> tuple:
 
 def event_places(spans: list[Span], text: str) -> list[Span]:
     """The PLACE spans of a sentence that can be an event's place (geocoded, not the end
-    of a route)."""
+    of a route, not the dateline's reporting place, not the neighbour of "on the border
+    with Iraq")."""
     return [
         s
         for s in spans
         if s.label == "PLACE"
         and s.attrs.get("candidates")
+        and not s.attrs.get("dateline")
+        and not s.attrs.get("border")
         and not ROUTE_END_BEFORE.search(text, max(0, s.start - ROUTE_WINDOW_CHARS), s.start)
     ]
 
@@ -88,20 +121,39 @@ def anchored(sp: Span, places: list[Span], text: str) -> Span:
     return Span(sp.start, sp.end, sp.label, sp.text, {**sp.attrs, "candidates": ordered})
 
 
+POSSESSIVE_AFTER = re.compile(r"['’]s\b")
+
+
+def foreign_party(sp: Span, text: str, hint: str | None) -> bool:
+    """A country other than the article's, named with no locative word before it: a party
+    or a speaker ("Russia says it killed 7 in Syria", "Turkey and the coalition hit IS"),
+    not where the event happened."""
+    cands = sp.attrs.get("candidates") or []
+    if not cands or cands[0].feature != "country" or hint is None or cands[0].iso3 == hint:
+        return False
+    if POSSESSIVE_AFTER.match(text, sp.end):
+        return False  # "Syria's Palmyra": the country of the place that follows
+    return not (sp.attrs.get("relation") or PLACE_PREP.search(text[max(0, sp.start - PREP_WINDOW_CHARS) : sp.start]))
+
+
 def place_for(
     doc: Doc, i: int, sent: Sentence, trig: Span, spans: list[Span], spans_by_sentence: dict[int, list[Span]], lookback: int
 ) -> Span | None:
     """The place of the mention in sentence ``i``: the sentence's best place
-    (``place_rank``), else the best (``lookback_rank``) of the nearest of the ``lookback``
+    (``place_rank``; a site's name in the title and a foreign country named as a party,
+    ``foreign_party``, are none), else the best (``lookback_rank``) of the nearest of the ``lookback``
     earlier sentences of its paragraph that names one; None when none does."""
-    places = event_places(spans, doc.text)
+    places = [p for p in event_places(spans, doc.text) if not foreign_party(p, doc.text, doc.country_hint)]
+    site = title_site_name(doc) if i == 0 else None
+    if site is not None:
+        places = [p for p in places if not (site[0] <= p.start and p.end <= site[1])]
     if places:
         return anchored(min(places, key=lambda s: place_rank(s, doc.text, trig)), places, doc.text)
     para = sent.paragraph
     for j in range(i - 1, max(-1, i - 1 - lookback), -1):
         if doc.sentences[j].paragraph != para:
             break
-        ps = event_places(spans_by_sentence.get(j, []), doc.text)
+        ps = [p for p in event_places(spans_by_sentence.get(j, []), doc.text) if not foreign_party(p, doc.text, doc.country_hint)]
         if ps:
             # a sentence back, the most precise place is the scene ("shelled the village of
             # Kafr Zita in the northern countryside of Hama ... The shelling also destroyed")

@@ -15,9 +15,19 @@ from ..annotate.actors import load_data
 from ..records import Doc, Sentence, Span
 
 # ACLED's political-violence event types: only these take a toll from a following sentence
-# ("The strike hit a market. Twelve people died."); an agreement, a protest or a transfer
-# of territory has no dead of its own unless its own sentence counts them.
+# ("The strike hit a market. Twelve people died."), and a protest met with lethal force
+# ("Excessive force against protesters", under Protests); an agreement or a transfer of
+# territory has no dead of its own unless its own sentence counts them.
 VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"})
+VIOLENT_SUB_EVENTS = frozenset({"Excessive force against protesters"})
+# Sub-events that ACLED's codebook defines without fatalities (a peaceful protest, an
+# agreement, arrests, a base set up, a handover of ground, a group's change of activity):
+# the dead named in their sentence belong to another incident ("the evacuation deal resumed
+# days after a bombing killed more than 120 evacuees"), so they take no toll at all.
+NO_FATALITY_SUB_EVENTS = frozenset({
+    "Peaceful protest", "Agreement", "Arrests", "Headquarters or base established",
+    "Non-violent transfer of territory", "Change to group/activity",
+})
 # Two figures of different victim groups this many characters apart or closer are one list
 # ("12 soldiers, 9 militiamen"); farther apart, equal figures are one toll told twice (a
 # headline fused with its lead: "SDF kills 23 Daesh militants ... killed 23 Daesh members").
@@ -47,22 +57,27 @@ def killed_spans(
     lookahead: int,
     event_type: str | None = None,
     trigger_types: dict[int, set[str]] | None = None,
+    sub_event: str | None = None,
 ) -> list[Span]:
     """The 'killed' CASUALTY spans of sentence ``i``; when it has none, those of the first
     of the next ``lookahead`` sentences of its paragraph that has some ("The strike hit a
     market. Twelve people died.").
 
-    Nothing is borrowed for a non-violent ``event_type`` (None: not known, borrowed), nor
+    A sub-event without fatalities (``NO_FATALITY_SUB_EVENTS``) takes none. Nothing is
+    borrowed for a non-violent ``event_type`` (None: not known, borrowed), nor
     by a sentence that already counts a total ("the war has killed 400,000"), and the
     search stops at a sentence that reports something else: one with a trigger of another
     event type (``trigger_types``: sentence -> the event types of its triggers; or a TRIGGER
     span) or one that opens another incident ("Separately, ..."). A trigger of the same
     type continues the report ("Blast kills 40 in depot. The explosion ripped through...")."""
+    if sub_event in NO_FATALITY_SUB_EVENTS:
+        return []
     own = [c for c in spans if c.label == "CASUALTY"]
     killed = [c for c in own if c.attrs.get("kind") == "killed"]
     if killed:
         return killed
-    if (event_type is not None and event_type not in VIOLENT_TYPES) or any(c.attrs.get("kind") == "total" for c in own):
+    violent = event_type is None or event_type in VIOLENT_TYPES or sub_event in VIOLENT_SUB_EVENTS
+    if not violent or any(c.attrs.get("kind") == "total" for c in own):
         return []
     for j in range(i + 1, min(i + 1 + lookahead, len(doc.sentences))):
         if doc.sentences[j].paragraph != sent.paragraph:
@@ -84,15 +99,18 @@ def killed_spans(
 def fatalities(killed: list[Span]) -> tuple[int, int, int, str | None]:
     """Conservative figure and range from the 'killed' phrases of one sentence: different
     victim groups add up ("5 civilians and 3 fighters"), repeated figures for the same
-    group are a range and the lowest is kept (SPEC fatality rules), and an equal figure
-    told again for another name of the group further on is the same toll (``LIST_GAP_CHARS``).
+    group are a range and the lowest is kept (SPEC fatality rules), an equal figure told
+    again for another name of the group further on is the same toll (``LIST_GAP_CHARS``),
+    and a stated death toll outranks the sentence's other figures (``_best_stated``).
 
     Returns ``(low, value, high, evidence text)``; ``(0, 0, 0, None)`` without a phrase."""
     if not killed:
         return 0, 0, 0, None
+    text = "; ".join(k.text for k in killed)
+    killed = _best_stated(killed)
     groups: dict[str, list[Span]] = {}
     for k in killed:
-        groups.setdefault(str(k.attrs.get("victims") or "people"), []).append(k)
+        groups.setdefault(_group(k), []).append(k)
     general = {"people", "None", "civilians"}
     # a general toll ("12 people, including 5 children") already includes the subgroups
     if len(groups) > 1 and any(g in general for g in groups):
@@ -100,14 +118,34 @@ def fatalities(killed: list[Span]) -> tuple[int, int, int, str | None]:
         totals = [g for g in groups if g in general]
         if len(totals) == 1 or subsets:
             groups = {g: v for g, v in groups.items() if g in totals} or groups
+    # "people" already counts the civilians of the same sentence ("some 865 people killed
+    # ... including 50 civilians"); two general counts never add up
+    if "people" in groups and "civilians" in groups:
+        groups = {g: v for g, v in groups.items() if g != "civilians"}
     groups = _same_toll_once(groups)
     low = value = high = 0
     for spans in groups.values():
         low += min(int(s.attrs.get("low", s.attrs.get("value", 0))) for s in spans)
         value += min(int(s.attrs.get("value", 0)) for s in spans)
         high += max(int(s.attrs.get("high", s.attrs.get("value", 0))) for s in spans)
-    text = "; ".join(k.text for k in killed)
     return low, value, max(high, value), text
+
+
+def _best_stated(killed: list[Span]) -> list[Span]:
+    """The phrases that state the toll best: a death toll ("bringing the toll to 61
+    people") is the incident's whole toll, so the other figures of its sentence ("a
+    number of people died of their wounds") are parts of it; without one, a vague word
+    ("dozens") gives way to a figure for the same victims ("at least 61 people")."""
+    tolls = [k for k in killed if k.attrs.get("toll")]
+    if tolls:
+        return tolls
+    exact = {_group(k) for k in killed if not k.attrs.get("vague")}
+    return [k for k in killed if not k.attrs.get("vague") or _group(k) not in exact]
+
+
+def _group(k: Span) -> str:
+    """The victim group a 'killed' phrase counts (``fatalities`` adds groups up)."""
+    return str(k.attrs.get("victims") or "people")
 
 
 def _same_toll_once(groups: dict[str, list[Span]]) -> dict[str, list[Span]]:

@@ -256,3 +256,30 @@ def resolve_trigger(
         return None
     actors = [s for s in spans if s.label == "ACTOR"]
     return choose_trigger(doc.text, sent, actors, drop_peaceful_transfer(candidates))
+
+
+# A definite noun phrase that points back ("the battle", "this attack", "the same
+# offensive") names an incident the article has already told, not a new one.
+_BACK_REFERENCE = re.compile(r"(?:\b(?:the|this|that|these|those|its|their)\s+(?:same\s+|latest\s+|recent\s+)?)$", re.I)
+# ... unless a word marks it as another one ("the first attack", "the second blast", "the
+# next battle", "the other raid")
+_ANOTHER = re.compile(r"\b(?:first|second|third|next|other|earlier|previous|last|new|latest)\s+$", re.I)
+
+
+_INCIDENT_NOUN = re.compile(
+    r"(?:battles?|attacks?|offensive|assault|blasts?|explosions?|bombings?|raids?|strikes?|air ?strikes?"
+    r"|clashes|fighting|operation|massacre|shelling|bombardment|ambush)\b",
+    re.I,
+)
+
+
+def refers_back(text: str, trig: Span, event_type: str, earlier) -> bool:
+    """Whether the trigger is a definite back-reference ("was involved in the battle") to an
+    incident of the same event type that an earlier mention of the article reports. Such a
+    sentence adds detail to that incident; on its own it would be a second event."""
+    if not any(m.event_type == event_type for m in earlier):
+        return False
+    if not _INCIDENT_NOUN.match(trig.text):
+        return False  # "the warplanes targeted ...": the definite article names the aircraft
+    before = text[max(0, trig.start - 30) : trig.start]
+    return bool(_BACK_REFERENCE.search(before)) and not _ANOTHER.search(before)
