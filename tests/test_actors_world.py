@@ -168,7 +168,8 @@ def test_the_target_of_an_attack_is_not_actor1(pipe):
 )
 def test_who_holds_the_place_is_neither_actor(pipe, text):
     ev = one(pipe, text)
-    assert ev.actor1.startswith("Unidentified Armed Group (")
+    # the holder is not the perpetrator (an air strike may be inferred to its operator)
+    assert not any(h in ev.actor1 for h in ("Islamic State", "Houthi", "Ansar Allah", "Opposition", "Rebels"))
     assert ev.actor2.startswith("Civilians (")
 
 
@@ -212,9 +213,11 @@ def test_an_office_that_speaks_is_no_actor(pipe):
 # -- no perpetrator is invented ----------------------------------------------------------------
 
 
-def test_an_unattributed_strike_has_no_default_perpetrator(pipe):
-    # no "default for this sub-event and country": the Syrian air force is not assumed
-    ev = one(pipe, "Air strikes on a market in the town of Atareb in Aleppo province killed 21 civilians on Monday.")
+def test_an_unattributed_bombing_has_no_default_perpetrator(pipe):
+    # no "default for this sub-event and country": a bomb no one claims is an unidentified
+    # group's (unattributed air strikes are inferred from data/air_operators.yaml, with the
+    # reason in the evidence: tests/test_air_operators.py)
+    ev = one(pipe, "A car bomb exploded at a market in the town of Azaz in Aleppo province on Monday, killing 21 civilians.")
     assert ev.actor1 == "Unidentified Armed Group (Syria)"
     assert "default" not in str(ev.mentions[0]["fields"].get("actor1"))
 
@@ -298,7 +301,7 @@ def test_without_any_place_unnamed_forces_take_the_named_actors_country():
 
 def test_a_sentence_without_a_place_takes_the_country_of_the_place_before_it(pipe):
     text = (
-        "Syrian army artillery pounded rebel positions in Idlib and Hama on Monday, killing seven fighters, "
+        "Syrian army artillery pounded rebel positions in Idlib and Hama in northwestern Syria on Monday, killing seven fighters, "
         "the Syrian Observatory said.\n\n"
         "Fighting also raged in Mosul on Monday. Gunmen killed three people at a market, police said."
     )

@@ -54,13 +54,14 @@ def resolve_place(span: Span, country_hint: str | None, gaz: Gazetteer) -> tuple
 
 def _article_place(doc: Doc, gaz: Gazetteer) -> tuple[Place | None, int | None]:
     """The article's most frequent resolvable place below country level (a town at
-    precision 2, a province at 3), else the country at precision 3 (datelines and
-    border neighbours left out)."""
+    precision 2, a province at 3), else the country at precision 3 (datelines, border
+    neighbours and the ends of a route left out: ``resolve.place.event_places``)."""
     counts: Counter = Counter()
     first: dict[tuple, Place] = {}
-    for sp in doc.spans_of("PLACE"):
-        if (sp.attrs or {}).get("dateline") or (sp.attrs or {}).get("border"):
-            continue  # the reporting place and a border's other side are not the story's
+    from .resolve.place import event_places
+
+    # the reporting place, a border's other side and a route's ends are not the story's
+    for sp in event_places(list(doc.spans_of("PLACE")), doc.text):
         try:
             place, _ = resolve_place(sp, doc.country_hint, gaz)
         except Exception as e:  # noqa: BLE001 - never fail the article on one place
