@@ -218,6 +218,17 @@ def test_short_texts_are_not_judged_by_language(tmp_path):
     assert ingest.language_problem("Bonjour") is None and ingest.language_problem("Army shells Douma") is None
 
 
+def test_the_latin_share_counts_letters_only():
+    # 24 Cyrillic letters and 20 Latin ones: under the Latin share, whatever the signs around
+    # them (× and ÷ lie in the Latin ranges but are no letters, so they count as neither)
+    text = "Обстрел города Дума ночью " + "× ÷ " * 30 + "Douma shelled"
+    assert ingest.language_problem(text) == "not English: written in Cyrillic script (12 of 34 letters Latin)"
+    # ASCII text: every letter is Latin, counted without looking at each one in Python
+    assert ingest.language_problem("Los combates continuaron durante toda la noche cerca del mercado " * 4) == (
+        "not English: 0% of its words are common English words (English news: 18% or more)"
+    )
+
+
 # --- records -----------------------------------------------------------------------------------
 
 

@@ -34,6 +34,7 @@ import json
 import os
 import re
 import stat
+import string
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -502,6 +503,10 @@ def _language_settings() -> dict[str, Any]:
 _LETTERS_RE = re.compile(r"[^\W\d_]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 _WORD_RE = re.compile(r"[^\W\d_]+")
+# a letter that _LATIN_RE matches (x and / signs in its ranges are no letters): counted by
+# one findall instead of a Python test of each letter (~0.5 ms an article, in the reader)
+_ASCII_LETTERS = string.ascii_letters.encode("ascii")  # what _LETTERS_RE matches in ASCII text
+_LATIN_LETTER_RE = re.compile(r"(?=[^\W\d_])[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 
 
 def language_problem(text: str) -> str | None:
@@ -509,21 +514,26 @@ def language_problem(text: str) -> str | None:
     ``data/language.yaml``), or None. Short texts are not judged."""
     cfg = _language_settings()
     sample = text[: cfg["sample_chars"]]
-    letters = _LETTERS_RE.findall(sample)
-    if len(letters) >= cfg["min_letters"]:
-        latin = sum(1 for c in letters if _LATIN_RE.match(c))
-        if latin < cfg["min_latin_share"] * len(letters):
+    if sample.isascii():  # most texts: every letter is Latin, and counting them needs no list
+        n_letters = len(sample) - len(sample.encode("ascii").translate(None, _ASCII_LETTERS))
+        latin = n_letters
+    else:
+        n_letters = len(_LETTERS_RE.findall(sample))
+        latin = len(_LATIN_LETTER_RE.findall(sample))
+    if n_letters >= cfg["min_letters"]:
+        if latin < cfg["min_latin_share"] * n_letters:
+            letters = _LETTERS_RE.findall(sample)
             scripts: dict[str, int] = {}
             for c in letters[:2000]:
                 if not _LATIN_RE.match(c):
                     name = unicodedata.name(c, "UNKNOWN").split(" ")[0]
                     scripts[name] = scripts.get(name, 0) + 1
             script = max(scripts, key=scripts.get).capitalize() if scripts else "non-Latin"
-            return f"not English: written in {script} script ({latin} of {len(letters)} letters Latin)"
+            return f"not English: written in {script} script ({latin} of {n_letters} letters Latin)"
     words = _WORD_RE.findall(sample.lower())
     if len(words) >= cfg["min_words"]:
         fw = cfg["function_words"]
-        share = sum(1 for w in words if w in fw) / len(words)
+        share = sum(map(fw.__contains__, words)) / len(words)
         if share < cfg["min_english_share"]:
             return f"not English: {share:.0%} of its words are common English words (English news: 18% or more)"
     return None
