@@ -25,9 +25,10 @@ from common import ROOT, require, write_section
 from fakes import load
 
 
-# The targets of issue 2, on a 2-core machine.
+# The targets of issue 12, on a 2-core machine (issue 2 asked 3x; the learned models of
+# issue 12 cost a few ms per article, and issue 12 settles on 2x).
 TARGET_RATE = 100
-TARGET_RATIO = 3.0
+TARGET_RATIO = 2.0
 
 
 def child_frontlines(jsonl: str, workers: int) -> None:
@@ -126,7 +127,7 @@ def main() -> None:
         ratio = fl_rate / sp_rate
         lines += [
             "",
-            f"Ratio frontlines / spaCy-small: **{ratio:.1f}x**. Targets (issue 2): at least {TARGET_RATE} articles/s "
+            f"Ratio frontlines / spaCy-small: **{ratio:.1f}x**. Targets (issue 12): at least {TARGET_RATE} articles/s "
             f"({'met' if fl_rate >= TARGET_RATE else 'NOT met'}) and at least {TARGET_RATIO:.0f}x the reference "
             f"({'met' if ratio >= TARGET_RATIO else 'NOT met'}); peak memory under 1 GB "
             f"({'met' if fl_mem < 1024 else 'NOT met'}).",
