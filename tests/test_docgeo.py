@@ -84,7 +84,7 @@ def test_dateline_is_the_reporting_place_not_the_event(gazetteer):
 def test_dateline_pattern():
     text = "KYIV, Ukraine — Drones hit Odesa.\nKHARTOUM (AFP) - Shelling resumed."
     ranges = docgeo.dateline_ranges(text, [0, text.index("KHARTOUM")])
-    assert [text[s:e] for s, e in ranges] == ["KYIV", "KHARTOUM"]
+    assert [text[s:e] for s, e in ranges] == ["KYIV, Ukraine", "KHARTOUM"]  # the country is part of it
     assert docgeo.dateline_ranges("US troops - said", [0]) == []  # two letters: no dateline
 
 

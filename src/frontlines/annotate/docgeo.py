@@ -43,7 +43,7 @@ SECONDARY_EVIDENCE_SHARE = 0.5
 # "BEIRUT -", "DAMASCUS (Reuters) -", "KYIV, Ukraine —": a capitalised place at the start
 # of a sentence or line, then an optional ", Country", an optional (Outlet), and a dash.
 _DATELINE = re.compile(
-    r"(?P<place>[A-Z][A-Z'’\-]+(?:\s+[A-Z][A-Z'’\-]+){0,3})(?:,\s*[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)?"
+    r"(?P<place>[A-Z][A-Z'’\-]+(?:\s+[A-Z][A-Z'’\-]+){0,3})(?:,\s*(?P<country>[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?))?"
     r"\s*(?:\([^()\n]{1,40}\)\s*)?(?:[-–—:]|\s--)\s"
 )
 # "on the border with Iraq", "the frontier with Lebanon": the neighbour is named, not the scene
@@ -68,14 +68,35 @@ class DocGeography:
         return any(self.weight(p.iso3) > 0 for p in cands)
 
 
+# "Russia's defence ministry", "Turkey's army": the possessive names a party, not a place
+INSTITUTION_AFTER = re.compile(
+    r"['’]s\s+(?:\w+\s+)?(?:defen[cs]e|foreign|interior|ministry|ministers?|army|military|armed|air\s+force|navy|"
+    r"forces|troops|government|president|leader|envoy|ambassador|embassy|officials?|spokes(?:man|woman|person)|"
+    r"warplanes|jets|aircraft|drones|intelligence|security|state|media|news|agency)\b",
+    re.I,
+)
+# a country named as a party or a speaker: "Russia's defence ministry", "Turkey said",
+# "Iran-backed militias"
+PARTY_AFTER = re.compile(
+    INSTITUTION_AFTER.pattern + r"|\s+(?:said|says|announced|claimed|denied|accused|warned|confirmed)\b|-backed\b",
+    re.I,
+)
+
+
+def named_as_party(text: str, end: int) -> bool:
+    """Whether the country name ending at ``end`` names a party or a speaker, not a scene:
+    such a mention is no evidence of where the story is."""
+    return bool(PARTY_AFTER.match(text, end))
+
+
 def dateline_ranges(text: str, starts: list[int]) -> list[tuple[int, int]]:
-    """(start, end) of the dateline place at each of ``starts`` (sentence or line
-    starts) that opens with one ("BEIRUT (AFP) - ...")."""
+    """(start, end) of the dateline place, with its country ("KYIV, Ukraine —"), at each
+    of ``starts`` (sentence or line starts) that opens with one ("BEIRUT (AFP) - ...")."""
     out = []
     for s in starts:
         m = _DATELINE.match(text, s)
         if m and len(m.group("place")) >= 3:
-            out.append((m.start("place"), m.end("place")))
+            out.append((m.start("place"), m.end("country") if m.group("country") else m.end("place")))
     return out
 
 

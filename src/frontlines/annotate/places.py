@@ -366,7 +366,7 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         kept.append((i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border, named))
         if dateline:
             reporting = reporting or docgeo.clear_country(cands) or top.iso3
-        elif standalone and (strong or locative):
+        elif standalone and (strong or locative) and not (top.feature == "country" and docgeo.named_as_party(text, e)):
             votes.append((cands, "strong"))
         elif strong or locative:
             votes.append((cands, "weak" if not facility and named else "vote"))

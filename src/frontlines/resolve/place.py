@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ..annotate import docgeo
 from ..records import Doc, Sentence, Span
 
 PLACE_PREP = re.compile(r"\b(?:in|on|at|near|of|into|from|outside|around|across|targeting|hit|struck)\s+(?:the\s+)?$", re.I)
@@ -131,7 +132,7 @@ def foreign_party(sp: Span, text: str, hint: str | None) -> bool:
     cands = sp.attrs.get("candidates") or []
     if not cands or cands[0].feature != "country" or hint is None or cands[0].iso3 == hint:
         return False
-    if POSSESSIVE_AFTER.match(text, sp.end):
+    if POSSESSIVE_AFTER.match(text, sp.end) and not docgeo.INSTITUTION_AFTER.match(text, sp.end):
         return False  # "Syria's Palmyra": the country of the place that follows
     return not (sp.attrs.get("relation") or PLACE_PREP.search(text[max(0, sp.start - PREP_WINDOW_CHARS) : sp.start]))
 
