@@ -75,10 +75,11 @@ def _vague_record(rec: dict[str, Any]) -> bool:
 
 
 def _known_actor(name: str | None, fields: dict[str, str] | None, key: str) -> str | None:
-    """An actor that a source named (not a lexicon default, not an unidentified group)."""
+    """An actor that a source named (not a lexicon default, not an unidentified group, not
+    the operator inferred for an unattributed air strike: ``resolve.airpower``)."""
     if not name or name.startswith("Unidentified"):
         return None
-    if fields and str(fields.get(key, "")).startswith("default"):
+    if fields and str(fields.get(key, "")).startswith(("default", f"{key} inferred")):
         return None
     return name
 
@@ -229,10 +230,7 @@ class Clusterer:
             s += w["within_10km"] if d <= 10 else (w["within_same_place"] if d <= self.same_km else 0.0)
         elif a.admin1 and a.admin1 == b.admin1:
             s += w["same_admin1_only"]
-        # "Unidentified Armed Group (X)" is what a report without a named perpetrator says:
-        # two of them are no evidence of one incident, nor one of them against a named one
-        a1, b1 = _named(a.actor1), _named(b.actor1)
-        a2, b2 = _named(a.actor2), _named(b.actor2)
+        a1, b1, a2, b2 = a.actor1, b.actor1, a.actor2, b.actor2  # named ones (``_known_actor``)
         if a1 and b1 and a1 == b1:
             s += w["same_actor1"]
         else:
@@ -976,8 +974,3 @@ def _hist(v: Any) -> str | None:
         return str(v)
     return json.dumps(v, ensure_ascii=False)
 
-
-
-def _named(actor: str | None) -> str | None:
-    """The actor a report names, or None for none or an unidentified group."""
-    return None if not actor or actor.startswith("Unidentified") else actor

@@ -54,11 +54,14 @@ BORDER_WINDOW_CHARS = 30
 @dataclasses.dataclass(frozen=True)
 class DocGeography:
     """What the text says about where the story is: ``evidence`` iso3 -> weight,
-    ``primary`` the best-attested country, ``reporting`` the dateline's country."""
+    ``primary`` the best-attested country, ``reporting`` the dateline's country,
+    ``by_place`` the part of ``evidence`` that places and country names give (demonyms
+    name actors' nationalities as often as scenes: "Russian jets" over a Syrian town)."""
 
     evidence: dict[str, float]
     primary: str | None
     reporting: str | None = None
+    by_place: dict[str, float] = dataclasses.field(default_factory=dict)
 
     def weight(self, iso3: str | None) -> float:
         return self.evidence.get(iso3, 0.0) if iso3 else 0.0
@@ -169,6 +172,8 @@ def local_country(text: str, start: int, iso3: str, country_names: dict[str, str
 
 def secondary_ok(geo: "DocGeography", iso3: str) -> bool:
     """Whether ``iso3``, not the main country, has evidence enough for a small place."""
+    if not geo.by_place:
+        return True  # only demonyms: they rank candidates but rule out no country
     return iso3 == geo.primary or geo.weight(iso3) >= SECONDARY_EVIDENCE_SHARE * geo.weight(geo.primary)
 
 
@@ -207,7 +212,7 @@ def geography(votes: list[tuple[list[Place], str]], text: str, reporting: str | 
         primary = ties.most_common(1)[0][0]
     else:
         primary = reporting
-    return DocGeography(dict(evidence), primary, reporting)
+    return DocGeography(dict(evidence), primary, reporting, by_place)
 
 
 def order(cands: list[Place], geo: DocGeography) -> list[Place]:

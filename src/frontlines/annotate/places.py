@@ -383,7 +383,7 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         if not standalone and not dateline:
             if i == j and not named and top.iso3 != geo.primary:
                 continue  # a stray alternate name, outside the story's country
-            if not geo.attested(cands) and (geo.evidence or (i == j and not named)):
+            if not geo.attested(cands) and (geo.by_place or (i == j and not named)):
                 # no candidate in a country the text speaks of, and a weak match (a small
                 # town, a building's name, a stray alternate name): a namesake abroad
                 continue
