@@ -197,3 +197,9 @@ def test_a_foreign_country_named_as_actor_is_not_the_scene(gazetteer):
     turkey = next(s for s in annotate_places(_doc(doc.text), gazetteer) if s.attrs["head"] == "Turkey")
     assert foreign_party(russia, doc.text, "SYR")
     assert not foreign_party(turkey, doc.text, "SYR")  # "in Turkey" places the event
+
+
+def test_a_text_that_names_no_country_rules_no_place_out(gazetteer):
+    # no country, no demonym: an alias of a border town is still the scene
+    doc, spans = _places(gazetteer, "The car bomb exploded near the market in Azaz on Monday evening.")
+    assert _top(spans["Azaz"]).iso3 == "SYR"

@@ -381,11 +381,12 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         cands = _order(cands, geo, rel, gaz)
         top = cands[0]
         if not standalone and not dateline:
-            if i == j and not named and top.iso3 != geo.primary:
+            if i == j and not named and geo.primary is not None and top.iso3 != geo.primary:
                 continue  # a stray alternate name, outside the story's country
-            if not geo.attested(cands) and (geo.by_place or (i == j and not named)):
+            if not geo.attested(cands) and (geo.by_place or (i == j and not named and geo.evidence)):
                 # no candidate in a country the text speaks of, and a weak match (a small
-                # town, a building's name, a stray alternate name): a namesake abroad
+                # town, a building's name, a stray alternate name): a namesake abroad (a
+                # text that speaks of no country at all rules none out)
                 continue
             if (top.feature not in ("country", "admin1") and not docgeo.secondary_ok(geo, top.iso3)
                     and not docgeo.local_country(text, toks[i][0], top.iso3, gaz.country_names())):
