@@ -78,10 +78,12 @@ INSTITUTION_AFTER = re.compile(
     r"warplanes|jets|aircraft|drones|intelligence|security|state|media|news|agency)\b",
     re.I,
 )
-# a country named as a party or a speaker: "Russia's defence ministry", "Turkey said",
-# "Iran-backed militias"
+# a country named as a party or a speaker, the subject of what it does or says: "Russia's
+# defence ministry", "Turkey said", "Turkey launched its operation", "Iran-backed militias"
 PARTY_AFTER = re.compile(
-    INSTITUTION_AFTER.pattern + r"|\s+(?:said|says|announced|claimed|denied|accused|warned|confirmed)\b|-backed\b",
+    INSTITUTION_AFTER.pattern
+    + r"|\s+(?:said|says|announced|claimed|denied|accused|warned|confirmed|will|would|has|have|had|launched|"
+    r"carried|continues|continued|struck|attacked|sent|deployed|backs|backed|supports|supported|vowed)\b|-backed\b",
     re.I,
 )
 
