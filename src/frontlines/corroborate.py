@@ -230,19 +230,18 @@ class Clusterer:
             s += w["within_10km"] if d <= 10 else (w["within_same_place"] if d <= self.same_km else 0.0)
         elif a.admin1 and a.admin1 == b.admin1:
             s += w["same_admin1_only"]
-        a1, b1, a2, b2 = a.actor1, b.actor1, a.actor2, b.actor2  # named ones (``_known_actor``)
-        if a1 and b1 and a1 == b1:
+        if a.actor1 and b.actor1 and a.actor1 == b.actor1:
             s += w["same_actor1"]
         else:
-            ours = {a1, a2} - {None}
-            theirs = {b1, b2} - {None}
+            ours = {a.actor1, a.actor2} - {None}
+            theirs = {b.actor1, b.actor2} - {None}
             if ours & theirs:  # the other side's report names the same parties, roles swapped
                 s += w["shared_actor"]
-            elif a1 and b1:
+            elif a.actor1 and b.actor1:
                 s += w["other_actor1"]
-        if a2 and b2 and a2 != b2 and not (a1 and a1 == b1):
+        if a.actor2 and b.actor2 and a.actor2 != b.actor2 and not (a.actor1 and a.actor1 == b.actor1):
             s += w["other_actor2"]
-        elif a2 and a2 == b2:
+        elif a.actor2 and a.actor2 == b.actor2:
             s += w["same_actor2"]
         if a.fatalities and a.fatalities == b.fatalities:
             s += w["same_toll"]

@@ -9,6 +9,7 @@ from collections import Counter
 
 from .gazetteer import Gazetteer
 from .records import Doc, Place, Span
+from .resolve.place import event_places
 
 # Relations that place an event around, not in, the named town (SPEC precision 2).
 _AROUND = frozenset({"near", "countryside", "outskirts", "direction"})
@@ -58,8 +59,6 @@ def _article_place(doc: Doc, gaz: Gazetteer) -> tuple[Place | None, int | None]:
     neighbours and the ends of a route left out: ``resolve.place.event_places``)."""
     counts: Counter = Counter()
     first: dict[tuple, Place] = {}
-    from .resolve.place import event_places
-
     # the reporting place, a border's other side and a route's ends are not the story's
     for sp in event_places(list(doc.spans_of("PLACE")), doc.text):
         try:

@@ -260,12 +260,14 @@ def resolve_trigger(
 
 # A definite noun phrase that points back ("the battle", "this attack", "the same
 # offensive") names an incident the article has already told, not a new one.
-_BACK_REFERENCE = re.compile(r"(?:\b(?:the|this|that|these|those|its|their)\s+(?:same\s+|latest\s+|recent\s+)?)$", re.I)
+_BACK_REFERENCE = re.compile(r"(?:\b(?:the|this|that|these|those|its|their)\s+(?:same\s+|recent\s+)?)$", re.I)
 # ... unless a word marks it as another one ("the first attack", "the second blast", "the
-# next battle", "the other raid")
+# next battle", "the other raid", "the latest attack")
 _ANOTHER = re.compile(r"\b(?:first|second|third|next|other|earlier|previous|last|new|latest)\s+$", re.I)
 
 
+# how far before the trigger its determiner is looked for ("in the same offensive")
+BACK_REFERENCE_CHARS = 30
 _INCIDENT_NOUN = re.compile(
     r"(?:battles?|attacks?|offensive|assault|blasts?|explosions?|bombings?|raids?|strikes?|air ?strikes?"
     r"|clashes|fighting|operation|massacre|shelling|bombardment|ambush)\b",
@@ -281,5 +283,5 @@ def refers_back(text: str, trig: Span, event_type: str, earlier) -> bool:
         return False
     if not _INCIDENT_NOUN.match(trig.text):
         return False  # "the warplanes targeted ...": the definite article names the aircraft
-    before = text[max(0, trig.start - 30) : trig.start]
+    before = text[max(0, trig.start - BACK_REFERENCE_CHARS) : trig.start]
     return bool(_BACK_REFERENCE.search(before)) and not _ANOTHER.search(before)
