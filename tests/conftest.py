@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+import frontlines
+
 
 @pytest.fixture(scope="session")
 def gazetteer(tmp_path_factory):
@@ -15,6 +17,13 @@ def gazetteer(tmp_path_factory):
     mp.setenv("FRONTLINES_HOME", str(home))
     yield Gazetteer.open()
     mp.undo()
+
+
+@pytest.fixture(scope="module")
+def pipe(gazetteer):
+    """A pipeline on the test gazetteer, one per test module (files that need another
+    pipeline define their own ``pipe``)."""
+    return frontlines.Pipeline(frontlines.Options(gazetteer_path=gazetteer.path))
 
 
 def pytest_collection_modifyitems(config, items):

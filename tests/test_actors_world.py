@@ -19,11 +19,6 @@ from frontlines.annotate.actors import ActorAnnotator, packaged_actor_files
 from frontlines.errors import DataFileValue, UnknownDataKey
 
 
-@pytest.fixture(scope="module")
-def pipe(gazetteer):
-    return frontlines.Pipeline(frontlines.Options(gazetteer_path=gazetteer.path))
-
-
 def one(pipe, text, published="2023-06-10"):
     """The single event of a one-sentence report."""
     evs = frontlines.extract_text(text, published=published, pipeline=pipe)

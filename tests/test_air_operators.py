@@ -11,11 +11,6 @@ from frontlines.errors import DataFileValue
 from frontlines.extract import Lexicon
 
 
-@pytest.fixture(scope="module")
-def pipe(gazetteer):
-    return frontlines.Pipeline(frontlines.Options(gazetteer_path=gazetteer.path))
-
-
 def strike(pipe, text, published):
     evs = [e for e in frontlines.extract_text(text, published=published, pipeline=pipe) if e.sub_event_type == "Air/drone strike"]
     assert evs, "no air strike found"

@@ -9,18 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pytest
 
 import frontlines
 from frontlines.assemble import dates_compatible, report_day_only
 from frontlines.corroborate import Clusterer, report_from_record
 from frontlines.records import EventMention, Evidence
 from frontlines.store import Store
-
-
-@pytest.fixture(scope="module")
-def pipe(gazetteer):
-    return frontlines.Pipeline(frontlines.Options(gazetteer_path=gazetteer.path))
 
 
 def events(pipe, text, title=None, published="2019-06-20"):

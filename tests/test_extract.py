@@ -7,11 +7,6 @@ import pytest
 import frontlines
 
 
-@pytest.fixture(scope="module")
-def pipe(gazetteer):
-    return frontlines.Pipeline(frontlines.Options(gazetteer_path=gazetteer.path))
-
-
 def events(pipe, text, published="2017-05-26", title=None):
     return frontlines.extract_text(text, published=published, title=title, pipeline=pipe)
 
