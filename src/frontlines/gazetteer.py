@@ -1062,10 +1062,13 @@ def _split_names(raw: str) -> tuple[list[str], str]:
     for k, part in enumerate(parts):
         words = part.split()
         last = words[-1].lower() if words else ""
-        if len(words) > 1 and last in cfg["type_words"]:
+        kind = cfg["type_words"].get(last)
+        if len(words) > 1 and kind is not None:
             if k == 0:
-                feature = cfg["type_words"][last]
-            part = " ".join(words[:-1])
+                feature = kind
+            if kind != "region" or len(words) > 2:
+                # "Abu Dali village" is Abu Dali; "Red hill" stays whole ("Red" is a word)
+                part = " ".join(words[:-1])
         elif len(words) > 1 and last in cfg["admin_suffix"]:
             if k == 0:
                 feature = cfg["admin_suffix"][last]
@@ -1132,10 +1135,10 @@ class _ImportWriter:
                f"ON p.pid = n.pid WHERE n.norm IN ({','.join('?' * len(norms))})")
         return self.con.execute(sql, norms).fetchall()
 
-    def towns_near(self, lat: float, lon: float) -> list[tuple]:
+    def towns_near(self, lat: float, lon: float, radii: tuple[float, ...] = IMPORT_NEAR_KM) -> list[tuple]:
         """(km, iso3, admin1, admin2) of indexed towns near a point, nearest first (the
-        smallest radius of IMPORT_NEAR_KM that finds any)."""
-        for radius in IMPORT_NEAR_KM:
+        smallest radius of ``radii`` that finds any)."""
+        for radius in radii:
             dlat = radius / 111.0
             dlon = radius / max(1.0, 111.0 * math.cos(math.radians(lat)))
             rows = self.con.execute(
@@ -1252,7 +1255,14 @@ def _fill_table_row(w: _ImportWriter, row: dict) -> None:
         # the point's country: among the countries of the nearby towns (nearest first), the
         # first whose admin1 names include the file's; else the nearest town's
         order = list(dict.fromkeys(x[1] for x in near))
-        iso3 = next((c for c in order if a1_text and w.admin1_named(c, a1_text)), order[0] if order else None)
+        iso3 = next((c for c in order if a1_text and w.admin1_named(c, a1_text)), None)
+        if iso3 is None and a1_text:
+            # a border village whose nearest towns lie across the border: the countries
+            # within the widest radius, for one with the file's admin1
+            wide = list(dict.fromkeys(x[1] for x in w.towns_near(row["lat"], row["lon"], IMPORT_NEAR_KM[-1:])))
+            iso3 = next((c for c in wide if w.admin1_named(c, a1_text)), None)
+        if iso3 is None and order:
+            iso3 = order[0]
     if iso3 is None:
         raise _BadRow("no country given and no indexed town within "
                       f"{IMPORT_NEAR_KM[-1]:.0f} km")
@@ -1260,8 +1270,12 @@ def _fill_table_row(w: _ImportWriter, row: dict) -> None:
     row["iso3"], row["cc"] = iso3, w.iso3_cc.get(iso3)
     row["country"] = w.iso3_name.get(iso3, iso3)
     a1 = w.admin1_named(iso3, a1_text) if a1_text else None
-    if a1 is None and row["feature"] == "admin1":
-        a1 = w.admin1_named(iso3, row["name"])
+    if row["feature"] == "admin1":
+        # "Aleppo Governorate" is the province; "Northern Aleppo Governorate" a part of it
+        own = w.admin1_named(iso3, row["name"])
+        a1 = a1 or own
+        if own is None:
+            row["feature"] = "region"
     if a1 is None:
         a1 = same[0][2] if same else (_clean_admin_text(a1_text) or None)
     row["admin1"] = a1
