@@ -96,6 +96,23 @@ def test_ucdp_style_names_and_admin_units(private_gazetteer, tmp_path):
     assert private_gazetteer.lookup("Abu Fulaysiyah village") == []  # the type word is no part of the name
 
 
+def test_ucdp_style_parts_of_provinces_and_border_villages(private_gazetteer, tmp_path):
+    f = tmp_path / "ucdp.csv"
+    f.write_text(
+        "where_coordinates,latitude,longitude,adm_1,adm_2\n"
+        "Northern Hamah Governorate,35.45,36.80,Hamah Governorate,\n"
+        # south of the Turkish border, where the indexed towns within 25 km are all Turkish
+        "Tall Qarbeldabiyah village,36.589,39.638,Al Hasakah Governorate,Ras al Ayn district\n",
+        encoding="utf-8",
+    )
+    assert private_gazetteer.import_file(f).added == 2
+    part = private_gazetteer.lookup("Northern Hamah")[0]
+    assert (part.feature, part.admin1) == ("region", "Hama")
+    assert private_gazetteer.admin1_place("SYR", "Hama").name == "Hama"
+    border = private_gazetteer.lookup("Tall Qarbeldabiyah")[0]
+    assert (border.iso3, border.admin1, border.admin2) == ("SYR", "Al-Hasakah", "Ras al Ayn")
+
+
 def test_headerless_file_with_columns(private_gazetteer, tmp_path):
     f = tmp_path / "plain.csv"
     f.write_text("Tall Belmishiyah,36.05,37.95,Aleppo,SY\nRuzfeliyah,36.12,38.02,Aleppo,SY\n", encoding="utf-8")
