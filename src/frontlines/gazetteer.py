@@ -1225,7 +1225,8 @@ class _ImportWriter:
         return added
 
 
-def _fill_geonames_row(w: _ImportWriter, n: int, row: dict) -> None:
+def _fill_geonames_row(w: _ImportWriter, row: dict) -> None:
+    """Country and admin1 of a GeoNames row: from its codes, else the nearest indexed town's."""
     cc = row["cc"]
     if cc not in w.cinfo:
         iso3 = w.country_of_text(cc)
@@ -1361,7 +1362,7 @@ def _import_into(gaz: Gazetteer, path: Path, columns: list[str] | None = None) -
         for n, row in rows:
             try:
                 if is_geonames:
-                    _fill_geonames_row(w, n, row)
+                    _fill_geonames_row(w, row)
                 else:
                     _fill_table_row(w, row)
             except _BadRow as e:
