@@ -377,16 +377,20 @@ GAZ_EXISTING = click.option("--gazetteer", "gazetteer_path", type=click.Path(exi
 
 @gazetteer.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--columns", help="For a file without a header: its fields in order, e.g. name,lat,lon,admin1 "
+              "(skip for a column to ignore).")
 @GAZ_OPTION
 @friendly_errors
-def gazetteer_import(file, gazetteer_path) -> None:
-    """Add places from a GeoNames dump (SY.txt, allCountries.txt) or a CSV
-    (name,lat,lon,admin1[,admin2,country])."""
+def gazetteer_import(file, columns, gazetteer_path) -> None:
+    """Add places from a GeoNames dump (SY.txt, allCountries.txt) or a CSV/TSV place list
+    (a header naming name/place, lat/latitude, lon/longitude, admin1, admin2, country, ...;
+    or --columns). Prints what was added, already there, new spellings and skipped rows."""
     from .gazetteer import Gazetteer
 
+    cols = [c.strip() for c in columns.split(",")] if columns is not None else None
     gaz = Gazetteer.open(Path(gazetteer_path) if gazetteer_path else None)
-    n = gaz.import_file(Path(file))
-    click.echo(f"{n} places added from {file}", err=True)
+    report = gaz.import_file(Path(file), cols)
+    click.echo(report.summary())
 
 
 @gazetteer.command("build")

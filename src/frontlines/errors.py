@@ -116,6 +116,29 @@ class GazetteerImportError(GazetteerError):
     hint = "give a GeoNames dump (SY.txt, allCountries.txt) or a CSV with name,lat,lon,admin1[,admin2,country]"
 
 
+class ImportUnreadable(GazetteerImportError):
+    """The import file cannot be opened or is not UTF-8 text."""
+
+    code = "E202"
+    hint = "give a UTF-8 text file: a GeoNames dump or a CSV/TSV place list"
+
+
+class ImportMissingColumn(GazetteerImportError):
+    """The place list has no column for a required field (name, lat, lon)."""
+
+    code = "E203"
+    hint = ("name the columns in a header (name/place/toponym, lat/latitude/y, lon/lng/longitude/x, ...) "
+            "or give --columns name,lat,lon,admin1 for a file without one")
+
+
+class ImportBadColumns(GazetteerImportError):
+    """A ``--columns`` list names a field frontlines does not know."""
+
+    code = "E204"
+    hint = ("fields: name, lat, lon, admin1, admin2, country, population, feature, geonameid, "
+            "alternatenames; skip for a column to ignore")
+
+
 class LexiconError(FrontlinesError):
     """A data file (actors, event lexicon, thresholds) is malformed."""
 

@@ -11,6 +11,7 @@ below exact ones.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import functools
 import json
@@ -29,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .datafiles import load_yaml
-from .errors import GazetteerError, GazetteerImportError
+from .errors import GazetteerError, GazetteerImportError, ImportBadColumns, ImportMissingColumn, ImportUnreadable
 from .memo import BoundedMemo
 from .records import Place
 
@@ -62,8 +63,11 @@ SKELETON_WORD_CACHE_SIZE = 16_384
 # SQLite's variable limit is 32766 in current builds; stay well under it per query.
 SQL_BATCH = 500
 # A CSV row is the same place as an indexed one if the name matches and it lies within
-# this many km (re-importing a file must add nothing).
-IMPORT_SAME_PLACE_KM = 1.0
+# this many km (re-importing a file must add nothing). UCDP's Syrian towns lie 1.0-3.6 km
+# from GeoNames' points for the same towns (Muhradah 1.0, Kafr Laha 1.3, Houla 1.8,
+# Markadah 2.2, At Tanf 3.6); no two distinct same-named places of that list are closer
+# than 10 km.
+IMPORT_SAME_PLACE_KM = 5.0
 
 # Arabic definite-article forms that appear as separate tokens in transliterations.
 _ARTICLES = frozenset("al el il ul ad ed ar er as es ash esh az ez at et an en ath adh".split())
@@ -622,23 +626,14 @@ class Gazetteer:
         return _place(min(rows, key=lambda r: _km(lat, lon, r[3], r[4])))
 
     # -- import
-    def import_file(self, path: Path) -> int:
-        """Add places from a GeoNames dump (19 tab-separated columns) or a CSV with a
-        header ``name,lat,lon,admin1[,admin2,country]``; returns rows added (0 on re-import).
-        The file is remembered so that a rebuild (new packaged aliases) imports it again."""
-        added = _import_into(self, Path(path))
-        con = sqlite3.connect(str(self.path), timeout=30)
-        try:
-            row = con.execute("SELECT value FROM meta WHERE key='imports'").fetchone()
-            files = json.loads(row[0]) if row else []
-            if str(Path(path).resolve()) not in files:
-                files.append(str(Path(path).resolve()))
-                con.execute("INSERT OR REPLACE INTO meta VALUES('imports', ?)", (json.dumps(files),))
-                con.commit()
-        finally:
-            con.close()
+    def import_file(self, path: Path, columns: list[str] | None = None) -> "ImportReport":
+        """Add places from a GeoNames dump (19 tab-separated columns) or a CSV/TSV place
+        list (header names from data/gazetteer_import.yaml, or ``columns`` by position for
+        a file without a header). Re-importing adds nothing. The file is remembered so
+        that a rebuild (new packaged aliases) imports it again."""
+        report = _import_into(self, Path(path), list(columns) if columns is not None else None)
         self._cache.clear()
-        return added
+        return report
 
 
 class _SkeletonCheck:
@@ -735,7 +730,9 @@ def _build_locked(path: Path) -> None:
             pass
         if _index_current(path):
             return
-        imports = json.loads(_index_meta(path).get("imports") or "[]")
+        meta = _index_meta(path)
+        imports = json.loads(meta.get("imports") or "[]")
+        columns = json.loads(meta.get("import_columns") or "{}")
         print("building gazetteer index (once)...", file=sys.stderr)
         build_index(path)
         if imports:  # the user's imports survive a rebuild for new packaged data
@@ -743,7 +740,7 @@ def _build_locked(path: Path) -> None:
             for f in imports:
                 if Path(f).is_file():
                     print(f"re-importing {f}", file=sys.stderr)
-                    gaz.import_file(Path(f))
+                    gaz.import_file(Path(f), columns.get(f))
     finally:
         lock.close()
 
@@ -752,151 +749,663 @@ def _build_locked(path: Path) -> None:
 # --------------------------------------------------------------------------- import
 
 _GEONAMES_COLUMNS = 19
-# GeoNames feature classes: P populated place, A admin area, S spot (base, dam, airport),
-# L area (region, oasis), H water, T terrain, V vegetation, R road, U undersea.
-_FEATURE_BY_CLASS = {"P": "city", "S": "city", "A": "region", "L": "region", "T": "region", "H": "region", "V": "region", "R": "city"}
+# Fields a place list may carry; name, lat and lon are required.
+IMPORT_FIELDS = ("name", "lat", "lon", "admin1", "admin2", "country", "population", "feature", "geonameid",
+                 "alternatenames")
+_REQUIRED = ("name", "lat", "lon")
+# Rows per transaction: one writing connection holds the lock for at most one batch, so a
+# pipeline reading the index elsewhere waits a fraction of a second, and an interrupted
+# import keeps what it committed (re-running it adds the rest and nothing twice).
+IMPORT_BATCH_ROWS = 500
+# Seconds a writer waits for another process's lock on the index before giving up.
+IMPORT_BUSY_TIMEOUT_S = 60.0
+# Line numbers of skipped rows named in the report (the count covers all of them).
+IMPORT_REPORT_LINES = 10
+# An imported area (a region or province) is the indexed one of the same name within this
+# distance: UCDP codes "Aleppo Governorate" and curated regions (Eastern Ghouta) at other
+# points than the index's capital-proxy coordinates, about 10-40 km apart.
+IMPORT_SAME_AREA_KM = 50.0
+# Names longer than this (words) are descriptions, not names ("Al Furat/Euphrates river in
+# Ar Raqqah Governorate"); the place annotator scans at most 6-word n-grams anyway.
+IMPORT_MAX_WORDS = 6
+# Population given to an imported place whose file has none, when no place of the same
+# name exists in its country: below cities500's 500, so every GeoNames town with a known
+# population still outranks it, above the 0 of GeoNames entries of unknown size. Where a
+# same-name place exists the import gets 0 and ranks after it (the index's own order).
+IMPORT_PRIOR_POPULATION = 100
+# Radii (km) searched in turn for the indexed towns that give a point its country and
+# admin units; a Syrian district is ~50 km wide, the desert's towns lie ~150 km apart.
+IMPORT_NEAR_KM = (25.0, 100.0, 300.0)
 
 
-def _parse_geonames(path: Path):
-    with open(path, encoding="utf-8", newline="") as f:
-        for n, line in enumerate(f, 1):
-            line = line.rstrip("\r\n")
-            if not line.strip() or line.startswith("#"):
-                continue
-            cols = line.split("\t")
+@dataclasses.dataclass
+class ImportReport:
+    """What an import did: rows read, places added, rows that were already in the index
+    (same geonameid, or same name within IMPORT_SAME_PLACE_KM), new spellings attached
+    to existing places, and skipped rows with the first line numbers and why."""
+
+    path: str
+    rows: int = 0
+    added: int = 0
+    already: int = 0
+    new_spellings: int = 0
+    skipped: int = 0
+    skipped_lines: list[int] = dataclasses.field(default_factory=list)
+    skip_reasons: Counter = dataclasses.field(default_factory=Counter)
+
+    def skip(self, line: int, reason: str) -> None:
+        self.skipped += 1
+        self.skip_reasons[reason] += 1
+        if len(self.skipped_lines) < IMPORT_REPORT_LINES:
+            self.skipped_lines.append(line)
+
+    def summary(self) -> str:
+        """One line for people: counts, then the skipped rows' line numbers."""
+        out = (f"{self.path}: {self.rows} rows, {self.added} added, {self.already} already there, "
+               f"{self.new_spellings} new spellings, {self.skipped} skipped")
+        if self.skipped:
+            more = ", ..." if self.skipped > len(self.skipped_lines) else ""
+            why = "; ".join(f"{n} {r}" for r, n in self.skip_reasons.most_common())
+            out += f" (lines {', '.join(map(str, self.skipped_lines))}{more}: {why})"
+        return out
+
+
+class _BadRow(ValueError):
+    """A row that cannot become a place (bad coordinates, no usable name): skipped."""
+
+
+@functools.lru_cache(maxsize=1)
+def _import_config() -> dict:
+    """data/gazetteer_import.yaml with its lookups prepared (read once per process)."""
+    raw = _load_yaml("gazetteer_import.yaml")
+    headers = {}
+    for field, names in (raw.get("headers") or {}).items():
+        if field not in IMPORT_FIELDS:
+            raise GazetteerError(f"gazetteer_import.yaml: unknown field {field!r} under headers")
+        for h in names:
+            headers[_header_key(str(h))] = field
+    for field in IMPORT_FIELDS:
+        headers.setdefault(field, field)
+    return {
+        "headers": headers,
+        "skip": {str(x).lower() for x in raw.get("skip_columns") or []},
+        "type_words": {str(k).lower(): v for k, v in (raw.get("type_words") or {}).items()},
+        "admin_affixes": [str(a) for a in raw.get("admin_affixes") or []],
+        "admin_suffix": {str(k).lower(): v for k, v in (raw.get("admin_suffix_feature") or {}).items()},
+        "features": {str(k).lower(): v for k, v in (raw.get("features") or {}).items()},
+    }
+
+
+def _header_key(h: str) -> str:
+    return re.sub(r"[\s\-.]+", "_", h.strip().strip("\ufeff").lower())
+
+
+def _parse_float(text: str, decimal_comma: bool) -> float:
+    t = text.strip()
+    if decimal_comma:
+        t = t.replace(",", ".")
+    v = float(t)
+    if not math.isfinite(v):
+        raise ValueError(text)
+    return v
+
+
+def _coords(lat_text: str, lon_text: str, decimal_comma: bool = False) -> tuple[float, float]:
+    try:
+        lat, lon = _parse_float(lat_text, decimal_comma), _parse_float(lon_text, decimal_comma)
+    except ValueError:
+        raise _BadRow("bad coordinates") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
+        raise _BadRow("bad coordinates")  # out of range, or 0,0 (an empty cell written as zero)
+    return lat, lon
+
+
+def _open_text(path: Path):
+    try:
+        f = open(path, encoding="utf-8-sig", newline="")
+        f.read(65536)
+        f.seek(0)
+        return f
+    except IsADirectoryError as e:
+        raise ImportUnreadable(f"{path}: is a folder, not a file") from e
+    except FileNotFoundError as e:
+        raise ImportUnreadable(f"{path}: no such file", hint="check the path") from e
+    except OSError as e:
+        raise ImportUnreadable(f"{path}: cannot read ({e.strerror or e})") from e
+    except UnicodeDecodeError as e:
+        f.close()
+        raise ImportUnreadable(f"{path}: not UTF-8 text (byte {e.start})", hint="save the file as UTF-8") from e
+
+
+def _first_line(path: Path) -> str:
+    with _open_text(path) as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                return line.rstrip("\r\n")
+    return ""
+
+
+def _is_geonames(first: str) -> bool:
+    cols = first.split("\t")
+    return len(cols) == _GEONAMES_COLUMNS and cols[0].strip().isdigit()
+
+
+def _read_lines(path: Path) -> Iterator[tuple[int, str]]:
+    with _open_text(path) as f:
+        try:
+            for n, line in enumerate(f, 1):
+                yield n, line
+        except UnicodeDecodeError as e:
+            raise ImportUnreadable(f"{path}:{n + 1}: not UTF-8 text (byte {e.start})", hint="save the file as UTF-8") from e
+
+
+def _parse_geonames(path: Path, report: ImportReport) -> Iterator[tuple[int, dict]]:
+    """Rows of a GeoNames dump (19 tab-separated columns: allCountries.txt, SY.txt)."""
+    features = _import_config()["features"]
+    for n, line in _read_lines(path):
+        line = line.rstrip("\r\n")
+        if not line.strip() or line.startswith("#"):
+            continue
+        report.rows += 1
+        cols = line.split("\t")
+        try:
             if len(cols) != _GEONAMES_COLUMNS:
-                raise GazetteerImportError(f"{path}:{n}: expected {_GEONAMES_COLUMNS} tab-separated columns, got {len(cols)}")
+                raise _BadRow(f"not {_GEONAMES_COLUMNS} tab-separated columns")
+            lat, lon = _coords(cols[4], cols[5])
             try:
-                gid, lat, lon = int(cols[0]), float(cols[4]), float(cols[5])
-                pop = int(cols[14] or 0)
-            except ValueError as e:
-                raise GazetteerImportError(f"{path}:{n}: bad number ({e})") from e
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                raise GazetteerImportError(f"{path}:{n}: coordinates out of range")
-            fclass, fcode = cols[6], cols[7]
-            feature = "admin1" if fcode == "ADM1" else "country" if fcode.startswith("PCL") else _FEATURE_BY_CLASS.get(fclass, "city")
-            names = [cols[1], cols[2]] + [a for a in cols[3].split(",") if a]
-            yield n, {"geonameid": gid, "name": cols[1], "lat": lat, "lon": lon, "cc": cols[8], "a1code": cols[10],
-                      "population": pop, "feature": feature}, names
+                gid, pop = int(cols[0]), int(cols[14] or 0)
+            except ValueError:
+                raise _BadRow("bad geonameid or population") from None
+        except _BadRow as e:
+            report.skip(n, str(e))
+            continue
+        fclass, fcode = cols[6], cols[7]
+        feature = ("admin1" if fcode == "ADM1" else "country" if fcode.startswith("PCL")
+                   else features.get(fclass.lower(), "city"))
+        names = [cols[1], cols[2]] + [a for a in cols[3].split(",") if a]
+        yield n, {"geonameid": gid, "name": cols[1], "lat": lat, "lon": lon, "cc": cols[8], "a1code": cols[10],
+                  "population": pop, "feature": feature, "names": names, "alt_names": []}
 
 
-def _parse_csv(path: Path):
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f)
-        header = [h.strip().lower() for h in next(reader, [])]
-        for col in ("name", "lat", "lon"):
-            if col not in header:
-                raise GazetteerImportError(f"{path}:1: CSV header needs name,lat,lon[,admin1,admin2,country]; got {header}")
-        ix = {h: i for i, h in enumerate(header)}
-        for n, cols in enumerate(reader, 2):
-            if not any(c.strip() for c in cols):
+def _column_map(path: Path, header: list[str] | None, columns: list[str] | None) -> dict[str, int]:
+    """field -> column index, from ``columns`` (a headerless file, by position) or the
+    header row's names (synonyms from gazetteer_import.yaml)."""
+    cfg = _import_config()
+    out: dict[str, int] = {}
+    if columns is not None:
+        for i, c in enumerate(columns):
+            key = _header_key(c)
+            if not key or key in cfg["skip"]:
                 continue
-            if len(cols) != len(header):
-                raise GazetteerImportError(f"{path}:{n}: expected {len(header)} columns, got {len(cols)}")
+            field = cfg["headers"].get(key)
+            if field is None:
+                raise ImportBadColumns(f"--columns: unknown field {c!r}")
+            if field in out:
+                raise ImportBadColumns(f"--columns: {field} given twice")
+            out[field] = i
+        missing = [f for f in _REQUIRED if f not in out]
+        if missing:
+            raise ImportBadColumns(f"--columns needs {', '.join(missing)}")
+        return out
+    for i, h in enumerate(header or []):
+        field = cfg["headers"].get(_header_key(h))
+        if field is not None and field not in out:
+            out[field] = i
+    missing = [f for f in _REQUIRED if f not in out]
+    if missing:
+        looks_like_data = any(_looks_numeric(h) for h in header or [])
+        raise ImportMissingColumn(
+            f"{path}:1: no {'/'.join(missing)} column in the header {header}"
+            + (" (the first line looks like data: give --columns for a file without a header)" if looks_like_data else ""))
+    return out
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text.strip().replace(",", "."))
+        return True
+    except ValueError:
+        return False
+
+
+def _sniff_delimiter(first: str) -> str:
+    """Tab, semicolon or comma: the most frequent on the first line (ties in that order,
+    so "35,1;36,7" with decimal commas is semicolon-separated)."""
+    counts = {d: first.count(d) for d in ("\t", ";", ",")}
+    best = max(counts.values())
+    return next((d for d in ("\t", ";", ",") if counts[d] == best), ",") if best else ","
+
+
+def _parse_table(path: Path, first: str, columns: list[str] | None, report: ImportReport) -> Iterator[tuple[int, dict]]:
+    """Rows of a CSV/TSV place list, with a header or a ``columns`` mapping (checked now,
+    before any row is read: a missing column is an error, not a skipped row)."""
+    rows = _table_rows(path, first, columns, report)
+    next(rows)  # runs up to the column check
+    return rows
+
+
+def _table_rows(path: Path, first: str, columns: list[str] | None, report: ImportReport) -> Iterator:
+    delim = _sniff_delimiter(first)
+    decimal_comma = delim != ","
+    lines = ((n, line) for n, line in _read_lines(path) if line.strip() and not line.startswith("#"))
+    numbered = iter(lines)
+    line_no = [0]
+
+    def feed():
+        for n, line in numbered:
+            line_no[0] = n
+            yield line
+
+    reader = csv.reader(feed(), delimiter=delim)
+    header = None
+    if columns is None:
+        header = next(reader, None)
+        if header is None:
+            raise ImportMissingColumn(f"{path}:1: empty file")
+    ix = _column_map(path, header, columns)
+    width = max(ix.values()) + 1
+    yield None  # the columns are known
+    try:
+        for cols in reader:
+            n = line_no[0]
+            report.rows += 1
+            if len(cols) < width:
+                report.skip(n, f"fewer than {width} columns")
+                continue
             get = lambda k: cols[ix[k]].strip() if k in ix else ""  # noqa: E731
             try:
-                lat, lon = float(get("lat")), float(get("lon"))
-            except ValueError as e:
-                raise GazetteerImportError(f"{path}:{n}: bad coordinate ({e})") from e
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not get("name"):
-                raise GazetteerImportError(f"{path}:{n}: missing name or coordinates out of range")
-            yield n, {"name": get("name"), "lat": lat, "lon": lon, "admin1": get("admin1") or None,
-                      "admin2": get("admin2") or None, "country_text": get("country"), "feature": "city"}, [get("name")]
+                lat, lon = _coords(get("lat"), get("lon"), decimal_comma)
+                row = _table_row(get)
+            except _BadRow as e:
+                report.skip(n, str(e))
+                continue
+            row["lat"], row["lon"] = lat, lon
+            yield n, row
+    except csv.Error as e:
+        raise ImportUnreadable(f"{path}:{line_no[0]}: {e}") from e
 
 
-def _resolve_country(text: str) -> tuple[str, str] | None:
-    import pycountry
-
-    if not text:
-        return None
+def _table_row(get) -> dict:
+    """One place-list row as an import row: names cleaned and split, feature guessed."""
+    cfg = _import_config()
+    names, feature = _split_names(get("name"))
+    if not names:
+        raise _BadRow("no usable name")
+    alts = [a.strip() for a in re.split(r"[|;,]", get("alternatenames")) if a.strip()]
+    if get("feature"):
+        feature = cfg["features"].get(get("feature").lower(), feature)
     try:
-        c = pycountry.countries.lookup(text)
-    except LookupError:
-        return None
-    return c.alpha_2, c.alpha_3
+        pop = int(float(get("population") or 0))
+    except ValueError:
+        pop = 0
+    try:
+        gid = int(get("geonameid")) if get("geonameid") else None
+    except ValueError:
+        gid = None
+    return {"geonameid": gid, "name": names[0], "names": names[:1], "alt_names": names[1:] + alts,
+            "admin1_text": get("admin1"), "admin2_text": get("admin2"), "country_text": get("country"),
+            "population": max(pop, 0), "feature": feature, "given_population": pop > 0}
 
 
-def _import_into(gaz: Gazetteer, path: Path) -> int:
-    """Parse ``path`` fully (so a bad line adds nothing), then append new places."""
-    if not path.is_file():
-        raise GazetteerImportError(f"{path}: no such file")
-    try:
-        with open(path, encoding="utf-8") as f:
-            first = f.readline()
-    except (OSError, UnicodeDecodeError) as e:
-        raise GazetteerImportError(f"{path}:1: cannot read as UTF-8 text ({e})") from e
-    is_geonames = first.count("\t") == _GEONAMES_COLUMNS - 1
-    try:
-        rows = list(_parse_geonames(path) if is_geonames else _parse_csv(path))
-    except UnicodeDecodeError as e:
-        raise GazetteerImportError(f"{path}: not UTF-8 text ({e})") from e
-    con = sqlite3.connect(str(gaz.path), timeout=30)
-    try:
-        cinfo = {r[0]: (r[1], r[2]) for r in con.execute("SELECT DISTINCT cc, iso3, country FROM places WHERE cc IS NOT NULL")}
-        iso3_cc = {v[0]: k for k, v in cinfo.items()}
-        a1names = {(r[0], r[1]): r[2] for r in con.execute(
-            "SELECT cc, a1code, admin1 FROM places WHERE a1code IS NOT NULL AND a1code != '' GROUP BY cc, a1code")}
-        next_pid = (con.execute("SELECT max(pid) FROM places").fetchone()[0] or 0) + 1
+def _split_names(raw: str) -> tuple[list[str], str]:
+    """The names in a place-list cell and the feature its type word gives: "Abu Naytal
+    (Farraj) village" -> [Abu Naytal, Farraj], "Asilah/Asili village" -> [Asilah, Asili],
+    "Aleppo Governorate" -> [Aleppo, Aleppo Governorate] as an admin1. A cell that starts
+    in lower case is a description ("area between ..."), not a name."""
+    cfg = _import_config()
+    raw = " ".join(raw.split())
+    bracketed = re.findall(r"\(([^()]*)\)", raw)
+    main = re.sub(r"\([^()]*\)", " ", raw)
+    parts = [p for p in (" ".join(x.split()) for x in main.split("/")) if p] + [b.strip() for b in bracketed if b.strip()]
+    feature = "city"
+    names: list[str] = []
+    for k, part in enumerate(parts):
+        words = part.split()
+        last = words[-1].lower() if words else ""
+        kind = cfg["type_words"].get(last)
+        if len(words) > 1 and kind is not None:
+            if k == 0:
+                feature = kind
+            if kind != "region" or len(words) > 2:
+                # "Abu Dali village" is Abu Dali; "Red hill" stays whole ("Red" is a word)
+                part = " ".join(words[:-1])
+        elif len(words) > 1 and last in cfg["admin_suffix"]:
+            if k == 0:
+                feature = cfg["admin_suffix"][last]
+            names.append(part)  # "Aleppo Governorate" is a phrase the news uses too
+            part = _clean_admin(part, cfg["admin_affixes"])
+        part = part.strip(" -,.")
+        if not _usable_name(part):
+            if k == 0:
+                return [], feature  # the cell's main name is no name
+            continue
+        names.insert(0 if k == 0 else len(names), part)
+    seen, out = set(), []
+    for nm in names:
+        if normalize_name(nm) and normalize_name(nm) not in seen:
+            seen.add(normalize_name(nm))
+            out.append(nm)
+    return out, feature
+
+
+def _usable_name(name: str) -> bool:
+    """A name an import indexes: Latin script, capitalised (or after a lower-case Arabic
+    article: "al Ajraf"), with a letter, at most IMPORT_MAX_WORDS words once normalised."""
+    if not name or len(name) >= 80 or not _is_latin(name) or not any(c.isalpha() for c in name):
+        return False
+    head = name.split()[0]
+    lead = re.split(r"[-‐‑'’]", head)[0]
+    if not (name[0].isupper() or name[0].isdigit() or (lead in _ARTICLES and (len(name.split()) > 1 or lead != head))):
+        return False
+    norm = normalize_name(name)
+    return bool(norm) and norm.count(" ") + 1 <= IMPORT_MAX_WORDS
+
+
+def _clean_admin_text(text: str) -> str:
+    """ "Jabal Saman district" -> "Jabal Saman", "Mintaqat Markaz Hamah district" -> "Hamah"."""
+    return _clean_admin(" ".join(text.split()), _import_config()["admin_affixes"]) if text else ""
+
+
+class _ImportWriter:
+    """The import's one connection: every lookup it needs (same place, country and admin
+    units of a point) reads through the connection that writes, inside its transaction."""
+
+    def __init__(self, con: sqlite3.Connection, source: str):
+        self.con = con
+        self.source = source
+        self.next_pid = (con.execute("SELECT max(pid) FROM places").fetchone()[0] or 0) + 1
+        self.cinfo = {r[0]: (r[1], r[2]) for r in con.execute(
+            "SELECT DISTINCT cc, iso3, country FROM places WHERE cc IS NOT NULL AND feature='country'")}
+        for r in con.execute("SELECT DISTINCT cc, iso3, country FROM places WHERE cc IS NOT NULL"):
+            self.cinfo.setdefault(r[0], (r[1], r[2]))
+        self.iso3_cc = {v[0]: k for k, v in self.cinfo.items()}
+        self.iso3_name = {v[0]: v[1] for v in self.cinfo.values()}
+        self.a1names = {(r[0], r[1]): r[2] for r in con.execute(
+            "SELECT cc, a1code, admin1 FROM places WHERE a1code IS NOT NULL AND a1code != '' "
+            "AND feature='city' GROUP BY cc, a1code")}
+        self._admin1_norms: dict[str, dict[str, str]] = {}
+        self.max_words = 1
+
+    # -- reads (same connection)
+    def places_named(self, norms: list[str]) -> list[tuple]:
+        """(norm, pid, geonameid, lat, lon, iso3, feature) of indexed places with any of these names."""
+        if not norms:
+            return []
+        sql = ("SELECT n.norm, p.pid, p.geonameid, p.lat, p.lon, p.iso3, p.feature FROM names n JOIN places p "
+               f"ON p.pid = n.pid WHERE n.norm IN ({','.join('?' * len(norms))})")
+        return self.con.execute(sql, norms).fetchall()
+
+    def towns_near(self, lat: float, lon: float, radii: tuple[float, ...] = IMPORT_NEAR_KM) -> list[tuple]:
+        """(km, iso3, admin1, admin2) of indexed towns near a point, nearest first (the
+        smallest radius of ``radii`` that finds any)."""
+        for radius in radii:
+            dlat = radius / 111.0
+            dlon = radius / max(1.0, 111.0 * math.cos(math.radians(lat)))
+            rows = self.con.execute(
+                "SELECT lat, lon, iso3, admin1, admin2 FROM places WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? "
+                "AND feature='city' AND source='geonames'", (lat - dlat, lat + dlat, lon - dlon, lon + dlon)).fetchall()
+            near = sorted((_km(lat, lon, r[0], r[1]), r[2], r[3], r[4]) for r in rows)
+            near = [x for x in near if x[0] <= radius]
+            if near:
+                return near
+        return []
+
+    def country_of_text(self, text: str) -> str | None:
+        """iso3 of a country cell: a code (SY, SYR) or a name the index knows (Syria)."""
+        t = text.strip()
+        if not t:
+            return None
+        if t.upper() in self.iso3_name:
+            return t.upper()
+        if t.upper() in self.cinfo:
+            return self.cinfo[t.upper()][0]
+        row = self.con.execute("SELECT p.iso3 FROM names n JOIN places p ON p.pid=n.pid WHERE n.norm=? "
+                               "AND p.feature='country'", (normalize_name(t),)).fetchone()
+        if row:
+            return row[0]
+        try:
+            import pycountry
+
+            return pycountry.countries.lookup(t).alpha_3
+        except LookupError:
+            return None
+
+    def admin1_norms(self, iso3: str) -> dict[str, str]:
+        """norm of every name of the country's admin1 entries -> the index's admin1 name."""
+        got = self._admin1_norms.get(iso3)
+        if got is None:
+            got = {r[0]: r[1] for r in self.con.execute(
+                "SELECT n.norm, p.admin1 FROM names n JOIN places p ON p.pid=n.pid WHERE p.feature='admin1' AND p.iso3=?",
+                (iso3,))}
+            self._admin1_norms[iso3] = got
+        return got
+
+    def admin1_named(self, iso3: str, text: str) -> str | None:
+        """The index's admin1 name for a file's ("Hamah Governorate" -> Hama): the text as
+        given, without its affixes, or a transliteration of one (skeleton check)."""
+        if not text:
+            return None
+        known = self.admin1_norms(iso3)
+        cleaned = _clean_admin_text(text)
+        for t in (text, cleaned):
+            hit = known.get(normalize_name(t))
+            if hit:
+                return hit
+        norm = normalize_name(cleaned)
+        skel = _skeleton_of_norm(norm)
+        same_skel = [k for k in known if _skeleton_of_norm(k) == skel]
+        similar = _SkeletonCheck(norm).similar(same_skel)
+        return known[similar[0]] if similar else None
+
+    # -- writes
+    def add_place(self, row: dict, names: list[str]) -> int:
+        pid = self.next_pid
+        self.next_pid += 1
+        self.con.execute("INSERT INTO places VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                         (pid, row.get("geonameid"), row["name"], row["lat"], row["lon"], row.get("cc"), row["iso3"],
+                          row["country"], row.get("admin1"), row.get("admin2"), row.get("a1code"), row["feature"],
+                          int(row.get("population") or 0), self.source))
+        self.add_names(pid, names, set())
+        return pid
+
+    def add_names(self, pid: int, names: Iterable[str], have: set[str]) -> int:
+        """Attach the new ones of ``names`` to place ``pid``; returns how many."""
         added = 0
-        for n, row, names in rows:
-            if row.get("geonameid") is not None:
-                if con.execute("SELECT 1 FROM places WHERE geonameid=?", (row["geonameid"],)).fetchone():
-                    continue
-                cc = row["cc"]
-                if cc not in cinfo:
-                    rc = _resolve_country(cc)
-                    if rc is None:
-                        raise GazetteerImportError(f"{path}:{n}: unknown country code {cc!r}")
-                    cinfo[cc] = (rc[1], rc[1])
-                row["iso3"], row["country"] = cinfo[cc]
-                row["admin1"] = a1names.get((cc, row["a1code"]))
-            else:
-                rc = _resolve_country(row.pop("country_text"))
-                near = gaz.nearest(row["lat"], row["lon"], rc[1] if rc else None, radius_km=100)
-                if rc is None and row.get("admin1") is None and near is None:
-                    raise GazetteerImportError(f"{path}:{n}: no country given and none known near {row['lat']},{row['lon']}")
-                if rc is not None:
-                    row["cc"], row["iso3"] = rc
-                    row["country"] = cinfo[rc[0]][1] if rc[0] in cinfo else rc[1]
-                elif near is not None:
-                    row["iso3"], row["country"], row["cc"] = near.iso3, near.country, iso3_cc.get(near.iso3)
-                else:
-                    raise GazetteerImportError(f"{path}:{n}: cannot tell the country; add a country column")
-                if row.get("admin1"):
-                    a1 = gaz.admin1_place(row["iso3"], row["admin1"])
-                    row["admin1"] = a1.admin1 if a1 else row["admin1"]
-                elif near is not None:
-                    row["admin1"] = near.admin1
-                if not row.get("admin2") and near is not None and near.admin1 == row["admin1"]:
-                    row["admin2"] = near.admin2
-                norm = normalize_name(row["name"])
-                dup = False
-                for r in con.execute("SELECT p.lat, p.lon FROM names n JOIN places p ON p.pid=n.pid WHERE n.norm=?", (norm,)):
-                    if _km(r[0], r[1], row["lat"], row["lon"]) <= IMPORT_SAME_PLACE_KM:
-                        dup = True
-                        break
-                if dup:
-                    continue
-            pid = next_pid
-            next_pid += 1
-            con.execute("INSERT INTO places VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        (pid, row.get("geonameid"), row["name"], row["lat"], row["lon"], row.get("cc"), row["iso3"],
-                         row["country"], row.get("admin1"), row.get("admin2"), row.get("a1code"), row["feature"],
-                         row.get("population", 0), "import:" + path.name))
-            seen = set()
-            for nm in names:
-                norm = normalize_name(nm)
-                if norm and norm not in seen and len(nm) < 80 and _is_latin(nm):
-                    seen.add(norm)
-                    con.execute("INSERT INTO names VALUES(?,?,?,?,?)", (norm, skeleton_key(norm), pid, TIER_NAME, norm.count(" ") + 1))
+        for nm in names:
+            if not _usable_name(nm):
+                continue
+            norm = normalize_name(nm)
+            words = norm.count(" ") + 1
+            if norm in have:
+                continue
+            have.add(norm)
+            self.con.execute("INSERT INTO names VALUES(?,?,?,?,?)", (norm, _skeleton_of_norm(norm), pid, TIER_NAME, words))
+            self.max_words = max(self.max_words, words)
             added += 1
-        words = con.execute("SELECT max(words) FROM names").fetchone()[0] or 1
-        con.execute("INSERT OR REPLACE INTO meta VALUES('max_words', ?)", (str(words),))
-        con.commit()
+        return added
+
+
+def _fill_geonames_row(w: _ImportWriter, row: dict) -> None:
+    """Country and admin1 of a GeoNames row: from its codes, else the nearest indexed town's."""
+    cc = row["cc"]
+    if cc not in w.cinfo:
+        iso3 = w.country_of_text(cc)
+        if iso3 is None:
+            raise _BadRow(f"unknown country code {cc!r}")
+        w.cinfo[cc] = (iso3, w.iso3_name.get(iso3, iso3))
+    row["iso3"], row["country"] = w.cinfo[cc]
+    row["admin1"] = a1 = w.a1names.get((cc, row["a1code"]))
+    if a1 is None or row["feature"] == "admin1":
+        near = w.towns_near(row["lat"], row["lon"])
+        same = [x for x in near if x[1] == row["iso3"]]
+        if row["feature"] == "admin1":
+            row["admin1"] = w.admin1_named(row["iso3"], row["name"]) or row["name"]
+        elif same:
+            row["admin1"] = same[0][2]
+
+
+def _fill_table_row(w: _ImportWriter, row: dict) -> None:
+    """Country and admin units of a place-list row: the file's own (admin names mapped to
+    the index's), else those of the nearest indexed towns."""
+    near = w.towns_near(row["lat"], row["lon"])
+    iso3 = w.country_of_text(row["country_text"]) if row["country_text"] else None
+    if row["country_text"] and iso3 is None:
+        raise _BadRow(f"unknown country {row['country_text']!r}")
+    a1_text = row["admin1_text"]
+    if iso3 is None:
+        # the point's country: among the countries of the nearby towns (nearest first), the
+        # first whose admin1 names include the file's; else the nearest town's
+        order = list(dict.fromkeys(x[1] for x in near))
+        iso3 = next((c for c in order if a1_text and w.admin1_named(c, a1_text)), None)
+        if iso3 is None and a1_text:
+            # a border village whose nearest towns lie across the border: the countries
+            # within the widest radius, for one with the file's admin1
+            wide = list(dict.fromkeys(x[1] for x in w.towns_near(row["lat"], row["lon"], IMPORT_NEAR_KM[-1:])))
+            iso3 = next((c for c in wide if w.admin1_named(c, a1_text)), None)
+        if iso3 is None and order:
+            iso3 = order[0]
+    if iso3 is None:
+        raise _BadRow("no country given and no indexed town within "
+                      f"{IMPORT_NEAR_KM[-1]:.0f} km")
+    same = [x for x in near if x[1] == iso3]
+    row["iso3"], row["cc"] = iso3, w.iso3_cc.get(iso3)
+    row["country"] = w.iso3_name.get(iso3, iso3)
+    a1 = w.admin1_named(iso3, a1_text) if a1_text else None
+    if row["feature"] == "admin1":
+        # "Aleppo Governorate" is the province; "Northern Aleppo Governorate" a part of it
+        own = w.admin1_named(iso3, row["name"])
+        a1 = a1 or own
+        if own is None:
+            row["feature"] = "region"
+    if a1 is None:
+        a1 = same[0][2] if same else (_clean_admin_text(a1_text) or None)
+    row["admin1"] = a1
+    a2 = _clean_admin_text(row["admin2_text"]) or None
+    if a2 is None:
+        a2 = next((x[3] for x in same if x[2] == a1 and x[3]), None)
+    row["admin2"] = a2
+
+
+def _same_place(w: _ImportWriter, row: dict, hits: list[tuple]) -> int | None:
+    """pid of the indexed place this row is, if any: the same geonameid; a place of one of
+    its names within IMPORT_SAME_PLACE_KM; for an area (region, province, country) a
+    same-named one of its kind in its country within IMPORT_SAME_AREA_KM, or the country."""
+    gid = row.get("geonameid")
+    if gid is not None:
+        hit = w.con.execute("SELECT pid FROM places WHERE geonameid=? LIMIT 1", (gid,)).fetchone()
+        if hit:
+            return hit[0]
+    main = normalize_name(row["name"])
+    best = None
+    for norm, pid, _gid, lat, lon, iso3, feature in hits:
+        d = _km(lat, lon, row["lat"], row["lon"])
+        same = d <= IMPORT_SAME_PLACE_KM
+        if not same and iso3 == row["iso3"]:
+            if feature == "country":
+                same = True  # a row naming its own country ("Syria" at its centroid)
+            elif row["feature"] in ("admin1", "region") and feature in ("admin1", "region") and d <= IMPORT_SAME_AREA_KM:
+                same = True
+        if same:
+            rank = (norm != main, d)
+            if best is None or rank < best[0]:
+                best = (rank, pid)
+    return best[1] if best else None
+
+
+def _import_row(w: _ImportWriter, n: int, row: dict, report: ImportReport) -> None:
+    names = [x for x in row["names"] if _usable_name(x)]
+    if not names:
+        report.skip(n, "no usable name")
+        return
+    norms = sorted({normalize_name(x) for x in names + row["alt_names"]} - {""})
+    hits = w.places_named(norms)
+    pid = _same_place(w, row, hits)
+    # a second spelling (in brackets, after a slash, in an alternate-names column) that
+    # another indexed place already carries names that place, not this one: "Jabal Bishri
+    # mountain (Deir Ezzor)", "Military Research Center (Aleppo)"; no import adds a namesake
+    # through a secondary name
+    taken = {h[0] for h in hits if h[1] != pid}
+    alts = [a for a in row["alt_names"] if normalize_name(a) not in taken]
+    if pid is not None:
+        report.already += 1
+        report.new_spellings += w.add_names(pid, names + alts, {h[0] for h in hits if h[1] == pid})
+        return
+    if not row.get("given_population", True) and row["feature"] == "city":
+        same_name_here = any(h[5] == row["iso3"] for h in hits if h[0] == normalize_name(row["name"]))
+        row["population"] = 0 if same_name_here else IMPORT_PRIOR_POPULATION
+    w.add_place(row, names + alts)
+    report.added += 1
+
+
+def _import_into(gaz: Gazetteer, path: Path, columns: list[str] | None = None) -> ImportReport:
+    """Stream ``path`` into the index through one writing connection, committing every
+    IMPORT_BATCH_ROWS rows; bad rows are skipped and reported, the rest imports."""
+    path = Path(path)
+    if not path.exists():
+        raise ImportUnreadable(f"{path}: no such file", hint="check the path")
+    first = _first_line(path)
+    report = ImportReport(path=str(path))
+    if not first:
+        return report
+    if columns is None and _is_geonames(first):
+        rows, is_geonames = _parse_geonames(path, report), True
+    else:
+        rows, is_geonames = _parse_table(path, first, columns, report), False
+    try:
+        con = sqlite3.connect(str(gaz.path), timeout=IMPORT_BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as e:
-        con.rollback()
-        raise GazetteerImportError(f"{path}: cannot write the gazetteer index ({e})") from e
+        raise GazetteerImportError(f"{gaz.path}: cannot open the gazetteer index for writing ({e})") from e
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        w = _ImportWriter(con, "import:" + path.name)
+        in_batch = 0
+        for n, row in rows:
+            try:
+                if is_geonames:
+                    _fill_geonames_row(w, row)
+                else:
+                    _fill_table_row(w, row)
+            except _BadRow as e:
+                report.skip(n, str(e))
+                continue
+            _import_row(w, n, row, report)
+            in_batch += 1
+            if in_batch >= IMPORT_BATCH_ROWS:
+                con.execute("COMMIT")
+                con.execute("BEGIN IMMEDIATE")
+                in_batch = 0
+        old = int(con.execute("SELECT value FROM meta WHERE key='max_words'").fetchone()[0] or 1)
+        words = max(old, w.max_words)
+        con.execute("INSERT OR REPLACE INTO meta VALUES('max_words', ?)", (str(words),))
+        _remember_import(con, path, columns)
+        con.execute("COMMIT")
+    except sqlite3.Error as e:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise GazetteerImportError(f"{path}: cannot write the gazetteer index {gaz.path} ({e})",
+                                   hint="rows committed before this stay; re-running the import adds the rest") from e
+    except BaseException:
+        if con.in_transaction:
+            con.execute("COMMIT")  # keep the rows already imported; a re-run adds the rest
+        raise
     finally:
         con.close()
     gaz._meta["max_words"] = str(words)
-    return added
+    return report
+
+
+def _remember_import(con: sqlite3.Connection, path: Path, columns: list[str] | None) -> None:
+    """Record the file (and its --columns) so that a rebuild of the index imports it again."""
+    key = str(path.resolve())
+    row = con.execute("SELECT value FROM meta WHERE key='imports'").fetchone()
+    files = json.loads(row[0]) if row else []
+    if key not in files:
+        files.append(key)
+        con.execute("INSERT OR REPLACE INTO meta VALUES('imports', ?)", (json.dumps(files),))
+    row = con.execute("SELECT value FROM meta WHERE key='import_columns'").fetchone()
+    cols = json.loads(row[0]) if row else {}
+    if columns is not None:
+        cols[key] = list(columns)
+    else:
+        cols.pop(key, None)
+    con.execute("INSERT OR REPLACE INTO meta VALUES('import_columns', ?)", (json.dumps(cols),))
