@@ -37,6 +37,18 @@ def test_namesake_capital_keeps_the_bare_name(gazetteer):
     assert cands[1].feature == "admin1" and cands[1].admin1 == cands[0].admin1
     assert gazetteer.lookup("Idlib province")[0].feature == "admin1"
     assert gazetteer.lookup("Aleppo")[0].feature == "city"
+    # the town's own name in another spelling still counts (Ḩamāh, Dar‘ā, Basrah)
+    for name in ("Hama", "Daraa", "Basra"):
+        assert gazetteer.lookup(name)[0].feature == "city", name
+
+
+def test_a_name_a_city_has_only_as_alternate_is_the_state(gazetteer):
+    # New York City carries "New York" only as an alternate name
+    top = gazetteer.lookup("New York")[0]
+    assert (top.feature, top.iso3) == ("admin1", "USA")
+    # a national capital keeps its name against a state's
+    top = gazetteer.lookup("Washington")[0]
+    assert (top.feature, top.iso3) == ("city", "USA") and top.population > 500_000
 
 
 def test_one_admin1_entry_per_unit(gazetteer):
