@@ -71,6 +71,7 @@ IMPORT_SAME_PLACE_KM = 1.0
 # city and its quarters alike), a rough size. A unit outranks a same-named town unless
 # the town is more than UNIT_OVER_TOWN times that size, so a state or province beats a
 # village or town elsewhere ("California" in Maryland, 11,857, against the state).
+# Insensitive on the geoparse dev sets: 0.1, 1 and 10 end within 0.4 points of each other.
 UNIT_OVER_TOWN = 1.0
 # ...except that a town of the unit's own name inside it, holding at least this share of
 # the unit's summed population, is what the bare name means ("Idlib" the city, 128,840
