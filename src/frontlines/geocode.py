@@ -1,6 +1,7 @@
 """Geocoding (stage 6): each event mention's PLACE span to a gazetteer entry with an
-ACLED geo-precision code (1 named town; 2 part of a region or near/countryside/direction
-of a town, coded to that town; 3 a province or larger, coded to its capital)."""
+ACLED geo-precision code (1 named town; 2 part of a region, a district or county, or
+near/countryside/direction of a town, coded to that town; 3 a province or larger, coded
+to its capital)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def resolve_place(span: Span, country_hint: str | None, gaz: Gazetteer) -> tuple
             return _with_admin(a1, gaz), 3
     if top.feature in ("admin1", "country"):
         return _with_admin(top, gaz), 3
-    if top.feature == "region" or relation in _AROUND:
+    if top.feature in ("region", "admin2") or relation in _AROUND:
         return _with_admin(top, gaz), 2
     return _with_admin(top, gaz), 1
 
@@ -76,7 +77,7 @@ def _article_place(doc: Doc, gaz: Gazetteer) -> tuple[Place | None, int | None]:
     # ties: the earliest (insertion order); a country only when nothing narrower is named
     best = max(counts, key=lambda k: (k[2] != "country", counts[k]))
     place = first[best]
-    return place, 2 if place.feature in ("city", "region") else 3
+    return place, 2 if place.feature in ("city", "region", "admin2") else 3
 
 
 def geocode(doc: Doc, gaz: Gazetteer) -> None:

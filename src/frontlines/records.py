@@ -130,7 +130,7 @@ class Place:
     admin1: str | None = None
     admin2: str | None = None
     geonameid: int | None = None
-    feature: str = "city"  # city | admin1 | country
+    feature: str = "city"  # city | region | admin2 | admin1 | country
     population: int = 0
 
 

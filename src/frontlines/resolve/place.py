@@ -10,7 +10,7 @@ from ..annotate import docgeo
 from ..records import Doc, Sentence, Span
 
 PLACE_PREP = re.compile(r"\b(?:in|on|at|near|of|into|from|outside|around|across|targeting|hit|struck)\s+(?:the\s+)?$", re.I)
-FEATURE_RANK = {"city": 0, "region": 1, "admin1": 2, "country": 3}
+FEATURE_RANK = {"city": 0, "region": 1, "admin2": 1, "admin1": 2, "country": 3}
 # how far before a place its locative preposition may stand ("near the " and a little more)
 PREP_WINDOW_CHARS = 14
 # "the road between Salamiyah and Ithriya", "the Aleppo-Raqqa highway": a route's ends
