@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from . import placenames
 from .datafiles import load_yaml
 from .errors import GazetteerError, GazetteerImportError
 from .memo import BoundedMemo
@@ -370,6 +371,7 @@ def build_index(path: Path) -> None:
         b.flush()
 
         _apply_aliases(b, aliases, countries, a1pid, by_name)
+        placenames.add_to_index(b, countries, a1pid)  # continents, regions, seas, abbreviations
         b.flush()
         words = con.execute("SELECT max(words) FROM names").fetchone()[0] or 1
         con.executemany("INSERT INTO meta VALUES(?,?)", [("schema", str(SCHEMA_VERSION)), ("max_words", str(words)),
@@ -697,10 +699,11 @@ class _SkeletonCheck:
 
 
 def data_fingerprint() -> str:
-    """Hash of the packaged alias file: an index built from other aliases is stale."""
+    """Hash of the packaged name files: an index built from other names is stale."""
     import hashlib
 
-    raw = (Path(__file__).resolve().parent / "data" / "place_aliases.yaml").read_bytes()
+    data = Path(__file__).resolve().parent / "data"
+    raw = b"".join((data / f).read_bytes() for f in ("place_aliases.yaml", placenames.PLACE_NAMES_FILE))
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
