@@ -81,7 +81,7 @@ def test_acled_export_has_acled_columns_in_order(runner, tmp_path):
     assert rows[0][: len(ACLED_COLUMNS)] == ACLED_COLUMNS
     rec = dict(zip(rows[0], rows[1]))
     assert rec["event_type"] == "Explosions/Remote violence"
-    assert rec["country"] == "Syria" and rec["admin1"] == "Idlib"
+    assert rec["country"] == "Syria" and rec["admin1"] == "Idleb" and rec["admin1_geonames"] == "Idlib"
     assert rec["civilian_targeting"] == "Civilian targeting"
     assert rec["fatalities"] == "5"
 

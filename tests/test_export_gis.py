@@ -61,7 +61,7 @@ def test_geojson_is_a_feature_collection_of_points(store_db):
     assert fc["type"] == "FeatureCollection" and len(fc["features"]) == len(evs)
     for ev, feat in zip(evs, fc["features"]):
         assert feat["type"] == "Feature" and feat["id"] == ev["event_id"]
-        assert list(feat["properties"]) == export.SPEC_FIELDS + export.CORRECTION_FIELDS
+        assert list(feat["properties"]) == export.SPEC_FIELDS + export.NAME_FIELDS + export.CORRECTION_FIELDS
         if ev["latitude"] is None:
             assert feat["geometry"] is None
         else:  # RFC 7946 order: longitude first

@@ -50,7 +50,7 @@ def test_a_place_in_the_site_name_is_no_place_and_headline_and_lede_stay_one_eve
         published="2015-01-20",
         outlet="jordantimes",
     )
-    assert [e.admin1 for e in evs] == ["Idlib"]
+    assert [e.admin1 for e in evs] == ["Idleb"]
     assert len(evs[0].mentions) == 2
     evs = events(
         pipe,

@@ -11,6 +11,7 @@ import hashlib
 import math
 import re
 
+from . import placenames
 from .records import Event, EventMention, Place, interaction_code
 
 ACLED_TYPE_VERB = {
@@ -466,9 +467,9 @@ def build_events(article_id: str, mentions: list[EventMention], same_place_km: f
             civilian_targeting=any(m.civilian_targeting for m in group),
             country=place.country if place else None,
             iso3=place.iso3 if place else None,
-            admin1=place.admin1 if place else None,
+            admin1=placenames.admin1_name(place.iso3, place.admin1) if place else None,  # OCHA/ACLED spelling
             admin2=place.admin2 if place else None,
-            location=place.name if place else None,
+            location=placenames.location_name(place) if place else None,  # one spelling per place
             latitude=round(place.latitude, 5) if place else None,
             longitude=round(place.longitude, 5) if place else None,
             geo_precision=pm.geo_precision if pm else None,

@@ -245,7 +245,7 @@ def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, 
 @click.option("-o", "--output", default="-", show_default=True, help="Output file, or - for stdout.")
 @click.option("--since", type=DateBound(), help="Only events on or after this date: YYYY-MM-DD, YYYY-MM or YYYY (its first day).")
 @click.option("--until", type=DateBound(end=True), help="Only events on or before this date: YYYY-MM-DD, YYYY-MM or YYYY (its last day).")
-@click.option("--where", "admin1", help="Only events in this admin1 (province), as the ledger spells it (any case).")
+@click.option("--where", "--admin1", "admin1", help="Only events in this admin1 (province), in any spelling (Idleb, Idlib; any case).")
 @friendly_errors
 def export_cmd(db, fmt, output, since, until, admin1) -> None:
     """Write the ledger as JSONL (SPEC record), CSV, ACLED's columns, GeoJSON, a GeoPackage
@@ -273,7 +273,7 @@ def export_cmd(db, fmt, output, since, until, admin1) -> None:
 @DB_OPTION
 @click.option("--since", type=DateBound(), help="Start of the period: YYYY-MM-DD, YYYY-MM or YYYY; default: the first event.")
 @click.option("--until", type=DateBound(end=True), help="End of the period: YYYY-MM-DD, YYYY-MM or YYYY; default: the last event.")
-@click.option("--where", "admin1", help="Only this admin1 (province / governorate), as the ledger spells it (any case).")
+@click.option("--where", "--admin1", "admin1", help="Only this admin1 (province / governorate), in any spelling (Idleb, Idlib; any case).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="FILE.html (self-contained) or FILE.md.")
 @friendly_errors
 def report(db, since, until, admin1, output) -> None:

@@ -141,7 +141,10 @@ def report_from_record(rec: dict[str, Any], article_id: str, published: str | No
         lat=rec.get("latitude"),
         lon=rec.get("longitude"),
         geonameid=rec.get("geonameid"),
-        precise=gp in (1, 2) and rec.get("latitude") is not None and rec.get("location") not in (None, rec.get("admin1"), rec.get("country")),
+        # a town: a GeoNames place, or a name that is not its province's or country's (a
+        # governorate's capital is written as the governorate: "Hama", "Idleb")
+        precise=gp in (1, 2) and rec.get("latitude") is not None
+        and (rec.get("geonameid") is not None or rec.get("location") not in (None, rec.get("admin1"), rec.get("country"))),
         actor1=_known_actor(rec.get("actor1"), f0, "actor1"),
         actor2=_known_actor(rec.get("actor2"), f0, "actor2"),
         fatalities=int(rec.get("fatalities") or 0),

@@ -17,6 +17,7 @@ from typing import IO, Any, Iterable
 
 from .datafiles import load_yaml
 from .errors import ExportError, MissingExtra
+from .placenames import admin1_geonames
 
 SPEC_FIELDS = [
     "event_id", "event_date", "time_precision", "event_type", "sub_event_type",
@@ -29,6 +30,9 @@ SPEC_FIELDS = [
 # Stage 7 (corroborate) fields beyond the SPEC record: the independent origins behind the
 # sources and which report gave which fatality figure (JSONL carries them whole).
 CORROBORATION_FIELDS = ["origins", "fatality_sources"]
+# Names beyond the contract's: the gazetteer's (GeoNames) spelling of admin1 beside the
+# OCHA/ACLED one in ``admin1`` (``frontlines.placenames``), for joins with GeoNames data.
+NAME_FIELDS = ["admin1_geonames"]
 # Analysts' corrections applied to the event (``frontlines.corrections``): the field, the
 # value set, the value stage 7 computed, the note and when. Last, after every other field.
 CORRECTION_FIELDS = ["corrections"]
@@ -52,6 +56,11 @@ def _corrections_text(ev: dict[str, Any]) -> str:
     return " | ".join(out)
 
 
+def _names(ev: dict[str, Any]) -> dict[str, Any]:
+    """The NAME_FIELDS of an event (computed from its record)."""
+    return {"admin1_geonames": admin1_geonames(ev.get("iso3"), ev.get("admin1"))}
+
+
 def _cell(v: Any) -> str:
     if v is None:
         return "null"
@@ -71,7 +80,7 @@ ACLED_COLUMNS = [
 ACLED_EXTRA = [
     "fatalities_low", "fatalities_high", "claim_status", "source_count",
     "independent_source_count", "geonameid", "frontlines_event_id", "evidence",
-    "independent_origins", "fatality_sources", "corrections",
+    "independent_origins", "fatality_sources", "corrections", "admin1_geonames",
 ]  # fmt: skip
 
 # ACLED's disorder types by event type (codebook 2023); two sub-events are both.
@@ -123,6 +132,7 @@ def write_jsonl(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
     n = 0
     for ev in events:
         rec = {k: ev.get(k) for k in SPEC_FIELDS}
+        rec.update(_names(ev))
         rec.update({k: ev.get(k) or [] for k in CORROBORATION_FIELDS + CORRECTION_FIELDS})
         out.write(json.dumps(rec, ensure_ascii=False) + "\n")
         n += 1
@@ -130,7 +140,7 @@ def write_jsonl(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
 
 
 def write_csv(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
-    cols = [c for c in SPEC_FIELDS if c != "mentions"] + ["evidence", "evidence_articles", "independent_origins", "fatality_sources", "corrections"]
+    cols = [c for c in SPEC_FIELDS if c != "mentions"] + ["evidence", "evidence_articles", "independent_origins", "fatality_sources", "corrections"] + NAME_FIELDS
     w = csv.DictWriter(out, fieldnames=cols, lineterminator="\n")
     w.writeheader()
     n = 0
@@ -144,6 +154,7 @@ def write_csv(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
         row["independent_origins"] = _origins_text(ev)
         row["fatality_sources"] = _fatality_sources_text(ev)
         row["corrections"] = _corrections_text(ev)
+        row.update(_names(ev))
         w.writerow(row)
         n += 1
     return n
@@ -216,6 +227,7 @@ def write_acled(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
                 "independent_origins": _origins_text(ev),
                 "fatality_sources": _fatality_sources_text(ev),
                 "corrections": _corrections_text(ev),
+                **_names(ev),
             }
         )
         n += 1
@@ -232,7 +244,7 @@ def geojson_feature(event: dict[str, Any]) -> dict[str, Any]:
         "type": "Feature",
         "id": event.get("event_id"),
         "geometry": geometry,
-        "properties": {**{k: event.get(k) for k in SPEC_FIELDS}, **{k: event.get(k) or [] for k in CORRECTION_FIELDS}},
+        "properties": {**{k: event.get(k) for k in SPEC_FIELDS}, **_names(event), **{k: event.get(k) or [] for k in CORRECTION_FIELDS}},
     }
 
 
@@ -279,6 +291,8 @@ def _gpkg_value(ev: dict[str, Any], col: str) -> Any:
         return _fatality_sources_text(ev)
     if col == "corrections":
         return _corrections_text(ev)
+    if col in NAME_FIELDS:
+        return _names(ev)[col]
     return ev.get(col)
 
 
@@ -291,7 +305,7 @@ def write_gpkg(events: Iterable[dict[str, Any]], path: str | os.PathLike) -> int
     except ImportError as exc:
         raise MissingExtra("GeoPackage export needs pyogrio", hint="pip install 'frontlines[gis]'") from exc
     rows = list(events)
-    cols = [c for c in SPEC_FIELDS if c != "event_id"] + ["evidence", "independent_origins", "fatality_sources", "corrections"]
+    cols = [c for c in SPEC_FIELDS if c != "event_id"] + ["evidence", "independent_origins", "fatality_sources", "corrections"] + NAME_FIELDS
     cols = ["event_id"] + cols
     data, masks = [], []
     for col in cols:
@@ -347,7 +361,7 @@ def parquet_schema():
     types.update({"latitude": pa.float64(), "longitude": pa.float64(), "civilian_targeting": pa.bool_()})
     types.update({"sources": pa.list_(s), "mentions": pa.list_(mention)})
     # stage 7's origins and fatality sources: JSON text, their shape is still growing
-    return pa.schema([(c, types.get(c, s)) for c in SPEC_FIELDS + CORROBORATION_FIELDS + CORRECTION_FIELDS])
+    return pa.schema([(c, types.get(c, s)) for c in SPEC_FIELDS + NAME_FIELDS + CORROBORATION_FIELDS + CORRECTION_FIELDS])
 
 
 MENTION_KEYS = (
@@ -358,6 +372,7 @@ MENTION_KEYS = (
 
 def _parquet_row(ev: dict[str, Any]) -> dict[str, Any]:
     row = {k: ev.get(k) for k in SPEC_FIELDS}
+    row.update(_names(ev))
     for k in CORROBORATION_FIELDS + CORRECTION_FIELDS:
         row[k] = json.dumps(ev.get(k) or [], ensure_ascii=False, sort_keys=True)
     row["sources"] = list(ev.get("sources") or [])

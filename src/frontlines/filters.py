@@ -56,13 +56,20 @@ def admin1_names(store: Any) -> list[str]:
 
 
 def resolve_admin1(store: Any, where: str) -> str:
-    """The ledger's spelling of the admin1 ``where`` names (case-insensitive); an
-    UnknownFilterValue listing the closest names (or all, when few) when no event has it."""
+    """The ledger's spelling of the admin1 ``where`` names: any case, accents or not, and
+    any spelling of the same unit (OCHA's "Idleb", GeoNames' "Idlib", a curated alias:
+    ``placenames.admin1_matches``); an UnknownFilterValue listing the closest names (or
+    all, when few) when no event has it."""
+    from .placenames import admin1_matches
+
     names = admin1_names(store)
     by_lower = {n.lower(): n for n in names}
     hit = by_lower.get(where.strip().lower())
     if hit is not None:
         return hit
+    same = admin1_matches(where, names)
+    if same:
+        return same[0]
     if not names:
         raise UnknownFilterValue(f"--where {where!r}: no event in the ledger has an admin1", hint="drop --where")
     near = [by_lower[n] for n in difflib.get_close_matches(where.strip().lower(), list(by_lower), n=3, cutoff=0.6)]

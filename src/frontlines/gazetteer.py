@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from . import placenames
 from .datafiles import load_yaml
 from .errors import GazetteerError, GazetteerImportError, ImportBadColumns, ImportMissingColumn, ImportUnreadable
 from .memo import BoundedMemo
@@ -394,6 +395,7 @@ def build_index(path: Path) -> None:
         b.flush()
 
         _apply_aliases(b, aliases, countries, a1pid, by_name)
+        placenames.add_to_index(b, countries, a1pid)  # continents, regions, seas, abbreviations
         b.flush()
         words = con.execute("SELECT max(words) FROM names").fetchone()[0] or 1
         con.executemany("INSERT INTO meta VALUES(?,?)", [("schema", str(SCHEMA_VERSION)), ("max_words", str(words)),
@@ -949,13 +951,12 @@ class _SkeletonCheck:
 
 
 def data_fingerprint() -> str:
-    """Hash of the packaged alias and admin-unit files: an index built from others is stale."""
+    """Hash of the packaged name and admin-unit files: an index built from others is stale."""
     import hashlib
 
-    h = hashlib.sha256()
-    for name in ("place_aliases.yaml", "admin_units.yaml"):
-        h.update((Path(__file__).resolve().parent / "data" / name).read_bytes())
-    return h.hexdigest()[:16]
+    data = Path(__file__).resolve().parent / "data"
+    raw = b"".join((data / f).read_bytes() for f in ("place_aliases.yaml", "admin_units.yaml", placenames.PLACE_NAMES_FILE))
+    return hashlib.sha256(raw).hexdigest()[:16]
 
 
 def _index_meta(path: Path) -> dict[str, str]:

@@ -19,9 +19,16 @@ _AROUND = frozenset({"near", "countryside", "outskirts", "direction"})
 ADMIN_FILL_KM = 50.0
 
 
+def wide_region(place: Place) -> bool:
+    """A region in no single first-level unit (a continent, a sea, the Levant, Iraq's
+    Kurdistan region): coded at its centroid with precision 3, like a province."""
+    return place.feature == "region" and not place.admin1
+
+
 def _with_admin(place: Place, gaz: Gazetteer) -> Place:
-    """Fill admin1/admin2 from the nearest town when the entry lacks them."""
-    if place.admin1 or place.feature == "admin1":
+    """Fill admin1/admin2 from the nearest town when the entry lacks them (not for a
+    region wider than a first-level unit: the town nearest its centre is not in it)."""
+    if place.admin1 or place.feature == "admin1" or wide_region(place):
         return place
     near = gaz.nearest(place.latitude, place.longitude, place.iso3, radius_km=ADMIN_FILL_KM)
     if near is None or not near.admin1:
@@ -47,7 +54,7 @@ def resolve_place(span: Span, country_hint: str | None, gaz: Gazetteer) -> tuple
             a1 = gaz.admin1_place(top.iso3, top.admin1)
         if a1 is not None:
             return _with_admin(a1, gaz), 3
-    if top.feature in ("admin1", "country"):
+    if top.feature in ("admin1", "country") or wide_region(top):
         return _with_admin(top, gaz), 3
     if top.feature in ("region", "admin2") or relation in _AROUND:
         return _with_admin(top, gaz), 2
@@ -77,7 +84,7 @@ def _article_place(doc: Doc, gaz: Gazetteer) -> tuple[Place | None, int | None]:
     # ties: the earliest (insertion order); a country only when nothing narrower is named
     best = max(counts, key=lambda k: (k[2] != "country", counts[k]))
     place = first[best]
-    return place, 2 if place.feature in ("city", "region", "admin2") else 3
+    return place, 2 if place.feature in ("city", "region", "admin2") and not wide_region(place) else 3
 
 
 def geocode(doc: Doc, gaz: Gazetteer) -> None:

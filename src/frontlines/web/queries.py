@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
+from .. import placenames
 from ..errors import MissingExtra, StoreError
 from ..store import is_postgres_url, redact_db
 
@@ -407,7 +408,8 @@ def resolve_names(conn: Any, flt: EventFilter) -> EventFilter:
                 if not v:
                     rows = []
                 elif names is not None:  # the same test as COLLATE NOCASE: ASCII case folded
-                    rows = [n for n in names if _ascii_lower(n) == _ascii_lower(v)]
+                    # or another spelling of the unit ("Idlib" finds "Idleb": placenames)
+                    rows = [n for n in names if _ascii_lower(n) == _ascii_lower(v)] or placenames.admin1_matches(v, names)
                 else:
                     same = f"lower({col}) = lower(?)" if dialect(conn).pg else f"{col} = ? COLLATE NOCASE"
                     rows = [r[0] for r in conn.execute(f"SELECT DISTINCT {col} FROM events WHERE {same}", (v,))]
