@@ -665,7 +665,7 @@ def _transliterated(iso3: str | None) -> bool:
     return iso3 in _transliteration()[0]
 
 
-def _english(norm: str) -> bool:
+def english_words(norm: str) -> bool:
     """Is every word of a normalised name an English dictionary word ("color", "board",
     "senate")? Such a surface is what it says, never a misspelt foreign town."""
     words = _transliteration()[1]
@@ -709,7 +709,7 @@ class _SkeletonCheck:
     def similar(self, names: Iterable[str]) -> list[str]:
         """The names that pass, in order (one loop: ~100 names an article reach here)."""
         norm = self.norm
-        if not norm or _english(norm):
+        if not norm or english_words(norm):
             return []
         head, ln = norm[0], len(norm)
         vowel_head = head in "aeiou"
