@@ -39,6 +39,11 @@ PLACE_PREFIXES = frozenset(
 )
 
 
+# First names of people often in the news that the name statistics rank below FREQUENT
+# (Paris: class 3 in Greece only): added by hand.
+EXTRA = ("Paris",)
+
+
 def _freq(ch: str) -> int:
     return 0 if ch == " " else int(ch, 16)
 
@@ -59,6 +64,7 @@ def build() -> tuple[list[str], list[str]]:
         if best < FREQUENT or name.lower() in PLACE_PREFIXES:
             continue
         (worded if name.lower() in english else names).add(name)
+    names.update(n for n in EXTRA if n.lower() not in english)
     return sorted(names), sorted(worded)
 
 

@@ -102,6 +102,7 @@ class _Stoplist:
     facilities: frozenset[str] = frozenset()
     speech: frozenset[str] = frozenset()
     organisations: frozenset[str] = frozenset()
+    features: frozenset[str] = frozenset()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -150,7 +151,8 @@ def _stoplist() -> _Stoplist:
     facilities = frozenset(t.lower() for t in data.get("facilities") or [] if isinstance(t, str))
     speech = frozenset(t.lower() for t in data.get("speech_verbs") or [] if isinstance(t, str))
     orgs = frozenset(str(t) for t in data.get("organisations") or [])
-    return _Stoplist(words, pat, titles, facilities, speech, orgs)
+    features = frozenset(t.lower() for t in data.get("features") or [] if isinstance(t, str))
+    return _Stoplist(words, pat, titles, facilities, speech, orgs, features)
 
 
 def _by_first_letter(alts: list[str]) -> str:
@@ -286,6 +288,16 @@ def _locative_before(text: str, start: int) -> bool:
     return _LOCATIVE.search(window, max(0, len(core) - _LOCATIVE_WORD_MAX)) is not None
 
 
+def _titled(prev: str, gap: str, stop: _Stoplist) -> bool:
+    """Is a word after ``prev`` and ``gap`` a person's name by its title ("Sen. Byrd",
+    "coach Ripley")? Not after "St." ("St. Petersburg"), nor after a title word that
+    ends a sentence ("the Ministry of Justice. Azerbaijan said")."""
+    low = prev.lower()
+    if low not in stop.titles or low in _PLACE_TITLES:
+        return False
+    return gap == " " or (gap in (". ", ".") and len(prev) <= TITLE_ABBREVIATION_LETTERS)
+
+
 def _english_like(word: str) -> bool:
     """A lower-case English word, or a plural or past/-ing form of one ("educators",
     "arrests", "juniors"): the dictionary lists only base forms."""
@@ -324,9 +336,13 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
         cands = found.get(toks[k][2])
         return bool(cands) and _prominent(cands[0])
 
-    def wordlike(k: int) -> bool:  # a common noun or verb in capitals ("Creek", "Arrests")
+    def wordlike(k: int) -> bool:  # a common noun or verb in capitals ("Arrests", "Educators")
         t = toks[k][2]
         return t.isupper() or _is_stop_word(t) or _english_like(t.lower())
+
+    def feature_word(k: int) -> bool:  # ends a place's or building's name ("Anthony Creek")
+        t = toks[k][2].lower()
+        return t in stop.features or t in stop.facilities or _is_stop_word(t)
 
     in_name: set[int] = set()  # tokens inside a person's name after its first name
     surnames: set[str] = set()  # surnames met in the text (not countries, provinces, big towns)
@@ -338,7 +354,7 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
             g = gap(m - 1, m)
             if not (g == " " or (g == ". " and len(toks[m - 1][2]) == 1 and m - 1 != k)):
                 break
-            if len(toks[m][2]) > 1 and wordlike(m):
+            if feature_word(m):
                 break
             run.append(m)
             m += 1
@@ -368,8 +384,7 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
         speaks = nxt is not None and after == " " and nxt[2] in stop.speech
         spoken_of = prev.lower() in stop.speech and g_prev == " " and (nxt is None or after[:1] in ".,;")
         # "Sen. Byrd", "coach Ripley"; not "St. Petersburg", nor a title ending a sentence
-        titled = (prev.lower() in stop.titles and prev.lower() not in _PLACE_TITLES
-                  and (g_prev == " " or (g_prev == ". " and len(prev) <= TITLE_ABBREVIATION_LETTERS)))
+        titled = _titled(prev, g_prev, stop)
         if (speaks or spoken_of) and not country_like or titled:
             drop[x] = "title" if titled else "speaks"  # "Kelly said", "said Bell.", "coach Ripley"
             if not _prominent(top):
@@ -466,7 +481,7 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         single = i == j
         prev_tok = toks[i - 1][2] if i > 0 else ""
         gap_prev = text[toks[i - 1][1] : s] if i > 0 else ""
-        if prev_tok.lower().rstrip(".") in stop.titles and gap_prev.strip(" .") == "":
+        if _titled(prev_tok, gap_prev, stop):
             continue  # "President Assad", "Gen. Mark"
         sentence_start = s in sent_starts or text[max(0, s - 2) : s].strip() in (".", "\"", "“")
         nxt = toks[j + 1] if j + 1 < len(toks) else None
