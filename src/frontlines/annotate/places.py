@@ -323,7 +323,8 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
     a speech verb ("Kelly said") or after a title ("coach Ripley"), and any of those
     surnames met alone elsewhere in the text ("... Bell ran", "said Bell"). An
     organisation: a toponym followed by an organisation's head word inside one name
-    ("The Washington Post", "Texas Instruments") or joined by '&' ("Bed Bath & Beyond").
+    ("The Washington Post", "Texas Instruments") or joined by '&' to a word that is no
+    big place ("Bed Bath & Beyond"; not "TIJUANA & SAN DIEGO").
     A country, province or big town keeps its place reading where the text also reads
     so ("Austin Texas", "in Washington" beside George Washington)."""
     names = _names()
@@ -370,7 +371,9 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
         if nxt is not None and after == " " and nxt[2] in stop.organisations:
             drop[x] = "organisation"  # "The Washington Post", "Manchester United"
             continue
-        if text[toks[j][1] : toks[j][1] + 3] == " & " or (i > 0 and gap(i - 1, i) == " & " and toks[i - 1][2][0].isupper()):
+        amp_after = text[toks[j][1] : toks[j][1] + 3] == " & " and j + 1 < n
+        amp_before = i > 0 and gap(i - 1, i) == " & " and toks[i - 1][2][0].isupper()
+        if (amp_after and not is_big_place(j + 1)) or (amp_before and not is_big_place(i - 1)):
             drop[x] = "ampersand"  # "Bed Bath & Beyond", "Marks & Spencer"
             continue
         if i != j:
