@@ -787,7 +787,7 @@ class Gazetteer:
         out: dict[str, list[tuple]] = {}
         for s, norm in norm_of.items():
             if norm in similar:  # skeleton hits only when no exact name or alias matched
-                out[s] = [(TIER_SKELETON, r[3:]) for m in similar[norm] for r in by_norm.get(m, ())]
+                out[s] = [(TIER_SKELETON, r[3:]) for m in similar[norm] for r in by_norm.get(m, ()) if _transliterated(r[8])]
             else:
                 out[s] = [(r[2], r[3:]) for r in by_norm.get(norm, ())]
         return out
@@ -895,6 +895,37 @@ class Gazetteer:
         return report
 
 
+@functools.lru_cache(maxsize=1)
+def _transliteration() -> tuple[frozenset[str], frozenset[str]]:
+    """(iso3 of the countries where skeleton matches may land, lower-case English
+    dictionary words) from ``data/transliteration.yaml`` and the ``english-words``
+    package: read on the first skeleton query, once per process."""
+    path = _data_path("transliteration.yaml")
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = load_yaml(f) or {}
+    except OSError as e:
+        raise GazetteerError(f"cannot read {path}: {e}") from e
+    countries = frozenset(str(c).upper() for c in data.get("countries") or [])
+    from english_words import get_english_words_set
+
+    words = get_english_words_set(list(data.get("english_words") or ["web2"]), lower=False, alpha=True)
+    return countries, frozenset(w for w in words if w.islower())
+
+
+def _transliterated(iso3: str | None) -> bool:
+    """May a skeleton match land in this country (one whose names reach English in
+    several romanisations)?"""
+    return iso3 in _transliteration()[0]
+
+
+def english_words(norm: str) -> bool:
+    """Is every word of a normalised name an English dictionary word ("color", "board",
+    "senate")? Such a surface is what it says, never a misspelt foreign town."""
+    words = _transliteration()[1]
+    return all(w in words for w in norm.split(" "))
+
+
 class _SkeletonCheck:
     """Is a name under the same skeleton similar enough to ``norm`` (difflib ratio at
     least SKELETON_MIN_RATIO)? One matcher per query name: cheap exact upper bounds on the
@@ -932,7 +963,7 @@ class _SkeletonCheck:
     def similar(self, names: Iterable[str]) -> list[str]:
         """The names that pass, in order (one loop: ~100 names an article reach here)."""
         norm = self.norm
-        if not norm:
+        if not norm or english_words(norm):
             return []
         head, ln = norm[0], len(norm)
         vowel_head = head in "aeiou"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..datafiles import load_yaml
 from ..errors import GazetteerError
-from ..gazetteer import TIER_SKELETON, Gazetteer, normalize_name
+from ..gazetteer import TIER_SKELETON, Gazetteer, english_words, normalize_name
 from ..records import Doc, Place, Span
 from . import docgeo
 from .actors import lower_same_len
@@ -35,6 +35,12 @@ BIG_TOWN = 50_000
 # place's own name) is an airport or other code among GeoNames' alternates ("Aid" for
 # Anderson, Indiana), never a toponym of the news.
 SHORT_ALTERNATE_LETTERS = 3
+# A title followed by ". " is an abbreviation ("Sen. Byrd", "Gov. Perry", "Sens.") only
+# if it has at most this many letters; a longer one ends a sentence ("Ministry of
+# Justice. Azerbaijan has...").
+TITLE_ABBREVIATION_LETTERS = 5
+# Titles that begin place names rather than persons' names ("St. Petersburg", "St Athan").
+_PLACE_TITLES = frozenset({"st", "saint", "ste"})
 # 1 mile in km, for "10 miles north of X".
 MILE_KM = 1.609344
 # Surfaces whose stoplist test is remembered per process: the one-word matches of a run
@@ -94,6 +100,33 @@ class _Stoplist:
     phrases: re.Pattern | None
     titles: frozenset[str]
     facilities: frozenset[str] = frozenset()
+    speech: frozenset[str] = frozenset()
+    organisations: frozenset[str] = frozenset()
+    features: frozenset[str] = frozenset()
+
+
+@dataclasses.dataclass(frozen=True)
+class _Names:
+    """First names (``data/person_names.yaml``): ``cues`` start a person's name before
+    another capitalised word; ``all`` adds those that are English words too."""
+
+    cues: frozenset[str]
+    all: frozenset[str]
+
+
+@functools.lru_cache(maxsize=1)
+def _names() -> _Names:
+    """The first-name file, read once per process (immutable)."""
+    import yaml
+
+    path = Path(__file__).resolve().parent.parent / "data" / "person_names.yaml"
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = load_yaml(f) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise GazetteerError(f"cannot read {path}: {e}") from e
+    cues = frozenset(str(n) for n in data.get("first_names") or [])
+    return _Names(cues, cues | frozenset(str(n) for n in data.get("word_names") or []))
 
 
 @functools.lru_cache(maxsize=1)
@@ -116,7 +149,10 @@ def _stoplist() -> _Stoplist:
         pat = re.compile(r"(?<![\w])(?:" + _by_first_letter(alts) + r")(?![\w])")
     titles = frozenset(t.lower() for t in data.get("titles") or [] if isinstance(t, str))
     facilities = frozenset(t.lower() for t in data.get("facilities") or [] if isinstance(t, str))
-    return _Stoplist(words, pat, titles, facilities)
+    speech = frozenset(t.lower() for t in data.get("speech_verbs") or [] if isinstance(t, str))
+    orgs = frozenset(str(t) for t in data.get("organisations") or [])
+    features = frozenset(t.lower() for t in data.get("features") or [] if isinstance(t, str))
+    return _Stoplist(words, pat, titles, facilities, speech, orgs, features)
 
 
 def _by_first_letter(alts: list[str]) -> str:
@@ -252,6 +288,120 @@ def _locative_before(text: str, start: int) -> bool:
     return _LOCATIVE.search(window, max(0, len(core) - _LOCATIVE_WORD_MAX)) is not None
 
 
+def _titled(prev: str, gap: str, stop: _Stoplist) -> bool:
+    """Is a word after ``prev`` and ``gap`` a person's name by its title ("Sen. Byrd",
+    "coach Ripley")? Not after "St." ("St. Petersburg"), nor after a title word that
+    ends a sentence ("the Ministry of Justice. Azerbaijan said")."""
+    low = prev.lower()
+    if low not in stop.titles or low in _PLACE_TITLES:
+        return False
+    return gap == " " or (gap in (". ", ".") and len(prev) <= TITLE_ABBREVIATION_LETTERS)
+
+
+def _english_like(word: str) -> bool:
+    """A lower-case English word, or a plural or past/-ing form of one ("educators",
+    "arrests", "juniors"): the dictionary lists only base forms."""
+    if english_words(word):
+        return True
+    for suffix, add in (("s", ""), ("es", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2 and english_words(word[: -len(suffix)] + add):
+            return True
+    return False
+
+
+def _prominent(top: Place) -> bool:
+    """A country, a province or a big town: a reading that beats a person's name."""
+    return top.feature in ("admin1", "country") or top.population >= BIG_TOWN
+
+
+def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, found: dict, stop: _Stoplist) -> dict[int, str]:
+    """Indexes into ``matches`` (start tok, end tok, surface, cands) that name a person or
+    an organisation, not a place, with the rule that says so.
+
+    A person: a word right after a first name ("Michael Jordan", "John F. Kennedy"), a
+    first name followed by a surname ("Paris Hilton", "Jordan Peterson"), a word before
+    a speech verb ("Kelly said") or after a title ("coach Ripley"), and any of those
+    surnames met alone elsewhere in the text ("... Bell ran", "said Bell"). An
+    organisation: a toponym followed by an organisation's head word inside one name
+    ("The Washington Post", "Texas Instruments") or joined by '&' to a word that is no
+    big place ("Bed Bath & Beyond"; not "TIJUANA & SAN DIEGO").
+    A country, province or big town keeps its place reading where the text also reads
+    so ("Austin Texas", "in Washington" beside George Washington)."""
+    names = _names()
+    n = len(toks)
+
+    def gap(a: int, b: int) -> str:
+        return text[toks[a][1] : toks[b][0]]
+
+    def is_big_place(k: int) -> bool:
+        cands = found.get(toks[k][2])
+        return bool(cands) and _prominent(cands[0])
+
+    def wordlike(k: int) -> bool:  # a common noun or verb in capitals ("Arrests", "Educators")
+        t = toks[k][2]
+        return t.isupper() or _is_stop_word(t) or _english_like(t.lower())
+
+    def feature_word(k: int) -> bool:  # ends a place's or building's name ("Anthony Creek")
+        t = toks[k][2].lower()
+        return t in stop.features or t in stop.facilities or _is_stop_word(t)
+
+    in_name: set[int] = set()  # tokens inside a person's name after its first name
+    surnames: set[str] = set()  # surnames met in the text (not countries, provinces, big towns)
+    for k, (_, _, t) in enumerate(toks):
+        if t not in names.cues or k + 1 >= n or gap(k, k + 1) != " ":
+            continue
+        run, m = [], k + 1
+        while m < n and len(run) < 3 and toks[m][2][0].isupper() and toks[m][2] not in stop.organisations:
+            g = gap(m - 1, m)
+            if not (g == " " or (g == ". " and len(toks[m - 1][2]) == 1 and m - 1 != k)):
+                break
+            if feature_word(m):
+                break
+            run.append(m)
+            m += 1
+        if run and (not is_big_place(k) or not is_big_place(run[0])):
+            in_name.update(run)
+            if len(toks[run[-1]][2]) > 1 and not is_big_place(run[-1]):
+                surnames.add(toks[run[-1]][2])
+    drop: dict[int, str] = {}
+    for x, (i, j, surface, cands) in enumerate(matches):
+        top = cands[0]
+        nxt = toks[j + 1] if j + 1 < n else None
+        after = text[toks[j][1] : nxt[0]] if nxt else ""
+        if nxt is not None and after == " " and nxt[2] in stop.organisations:
+            drop[x] = "organisation"  # "The Washington Post", "Manchester United"
+            continue
+        amp_after = text[toks[j][1] : toks[j][1] + 3] == " & " and j + 1 < n
+        amp_before = i > 0 and gap(i - 1, i) == " & " and toks[i - 1][2][0].isupper()
+        if (amp_after and not is_big_place(j + 1)) or (amp_before and not is_big_place(i - 1)):
+            drop[x] = "ampersand"  # "Bed Bath & Beyond", "Marks & Spencer"
+            continue
+        if i != j:
+            continue
+        if i in in_name:
+            drop[x] = "after first name"  # "Michael Jordan"
+            continue
+        country_like = top.feature in ("admin1", "country")
+        prev = toks[i - 1][2] if i > 0 else ""
+        g_prev = gap(i - 1, i) if i > 0 else ""
+        speaks = nxt is not None and after == " " and nxt[2] in stop.speech
+        spoken_of = prev.lower() in stop.speech and g_prev == " " and (nxt is None or after[:1] in ".,;")
+        # "Sen. Byrd", "coach Ripley"; not "St. Petersburg", nor a title ending a sentence
+        titled = _titled(prev, g_prev, stop)
+        if (speaks or spoken_of) and not country_like or titled:
+            drop[x] = "title" if titled else "speaks"  # "Kelly said", "said Bell.", "coach Ripley"
+            if not _prominent(top):
+                surnames.add(surface)
+            continue
+        if surface in names.all and nxt is not None and after == " " and nxt[2][0].isupper() and not wordlike(j + 1) and not is_big_place(j + 1):
+            drop[x] = "first name"  # "Paris Hilton", "Jordan Peterson"
+            surnames.add(nxt[2])
+    for x, (i, j, surface, cands) in enumerate(matches):
+        if i == j and x not in drop and surface in surnames and not _prominent(cands[0]):
+            drop[x] = "surname"  # "Bell ran", once "Cornelius Bell" was named
+    return drop
+
+
 def _strong(cands: list[Place], n_words: int, tier: int | None) -> bool:
     """A match that stands on its own: a known name (not only a skeleton) of several
     words, of a province/country/region, or of a big town."""
@@ -320,6 +470,9 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
                 next_start = j + 1
                 break
 
+    people = _not_places(text, toks, matches, found, stop)
+    matches = [m for x, m in enumerate(matches) if x not in people]
+
     # pass 1: context filters, then the document's geography from the confident matches
     starts = sorted(sent_starts | {m.end() for m in re.finditer(r"\n", text)})
     datelines = docgeo.dateline_ranges(text, starts)
@@ -331,7 +484,7 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         single = i == j
         prev_tok = toks[i - 1][2] if i > 0 else ""
         gap_prev = text[toks[i - 1][1] : s] if i > 0 else ""
-        if prev_tok.lower().rstrip(".") in stop.titles and gap_prev.strip(" .") == "":
+        if _titled(prev_tok, gap_prev, stop):
             continue  # "President Assad", "Gen. Mark"
         sentence_start = s in sent_starts or text[max(0, s - 2) : s].strip() in (".", "\"", "“")
         nxt = toks[j + 1] if j + 1 < len(toks) else None
