@@ -149,6 +149,6 @@ def test_feature_prior_and_apposition_units():
 def test_unit_evidence_orders_within_a_country():
     mo = Place("Springfield", 37.2, -93.3, "United States", "USA", admin1="Missouri", population=170_188)
     il = Place("Springfield", 39.8, -89.6, "United States", "USA", admin1="Illinois", population=114_394)
-    geo = docgeo.DocGeography({"USA": 3.0}, "USA", admin1={("USA", "Illinois"): 2.0})
+    geo = docgeo.DocGeography({"USA": 3.0}, "USA", admin1={("USA", "Illinois"): {"peoria": 1.0, "illinois": 1.0}})
     assert docgeo.order([mo, il], geo)[0] is il
     assert docgeo.order([mo, il], docgeo.DocGeography({"USA": 3.0}, "USA"))[0] is mo

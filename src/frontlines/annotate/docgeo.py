@@ -58,6 +58,13 @@ BORDER_WINDOW_CHARS = 30
 # populous: "Virginia" the state, not Virginia, Ireland (2,648) or a town whose alternate
 # name is "Illinois"; but Washington, D.C. (600,000+) stays ahead of Washington state.
 ADMIN1_OVER_TOWN = 100_000
+# A repeated place adds this share of its weight again: evidence is about how many places
+# of a country the text names, not how often it names one (a US story that says "Dublin"
+# eight times and names Ohio once is about Ohio).
+REPEAT_WEIGHT = 0.25
+# Small places that lie in one first-level unit attest their country even when no bigger
+# place does, from this many distinct names: stray namesakes abroad rarely share a unit.
+WEAK_UNIT_CORROBORATION = 2
 # "Moscow said", "Washington warned", "Damascus's envoy", "London-based": a place named as
 # the seat of a government or body that speaks or acts, not the scene of what happened.
 SEAT_AFTER = re.compile(
@@ -96,23 +103,28 @@ class DocGeography:
     ``primary`` the best-attested country, ``reporting`` the dateline's country,
     ``by_place`` the part of ``evidence`` that places and country names give (demonyms
     name actors' nationalities as often as scenes: "Russian jets" over a Syrian town),
-    ``admin1`` (iso3, admin1) -> weight from provinces named and places that lie clearly
-    in one."""
+    ``admin1`` (iso3, admin1) -> {normalised place name: weight} from provinces named and
+    places that lie clearly in one."""
 
     evidence: dict[str, float]
     primary: str | None
     reporting: str | None = None
     by_place: dict[str, float] = dataclasses.field(default_factory=dict)
-    admin1: dict[tuple[str, str], float] = dataclasses.field(default_factory=dict)
+    admin1: dict[tuple[str, str], dict[str, float]] = dataclasses.field(default_factory=dict)
 
     def weight(self, iso3: str | None) -> float:
         return self.evidence.get(iso3, 0.0) if iso3 else 0.0
 
-    def unit_weight(self, p: Place) -> float:
-        """Evidence for the first-level unit ``p`` lies in (0 for a country)."""
+    def unit_weight(self, p: Place, surface: str | None = None) -> float:
+        """Evidence for the first-level unit ``p`` lies in (0 for a country) from places
+        other than ``surface``: a place does not vouch for its own unit."""
         if p.feature == "country" or not p.admin1:
             return 0.0
-        return self.admin1.get((p.iso3, p.admin1), 0.0)
+        by_surface = self.admin1.get((p.iso3, p.admin1))
+        if not by_surface:
+            return 0.0
+        skip = normalize_name(surface) if surface else None
+        return sum(w for s, w in by_surface.items() if s != skip)
 
     def attested(self, cands: list[Place]) -> bool:
         """Whether a candidate lies in a country the text gives evidence for."""
@@ -219,6 +231,14 @@ def own_named(surface: str, cands: list[Place]) -> list[Place]:
     return out if out and out[0] is cands[0] else cands
 
 
+def unit_homonym(surface: str, cands: list[Place]) -> bool:
+    """Whether a country's name is also the name of a first-level unit of another country
+    ("Georgia"): the name alone says not which."""
+    norm = normalize_name(surface)
+    top = cands[0]
+    return any(p.feature == "admin1" and p.iso3 != top.iso3 and normalize_name(p.name) == norm for p in cands)
+
+
 def clear_admin1(cands: list[Place]) -> tuple[str, str] | None:
     """(iso3, admin1) of the best candidate when it is a first-level unit, or a town far
     more populous than any namesake of its country in another unit; else None."""
@@ -318,18 +338,32 @@ def secondary_ok(geo: "DocGeography", iso3: str) -> bool:
     return iso3 == geo.primary or geo.weight(iso3) >= SECONDARY_EVIDENCE_SHARE * geo.weight(geo.primary)
 
 
-def geography(votes: list[tuple[list[Place], str]], text: str, reporting: str | None) -> DocGeography:
-    """The document's geography from its place matches (candidates, kind: "strong" for a
-    match that stands on its own, "weak" for a small named place, "vote" for an ambiguous
-    one that only breaks ties) and its demonyms. A small place attests its country only
-    when another place or a named country does too (or none attests any): otherwise
-    every stray namesake abroad would vouch for itself. With no evidence at all, the
-    votes, else the reporting country, give the primary country (for ordering only)."""
+def geography(votes: list[tuple[list[Place], str, str]], text: str, reporting: str | None) -> DocGeography:
+    """The document's geography from its place matches (candidates, kind, surface; kind
+    "decided" for one the text places itself, "strong" for a match that stands on its own,
+    "weak" for a small named place, "vote" for an ambiguous one that only breaks ties) and
+    its demonyms. A place counts once at full weight, its repeats at ``REPEAT_WEIGHT``
+    (one big city named eight times is not eight places). A small place attests its
+    country only when another place or a named country does too, or another small place
+    of the same first-level unit (or none attests any): otherwise every stray namesake
+    abroad would vouch for itself. With no evidence at all, the votes, else the reporting
+    country, give the primary country (for ordering only)."""
     evidence: Counter = Counter()
     ties: Counter = Counter()
-    units: Counter = Counter()
-    weak: list[tuple[str, tuple[str, str] | None]] = []
-    for cands, kind in votes:
+    units: dict[tuple[str, str], Counter] = {}
+    seen: set[tuple[str, str]] = set()
+    weak: list[tuple[str, tuple[str, str] | None, str]] = []
+
+    def add(iso: str, unit: tuple[str, str] | None, norm: str, weight: float) -> None:
+        if (iso, norm) in seen:
+            weight *= REPEAT_WEIGHT
+        seen.add((iso, norm))
+        evidence[iso] += weight
+        if unit:
+            units.setdefault(unit, Counter())[norm] += weight
+
+    for cands, kind, surface in votes:
+        norm = normalize_name(surface)
         if kind == "decided":  # placed by the text itself ("Paris, Texas"): its first candidate
             iso = cands[0].iso3
             kind = "strong"
@@ -339,18 +373,16 @@ def geography(votes: list[tuple[list[Place], str]], text: str, reporting: str | 
         if iso is None:
             ties[cands[0].iso3] += 1
         elif kind == "strong":
-            evidence[iso] += COUNTRY_WEIGHT if cands[0].feature == "country" else PLACE_WEIGHT
-            if unit:
-                units[unit] += PLACE_WEIGHT
+            add(iso, unit, norm, COUNTRY_WEIGHT if cands[0].feature == "country" else PLACE_WEIGHT)
         else:
-            weak.append((iso, unit))
-    # places attest before demonyms, which name actors' nationalities as often as scenes
+            weak.append((iso, unit, norm))
+    # places attest before demonyms, which name actors' nationalities as often as scenes;
+    # small places of one first-level unit attest each other (a county's towns)
     attested = set(evidence)
-    for iso, unit in weak:
-        if not attested or iso in attested:
-            evidence[iso] += PLACE_WEIGHT
-            if unit:
-                units[unit] += PLACE_WEIGHT
+    weak_units = Counter(unit for unit, _ in {(u, n) for _, u, n in weak if u})
+    for iso, unit, norm in weak:
+        if not attested or iso in attested or (unit and weak_units[unit] >= WEAK_UNIT_CORROBORATION):
+            add(iso, unit, norm, PLACE_WEIGHT)
         else:
             ties[iso] += 1
     by_place = dict(evidence)
@@ -363,19 +395,36 @@ def geography(votes: list[tuple[list[Place], str]], text: str, reporting: str | 
         primary = ties.most_common(1)[0][0]
     else:
         primary = reporting
-    return DocGeography(dict(evidence), primary, reporting, by_place, dict(units))
+    return DocGeography(dict(evidence), primary, reporting, by_place, {u: dict(c) for u, c in units.items()})
 
 
-def order(cands: list[Place], geo: DocGeography) -> list[Place]:
+def order(cands: list[Place], geo: DocGeography, surface: str | None = None, capital: Place | None = None) -> list[Place]:
     """Candidates with a country first, then by the evidence for their country plus that
-    for their first-level unit (a place in a unit other places of the text lie in beats
-    one elsewhere in the same country, which beats one abroad), the gazetteer's order
-    (population) within that and among unattested ones. A clear best candidate
-    (Brussels, Belgium over Brussels, Illinois) yields only to one in the main country:
-    a namesake in a secondary country does not outrank a major city."""
-    if cands and cands[0].feature != "country" and clear_country(cands) is not None:
-        return sorted(cands, key=lambda p: (p.feature != "country", p.iso3 != geo.primary, -geo.unit_weight(p)))
-    return sorted(
-        cands,
-        key=lambda p: (p.feature != "country", -(geo.weight(p.iso3) + geo.unit_weight(p)), p.iso3 != geo.primary),
-    )
+    for their first-level unit from the text's other places (a place in a unit other
+    places of the text lie in beats one elsewhere in the same country, which beats one
+    abroad), the gazetteer's order (population) within that and among unattested ones.
+    A clear best candidate (Brussels, Belgium over Brussels, Illinois) yields only to one
+    in the main country or in a unit the other places attest: a namesake in a secondary
+    country does not outrank a major city. A town in the same country as ``capital`` (a
+    candidate that is its country's capital) does not outrank it for lying in an attested
+    unit (Washington, Georgia in a story naming Atlanta; a population ratio instead cost
+    the small namesakes of local news more than it saved). A country yields to a
+    first-level unit of its name ("Georgia" the US state) when the unit's country has
+    more evidence."""
+    if not cands:
+        return cands
+
+    def unit(p: Place) -> float:
+        if capital is not None and p.iso3 == capital.iso3 and p is not capital and p.feature == "city":
+            return 0.0  # a namesake town does not outrank its country's capital (Washington)
+        return geo.unit_weight(p, surface)
+
+    if cands[0].feature == "country":
+        top = cands[0]
+        rival = next((p for p in cands if p.feature == "admin1" and p.iso3 != top.iso3
+                      and normalize_name(p.name) == normalize_name(top.name)), None)
+        if rival is not None and geo.weight(rival.iso3) > geo.weight(top.iso3):
+            return [rival] + [p for p in cands if p is not rival]
+    if cands[0].feature != "country" and clear_country(cands) is not None:
+        return sorted(cands, key=lambda p: (p.feature != "country", unit(p) == 0 and p.iso3 != geo.primary, -unit(p)))
+    return sorted(cands, key=lambda p: (p.feature != "country", -(geo.weight(p.iso3) + unit(p)), p.iso3 != geo.primary))

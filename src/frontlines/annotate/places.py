@@ -261,10 +261,26 @@ def _strong(cands: list[Place], n_words: int, tier: int | None) -> bool:
     return n_words > 1 or top.feature in ("admin1", "country", "region") or top.population >= BIG_TOWN
 
 
-def _order(cands: list[Place], geo: docgeo.DocGeography, relation: str | None, gaz: Gazetteer) -> list[Place]:
+def _capital(cands: list[Place], gaz: Gazetteer, capitals: dict[str, tuple[float, float] | None]) -> Place | None:
+    """The candidate that is its country's capital (the country entry is coded to it),
+    looked at for the most populous town only; ``capitals`` caches iso3 -> coordinates."""
+    towns = [p for p in cands if p.feature == "city"]
+    if not towns:
+        return None
+    big = max(towns, key=lambda p: p.population)
+    if big.iso3 not in capitals:
+        c = gaz.country_place(big.iso3)
+        capitals[big.iso3] = (c.latitude, c.longitude) if c is not None else None
+    ll = capitals[big.iso3]
+    return big if ll is not None and abs(ll[0] - big.latitude) < 1e-6 and abs(ll[1] - big.longitude) < 1e-6 else None
+
+
+def _order(cands: list[Place], geo: docgeo.DocGeography, relation: str | None, gaz: Gazetteer, surface: str | None = None,
+           capitals: dict | None = None) -> list[Place]:
     """Candidates in the document's countries first (``docgeo.order``); for 'province',
     the admin1 entry first."""
-    cands = docgeo.order(cands, geo)
+    capital = _capital(cands, gaz, capitals if capitals is not None else {}) if geo.admin1 and len(cands) > 1 else None
+    cands = docgeo.order(cands, geo, surface, capital)
     if relation == "province" and cands and cands[0].feature != "admin1":
         top = cands[0]
         a1 = next((p for p in cands if p.feature == "admin1" and p.iso3 == top.iso3), None)
@@ -342,7 +358,7 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
     starts = sorted(sent_starts | {m.end() for m in re.finditer(r"\n", text)})
     datelines = docgeo.dateline_ranges(text, starts)
     kept = []
-    votes: list[tuple[list[Place], str]] = []
+    votes: list[tuple[list[Place], str, str]] = []
     reporting = None
     for k, (i, j, surface, cands) in enumerate(matches):
         fixed = k in decided
@@ -398,11 +414,13 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         elif role is not None:
             pass
         elif fixed and not facility:
-            votes.append((cands, "decided"))
+            votes.append((cands, "decided", surface))
+        elif top.feature == "country" and docgeo.unit_homonym(surface, cands):
+            votes.append((cands, "vote", surface))  # "Georgia": the country or a US state
         elif standalone and (strong or locative) and not (top.feature == "country" and docgeo.named_as_party(text, e)):
-            votes.append((docgeo.own_named(surface, cands), "strong"))
+            votes.append((docgeo.own_named(surface, cands), "strong", surface))
         elif strong or locative:
-            votes.append((docgeo.own_named(surface, cands), "weak" if not facility and named else "vote"))
+            votes.append((docgeo.own_named(surface, cands), "weak" if not facility and named else "vote", surface))
 
     geo = docgeo.geography(votes, text, reporting)
     hint = geo.primary
@@ -410,13 +428,14 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         doc.country_hint = hint
 
     spans = []
+    capitals: dict[str, tuple[float, float] | None] = {}
     for i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border, named, fixed, role in kept:
         if role == "seat" and standalone:
             pass  # a seat is the namesake the world knows ("Moscow said" in a US story)
         elif fixed:
-            cands = _order(cands, geo, rel, gaz) if rel == "province" else cands
+            cands = _order(cands, geo, rel, gaz, surface, capitals) if rel == "province" else cands
         else:
-            cands = _order(cands, geo, rel, gaz)
+            cands = _order(cands, geo, rel, gaz, surface, capitals)
         top = cands[0]
         if not standalone and not dateline:
             if i == j and not named and geo.primary is not None and top.iso3 != geo.primary:
