@@ -5,6 +5,7 @@ The public API::
     import frontlines
     frontlines.run(["examples/"], db="frontlines.db")        # whole pipeline into SQLite
     events = frontlines.extract_text(text, published="2017-05-26")  # one article, no store
+    places = frontlines.geoparse(text)  # every place mention, with its span and candidates
 
 Nothing heavy is imported here: submodules load on first use.
 """
@@ -19,10 +20,13 @@ __all__ = [
     "Event",
     "EventMention",
     "FrontlinesError",
+    "Geoparser",
     "Options",
+    "PlaceMention",
     "Pipeline",
     "Store",
     "extract_text",
+    "geoparse",
     "run",
 ]
 
@@ -31,15 +35,19 @@ _LAZY = {
     "Event": "records",
     "EventMention": "records",
     "FrontlinesError": "errors",
+    "Geoparser": "geoparser",
     "Options": "pipeline",
+    "PlaceMention": "geoparser",
     "Pipeline": "pipeline",
     "Store": "store",
     "extract_text": "pipeline",
+    "geoparse": "geoparser",
     "run": "pipeline",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
     from .errors import FrontlinesError
+    from .geoparser import Geoparser, PlaceMention, geoparse
     from .pipeline import Options, Pipeline, extract_text, run
     from .records import Article, Event, EventMention
     from .store import Store

@@ -147,6 +147,9 @@ class Doc:
     spans: list[Span] = field(default_factory=list)
     mentions: list["EventMention"] = field(default_factory=list)
     country_hint: str | None = None  # iso3 of the article's dominant country
+    # what the text says about where the story is (annotate.docgeo.DocGeography), set by
+    # the place annotation (stage 4); None before it
+    geography: Any = None
     warnings: list[str] = field(default_factory=list)
 
     def spans_of(self, label: str) -> list[Span]:

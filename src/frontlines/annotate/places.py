@@ -422,7 +422,7 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         elif strong or locative:
             votes.append((docgeo.own_named(surface, cands), "weak" if not facility and named else "vote", surface))
 
-    geo = docgeo.geography(votes, text, reporting)
+    geo = doc.geography = docgeo.geography(votes, text, reporting)
     hint = geo.primary
     if hint:
         doc.country_hint = hint

@@ -1,0 +1,275 @@
+"""The geoparser on its own: every place mention of a text, with its span in the text as
+given, the gazetteer entry it resolves to and the runner-up candidates.
+
+It runs the event pipeline's own place stages (clean, segment, ``annotate_places`` with
+the document geography, then ``geocode.resolve_place`` and ``resolve.place.anchored``),
+so the pipeline, the ``frontlines geoparse`` command and ``benchmarks/geoparse.py`` share
+one code path. Offsets of a mention are offsets into the ORIGINAL text (mapped back
+through clean's offset map)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from .records import Article, Doc, Place, Span
+
+# How many runner-up candidates a mention lists: enough to see the namesakes that lost
+# (Paris, France / Paris, Texas), few enough to keep a JSONL line short.
+MAX_CANDIDATES = 5
+# GeoNames feature class and a representative code of each frontlines feature kind
+# (the index keeps the kind, not the GeoNames code).
+_FEATURE_CLASS = {"country": ("A", "PCLI"), "admin1": ("A", "ADM1"), "admin2": ("A", "ADM2"), "city": ("P", "PPL"), "region": ("L", "RGN")}
+# "Turkish President Erdogan", "Syrian Army": capitalised words after a nationality that
+# leave it a nationality (not part of a longer name such as "French Quarter").
+_DEMONYM_FOLLOWERS = frozenset("president prime minister foreign defence defense army government forces troops state".split())
+_NEXT_WORD = re.compile(r" ([^\W\d_]+)")
+ROLES = ("place", "dateline", "border", "demonym")
+
+
+@dataclasses.dataclass
+class PlaceMention:
+    """One place named in a text: ``start``/``end`` index the text given; ``role`` is
+    "place", "dateline" (the reporting place), "border" (the neighbour in "the border
+    with Turkey") or "demonym" ("Syrian"); ``place`` the resolved entry (``place_dict``)."""
+
+    start: int
+    end: int
+    text: str
+    role: str = "place"
+    place: dict | None = None
+    geo_precision: int | None = None
+    relation: str | None = None
+    distance_km: float | None = None
+    candidates: list[dict] = dataclasses.field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def place_dict(place: Place) -> dict:
+    """A gazetteer entry as plain JSON-ready fields."""
+    kind = place.feature or "city"
+    fclass, fcode = _FEATURE_CLASS.get(kind, ("P", "PPL"))
+    return {
+        "name": place.name,
+        "feature": kind,
+        "feature_class": getattr(place, "feature_class", None) or fclass,
+        "feature_code": getattr(place, "feature_code", None) or fcode,
+        "country": place.country,
+        "iso3": place.iso3,
+        "admin1": place.admin1,
+        "admin2": place.admin2,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "geonameid": place.geonameid,
+        "population": place.population,
+    }
+
+
+def _to_clean(doc: Doc, offset: int) -> int | None:
+    """The cleaned-text offset of an original offset, None when cleaning dropped it."""
+    m = doc.offsets
+    if not m.clean_starts:
+        return offset
+    for cs, os_, n in zip(m.clean_starts, m.orig_starts, m.lengths):
+        if os_ <= offset <= os_ + n:
+            return cs + offset - os_
+    return None
+
+
+def _parse_date(published) -> dt.date | None:
+    if published is None or isinstance(published, dt.date):
+        return published
+    from .errors import BadMetadata
+
+    try:
+        return dt.date.fromisoformat(str(published)[:10])
+    except ValueError as e:
+        raise BadMetadata(f"not a date (YYYY-MM-DD): {published!r}") from e
+
+
+class Geoparser:
+    """Place mentions of texts on one gazetteer (opened on first use when not given)."""
+
+    def __init__(self, gazetteer=None):
+        self._gaz = gazetteer
+
+    @property
+    def gazetteer(self):
+        if self._gaz is None:
+            from .gazetteer import Gazetteer
+
+            self._gaz = Gazetteer.open()
+        return self._gaz
+
+    # -- the pipeline's stage
+    def annotate(self, doc: Doc) -> list[Span]:
+        """Add the PLACE spans of a segmented Doc to ``doc.spans`` and set
+        ``doc.geography`` (and ``doc.country_hint``): stage 4's place annotation."""
+        from .annotate.places import annotate_places
+
+        spans = annotate_places(doc, self.gazetteer)
+        doc.spans.extend(spans)
+        return spans
+
+    def document(self, text: str, published=None, outlet: str | None = None) -> Doc:
+        """The text cleaned, segmented and place-annotated, as the pipeline does it."""
+        from . import clean, segment
+        from .ingest import article_id
+
+        art = Article(article_id=article_id(text), text=text, outlet=outlet, published=_parse_date(published), source_format="text")
+        doc = clean.clean(art)
+        segment.segment(doc)
+        self.annotate(doc)
+        return doc
+
+    # -- mentions
+    def parse(self, text: str, published=None, outlet: str | None = None) -> list[PlaceMention]:
+        """Every place mention of ``text`` (places, datelines, border neighbours, demonyms),
+        in text order."""
+        return self.mentions(self.document(text, published, outlet))
+
+    def mentions(self, doc: Doc) -> list[PlaceMention]:
+        """The PlaceMentions of an annotated Doc, offsets into ``doc.article.text``."""
+        from .resolve.place import anchored
+
+        places = [s for s in doc.spans if s.label == "PLACE"]
+        with_cands = [s for s in places if s.attrs.get("candidates")]
+        out = []
+        for sp in places:
+            if sp.attrs.get("candidates"):
+                sp = anchored(sp, with_cands, doc.text)
+            role = "dateline" if sp.attrs.get("dateline") else "border" if sp.attrs.get("border") else "place"
+            out.append(self._mention(doc, sp, role))
+        out += self._demonyms(doc, places)
+        out.sort(key=lambda m: (m.start, m.end))
+        return out
+
+    def _mention(self, doc: Doc, sp: Span, role: str) -> PlaceMention:
+        from .geocode import resolve_place
+
+        start, end = doc.offsets.to_orig(sp.start), doc.offsets.to_orig(sp.end)
+        place, precision = resolve_place(sp, doc.country_hint, self.gazetteer)
+        cands = sp.attrs.get("candidates") or []
+        runners = [place_dict(c) for c in cands if place is None or c != place][:MAX_CANDIDATES]
+        return PlaceMention(
+            start=start,
+            end=end,
+            text=doc.article.text[start:end],
+            role=role,
+            place=place_dict(place) if place is not None else None,
+            geo_precision=precision,
+            relation=sp.attrs.get("relation"),
+            distance_km=sp.attrs.get("distance_km"),
+            candidates=runners,
+        )
+
+    def _demonyms(self, doc: Doc, places: list[Span]) -> list[PlaceMention]:
+        """Nationality words ("Syrian", "Turkish") as mentions of their country, outside
+        the place spans."""
+        from .annotate.docgeo import _demonyms
+
+        table, pat = _demonyms()
+        if pat is None:
+            return []
+        out = []
+        text = doc.text
+        for m in pat.finditer(text):
+            if any(s.start < m.end() and m.start() < s.end for s in places):
+                continue
+            nxt = _NEXT_WORD.match(text, m.end())
+            if nxt and nxt.group(1)[0].isupper() and nxt.group(1).lower() not in _DEMONYM_FOLLOWERS:
+                continue  # inside a longer name: "French Quarter", "Syrian Observatory"
+            country = self.gazetteer.country_place(table[m.group()])
+            start, end = doc.offsets.to_orig(m.start()), doc.offsets.to_orig(m.end())
+            out.append(PlaceMention(start, end, doc.article.text[start:end], "demonym",
+                                    place_dict(country) if country else None, 3 if country else None))
+        return out
+
+    # -- an arbitrary span
+    def resolve(self, text: str, start: int, end: int, published=None, outlet: str | None = None) -> PlaceMention | None:
+        """``text[start:end]`` resolved as a place in its context (the document's
+        geography ranks the candidates); None when the gazetteer knows no such name."""
+        return self.resolve_span(self.document(text, published, outlet), start, end)
+
+    def resolve_span(self, doc: Doc, start: int, end: int) -> PlaceMention | None:
+        """``resolve`` on an annotated Doc (one annotation for many spans); ``start`` and
+        ``end`` index ``doc.article.text``."""
+        from .annotate import docgeo
+        from .annotate.places import _relation
+
+        cs, ce = _to_clean(doc, start), _to_clean(doc, end)
+        if cs is not None and ce is not None:
+            for m in self.mentions_cache(doc):
+                if m.role != "demonym" and m.start == start and m.end == end and m.place is not None:
+                    return m
+        surface = doc.article.text[start:end].strip()
+        gaz = self.gazetteer
+        cands = gaz.lookup(surface)
+        if not cands:
+            for variant in _variants(surface):
+                cands = gaz.lookup(variant)
+                if cands:
+                    break
+        if not cands:
+            table, _ = docgeo._demonyms()
+            iso = table.get(surface)
+            country = gaz.country_place(iso) if iso else None
+            if country is None:
+                return None
+            return PlaceMention(start, end, doc.article.text[start:end], "demonym", place_dict(country), 3)
+        geo = getattr(doc, "geography", None)
+        if geo is not None:
+            cands = docgeo.order(cands, geo)
+        if cs is not None and ce is not None:
+            rel, _, _, dist = _relation(doc.text, cs, ce)
+        else:
+            rel, _, _, dist = _relation(doc.article.text, start, end)
+        sp = Span(start, end, "PLACE", surface, {"candidates": cands, "relation": rel, "head": surface, "distance_km": dist})
+        m = self._mention(_Identity(doc), sp, "place")
+        return m
+
+    def mentions_cache(self, doc: Doc) -> list[PlaceMention]:
+        """``mentions(doc)``, computed once per Doc."""
+        key = "_geoparser_mentions"
+        got = doc.__dict__.get(key)
+        if got is None:
+            got = doc.__dict__[key] = self.mentions(doc)
+        return got
+
+
+class _Identity:
+    """A Doc view whose offsets are already original ones (for ``resolve_span``)."""
+
+    def __init__(self, doc: Doc):
+        from .records import OffsetMap
+
+        self.article = doc.article
+        self.country_hint = doc.country_hint
+        self.offsets = OffsetMap.identity(len(doc.article.text))
+
+
+def _variants(surface: str) -> list[str]:
+    """Forms of a span to try when it has no gazetteer entry as it stands: without a
+    leading "the", a possessive or trailing dots ("the Netherlands", "Syria's", "U.S.")."""
+    out = []
+    s = surface
+    if s.lower().startswith("the "):
+        s = s[4:]
+        out.append(s)
+    for suffix in ("'s", "’s", "."):
+        if s.endswith(suffix):
+            out.append(s[: -len(suffix)])
+    if "." in s:
+        out.append(s.replace(".", ""))
+    return out
+
+
+def geoparse(text: str, published=None, outlet: str | None = None, gazetteer=None) -> list[PlaceMention]:
+    """Every place mention of ``text`` (``Geoparser(gazetteer).parse``)."""
+    return Geoparser(gazetteer).parse(text, published=published, outlet=outlet)
+
+
+__all__ = ["Geoparser", "PlaceMention", "geoparse", "place_dict"]
+
