@@ -343,7 +343,8 @@ def geography(votes: list[tuple[list[Place], str, str]], text: str, reporting: s
     "decided" for one the text places itself, "strong" for a match that stands on its own,
     "weak" for a small named place, "vote" for an ambiguous one that only breaks ties) and
     its demonyms. A place counts once at full weight, its repeats at ``REPEAT_WEIGHT``
-    (one big city named eight times is not eight places). A small place attests its
+    (one big city named eight times is not eight places). A town or country standing on
+    its own attests its country when the text corroborates it. A small place attests its
     country only when another place or a named country does too, or another small place
     of the same first-level unit (or none attests any): otherwise every stray namesake
     abroad would vouch for itself. With no evidence at all, the votes, else the reporting
@@ -362,9 +363,11 @@ def geography(votes: list[tuple[list[Place], str, str]], text: str, reporting: s
         if unit:
             units.setdefault(unit, Counter())[norm] += weight
 
+    strong: list[tuple[str, tuple[str, str] | None, str, float, bool]] = []
     for cands, kind, surface in votes:
         norm = normalize_name(surface)
-        if kind == "decided":  # placed by the text itself ("Paris, Texas"): its first candidate
+        decided = kind == "decided"
+        if decided:  # placed by the text itself ("Paris, Texas"): its first candidate
             iso = cands[0].iso3
             kind = "strong"
         else:
@@ -373,9 +376,27 @@ def geography(votes: list[tuple[list[Place], str, str]], text: str, reporting: s
         if iso is None:
             ties[cands[0].iso3] += 1
         elif kind == "strong":
-            add(iso, unit, norm, COUNTRY_WEIGHT if cands[0].feature == "country" else PLACE_WEIGHT)
+            weight = COUNTRY_WEIGHT if cands[0].feature == "country" else PLACE_WEIGHT
+            strong.append((iso, unit, norm, weight, decided or cands[0].feature == "admin1"))
         else:
             weak.append((iso, unit, norm))
+    # a town or a country's name attests its country when the text corroborates it: another
+    # place that is or can be in that country, a demonym, or no other country named; a big city or a country
+    # named alone among another country's places is a namesake ("Paris" in a story of
+    # Lamar County, Texas; "Lebanon" among towns of Pennsylvania), or passing mention
+    demonyms = demonym_counts(text)
+    names: dict[str, set[str]] = {}
+    for iso, _, norm, *_ in strong + weak:
+        names.setdefault(iso, set()).add(norm)
+    for cands, _, surface in votes:  # an ambiguous place that can lie there ("Tripoli" for Lebanon)
+        for p in cands:
+            if p.iso3 in names:
+                names[p.iso3].add(normalize_name(surface))
+    for iso, unit, norm, weight, sure in strong:
+        if sure or len(names) == 1 or len(names[iso]) >= 2 or demonyms.get(iso):
+            add(iso, unit, norm, weight)
+        else:
+            ties[iso] += weight
     # places attest before demonyms, which name actors' nationalities as often as scenes;
     # small places of one first-level unit attest each other (a county's towns)
     attested = set(evidence)
@@ -386,7 +407,7 @@ def geography(votes: list[tuple[list[Place], str, str]], text: str, reporting: s
         else:
             ties[iso] += 1
     by_place = dict(evidence)
-    for iso, n in demonym_counts(text).items():
+    for iso, n in demonyms.items():
         evidence[iso] += DEMONYM_WEIGHT * n
     if evidence:
         # equal weights: the country its places attest more (Russian jets over Afrin)
