@@ -221,7 +221,7 @@ class Geoparser:
             return PlaceMention(start, end, doc.article.text[start:end], "demonym", place_dict(country), 3)
         geo = getattr(doc, "geography", None)
         if geo is not None:
-            cands = docgeo.order(cands, geo)
+            cands = docgeo.order(docgeo.prior(surface, cands), geo, surface)
         if cs is not None and ce is not None:
             rel, _, _, dist = _relation(doc.text, cs, ce)
         else:

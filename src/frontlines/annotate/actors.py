@@ -280,6 +280,8 @@ class _Localizer:
         self.ends = [s.end for s in doc.sentences]
         self.places: list[tuple[int, str]] = []
         for sp in places:
+            if sp.attrs.get("dateline") or sp.attrs.get("seat") or sp.attrs.get("origin"):
+                continue  # the reporting place or a seat or origin is not where an actor stands
             iso = _place_country(sp, self.hint, doc.text)
             if iso:
                 self.places.append((sp.start, iso))

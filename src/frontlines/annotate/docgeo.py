@@ -40,15 +40,61 @@ UNATTESTED_TOWN_MIN = 250_000
 # of Akcakale"), or evidence for that country at least this share of the main country's.
 LOCAL_EVIDENCE_CHARS = 40
 SECONDARY_EVIDENCE_SHARE = 0.5
-# "BEIRUT -", "DAMASCUS (Reuters) -", "KYIV, Ukraine —": a capitalised place at the start
-# of a sentence or line, then an optional ", Country", an optional (Outlet), and a dash.
+# "BEIRUT -", "DAMASCUS (Reuters) -", "KYIV, Ukraine —", "BEIRUT, May 3 (Reuters) -": a
+# capitalised place at the start of a sentence or line, then an optional ", Country", an
+# optional date (wire services put it there), an optional (Outlet), and a dash.
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_DATELINE_DATE = rf"(?:,?\s*(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s+\d{{4}})?)?"
 _DATELINE = re.compile(
     r"(?P<place>[A-Z][A-Z'’\-]+(?:\s+[A-Z][A-Z'’\-]+){0,3})(?:,\s*(?P<country>[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?))?"
-    r"\s*(?:\([^()\n]{1,40}\)\s*)?(?:[-–—:]|\s--)\s"
+    + _DATELINE_DATE
+    + r"\s*(?:\([^()\n]{1,40}\)\s*)?(?:[-–—:]|\s--)\s"
 )
 # "on the border with Iraq", "the frontier with Lebanon": the neighbour is named, not the scene
 _BORDER_WITH = re.compile(r"\b(?:border|borders|frontier|boundary)\s+with\s+(?:the\s+)?$", re.I)
 BORDER_WINDOW_CHARS = 30
+# An admin1 entry the surface names exactly goes ahead of a same-named town that is not
+# its seat (the seat of "Aleppo" province is Aleppo city) unless the town is at least this
+# populous: "Virginia" the state, not Virginia, Ireland (2,648) or a town whose alternate
+# name is "Illinois"; but Washington, D.C. (600,000+) stays ahead of Washington state.
+ADMIN1_OVER_TOWN = 100_000
+# A repeated place adds this share of its weight again: evidence is about how many places
+# of a country the text names, not how often it names one (a US story that says "Dublin"
+# eight times and names Ohio once is about Ohio).
+REPEAT_WEIGHT = 0.25
+# Small places that lie in one first-level unit attest their country even when no bigger
+# place does, from this many distinct names: stray namesakes abroad rarely share a unit.
+WEAK_UNIT_CORROBORATION = 2
+# "Moscow said", "Washington warned", "Damascus's envoy", "London-based": a place named as
+# the seat of a government or body that speaks or acts, not the scene of what happened.
+SEAT_AFTER = re.compile(
+    r"['’]s\s+(?:\w+\s+)?(?:government|envoy|ambassador|embassy|officials?|spokes(?:man|woman|person)|ministry|leaders?|"
+    r"allies|regime|position|decision|response|support|backing)\b|"
+    r"\s+(?:said|says|warned|warns|accused|accuses|denied|denies|announced|claimed|condemned|insisted|rejected|"
+    r"responded|urged|vowed|demanded|welcomed|blamed)\b|-(?:backed|based|led|allied|supported)\b",
+    re.I,
+)
+# "fighters from the North Caucasus", "volunteers from Chechnya": where people came from,
+# not where the event is
+ORIGIN_BEFORE = re.compile(
+    r"\b(?:fighters|militants|jihadists|volunteers|mercenaries|recruits|foreigners|nationals|citizens|migrants|"
+    r"delegation|delegates|envoys?|pilgrims)\s+from\s+(?:the\s+)?$",
+    re.I,
+)
+ORIGIN_WINDOW_CHARS = 40
+# "the Turkish town of Kilis", "the Lebanese border village of Arsal", "Iraq's Erbil": a
+# place the text puts explicitly in a country (a demonym or a country's name, then up to
+# two words and a place word, or a possessive country right before the name)
+_INTRODUCED = re.compile(
+    r"(?P<c>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?)\s+(?:[a-z\-]+\s+){0,2}?"
+    r"(?:town|city|village|capital|province|region|district|port|governorate|state|county|area|suburb|"
+    r"neighbou?rhood|border\s+crossing|camp)(?:\s+of)?\s+(?:the\s+)?$"
+    r"|(?P<p>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)['’]s\s+$"
+)
+INTRODUCED_WINDOW_CHARS = 60
+# "Springfield, Illinois", "Erbil, Iraq", "Granada, Meta": a comma and spaces between a
+# place and the unit that contains it
+APPOSITION_GAP = re.compile(r",[ \t]*")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,15 +102,29 @@ class DocGeography:
     """What the text says about where the story is: ``evidence`` iso3 -> weight,
     ``primary`` the best-attested country, ``reporting`` the dateline's country,
     ``by_place`` the part of ``evidence`` that places and country names give (demonyms
-    name actors' nationalities as often as scenes: "Russian jets" over a Syrian town)."""
+    name actors' nationalities as often as scenes: "Russian jets" over a Syrian town),
+    ``admin1`` (iso3, admin1) -> {normalised place name: weight} from provinces named and
+    places that lie clearly in one."""
 
     evidence: dict[str, float]
     primary: str | None
     reporting: str | None = None
     by_place: dict[str, float] = dataclasses.field(default_factory=dict)
+    admin1: dict[tuple[str, str], dict[str, float]] = dataclasses.field(default_factory=dict)
 
     def weight(self, iso3: str | None) -> float:
         return self.evidence.get(iso3, 0.0) if iso3 else 0.0
+
+    def unit_weight(self, p: Place, surface: str | None = None) -> float:
+        """Evidence for the first-level unit ``p`` lies in (0 for a country) from places
+        other than ``surface``: a place does not vouch for its own unit."""
+        if p.feature == "country" or not p.admin1:
+            return 0.0
+        by_surface = self.admin1.get((p.iso3, p.admin1))
+        if not by_surface:
+            return 0.0
+        skip = normalize_name(surface) if surface else None
+        return sum(w for s, w in by_surface.items() if s != skip)
 
     def attested(self, cands: list[Place]) -> bool:
         """Whether a candidate lies in a country the text gives evidence for."""
@@ -92,6 +152,105 @@ def named_as_party(text: str, end: int) -> bool:
     """Whether the country name ending at ``end`` names a party or a speaker, not a scene:
     such a mention is no evidence of where the story is."""
     return bool(PARTY_AFTER.match(text, end))
+
+
+def named_as_seat(text: str, start: int, end: int) -> bool:
+    """Whether the place at ``start:end`` names a seat that speaks or acts ("Moscow said",
+    "Washington's envoy", "London-based"), not the scene: no locative word before it
+    ("activists in Aleppo said" is the scene)."""
+    if not SEAT_AFTER.match(text, end):
+        return False
+    return not re.search(r"\b(?:in|at|near|of|from|outside|around|into)\s+(?:the\s+)?$", text[max(0, start - 14) : start], re.I)
+
+
+def named_as_origin(text: str, start: int) -> bool:
+    """Whether the place at ``start`` is where people came from ("fighters from the North
+    Caucasus"), not the scene."""
+    return ORIGIN_BEFORE.search(text, max(0, start - ORIGIN_WINDOW_CHARS), start) is not None
+
+
+def introduced_country(text: str, start: int, country_names: dict[str, str]) -> str | None:
+    """The country the text puts the place at ``start`` in, right before it ("the Turkish
+    town of Kilis", "Iraq's Erbil"), or None."""
+    m = _INTRODUCED.search(text, max(0, start - INTRODUCED_WINDOW_CHARS), start)
+    if m is None:
+        return None
+    word = m.group("c") or m.group("p")
+    table, _ = _demonyms()
+    for w in (word, word.split()[-1]):
+        iso = table.get(w) or country_names.get(w)
+        if iso:
+            return iso
+    return None
+
+
+def prior(surface: str, cands: list[Place]) -> list[Place]:
+    """Candidates with the feature-class prior applied: a first-level unit the surface
+    names exactly goes ahead of a town that is not its seat, unless that town is big
+    (``ADMIN1_OVER_TOWN``) and bears the name itself ("Illinois" the state, not a town
+    whose alternate name it is; "Washington" still the capital)."""
+    norm = normalize_name(surface)
+    units = [p for p in cands if p.feature == "admin1" and normalize_name(p.name) == norm]
+    if not units:
+        return cands
+    out: list[Place] = []
+    for p in cands:
+        if p.feature == "city" and units and not any(p.iso3 == u.iso3 and p.admin1 == u.admin1 for u in units):
+            if not (normalize_name(p.name) == norm and p.population >= ADMIN1_OVER_TOWN):
+                out.extend(units)
+                units = []
+        if p not in out:
+            out.append(p)
+    return out
+
+
+def apposition(cands: list[Place], container: list[Place]) -> tuple[Place, Place] | None:
+    """"Springfield, Illinois", "Paris, Texas", "Erbil, Iraq": the candidate of the first
+    name that lies in a unit (first-level unit or country) the second name can be, and
+    that unit; None when no candidate does (a list: "Aleppo, Idlib and Hama")."""
+    if not cands or cands[0].feature == "country":
+        return None
+    for c in container:
+        if c.feature == "country":
+            hit = next((p for p in cands if p.iso3 == c.iso3 and p.feature != "country"), None)
+        elif c.feature == "admin1":
+            hit = next((p for p in cands if p.iso3 == c.iso3 and p.admin1 == c.admin1 and p.feature == "city"), None)
+        else:
+            continue
+        if hit is not None:
+            return hit, c
+    return None
+
+
+def own_named(surface: str, cands: list[Place]) -> list[Place]:
+    """The candidates whose own name is ``surface`` or close to it (``NAME_LIKE_RATIO``),
+    the best first; all of them when none is. A namesake reached only through a stray
+    alternate name (Al Khums, Libya, for "Homs") is no rival when the text's evidence is
+    counted."""
+    out = [p for p in cands if names_place(surface, p, None)]
+    return out if out and out[0] is cands[0] else cands
+
+
+def unit_homonym(surface: str, cands: list[Place]) -> bool:
+    """Whether a country's name is also the name of a first-level unit of another country
+    ("Georgia"): the name alone says not which."""
+    norm = normalize_name(surface)
+    top = cands[0]
+    return any(p.feature == "admin1" and p.iso3 != top.iso3 and normalize_name(p.name) == norm for p in cands)
+
+
+def clear_admin1(cands: list[Place]) -> tuple[str, str] | None:
+    """(iso3, admin1) of the best candidate when it is a first-level unit, or a town far
+    more populous than any namesake of its country in another unit; else None."""
+    top = cands[0]
+    if top.feature == "country" or not top.admin1:
+        return None
+    if top.feature == "admin1":
+        return top.iso3, top.admin1
+    rivals = [p.population for p in cands[1:] if p.iso3 == top.iso3 and p.admin1 != top.admin1 and p.feature == "city"]
+    if not rivals or top.population >= CLEAR_POPULATION_RATIO * max(max(rivals), 1):
+        return top.iso3, top.admin1
+    return None
 
 
 def dateline_ranges(text: str, starts: list[int]) -> list[tuple[int, int]]:
@@ -179,33 +338,76 @@ def secondary_ok(geo: "DocGeography", iso3: str) -> bool:
     return iso3 == geo.primary or geo.weight(iso3) >= SECONDARY_EVIDENCE_SHARE * geo.weight(geo.primary)
 
 
-def geography(votes: list[tuple[list[Place], str]], text: str, reporting: str | None) -> DocGeography:
-    """The document's geography from its place matches (candidates, kind: "strong" for a
-    match that stands on its own, "weak" for a small named place, "vote" for an ambiguous
-    one that only breaks ties) and its demonyms. A small place attests its country only
-    when another place or a named country does too (or none attests any): otherwise
-    every stray namesake abroad would vouch for itself. With no evidence at all, the
-    votes, else the reporting country, give the primary country (for ordering only)."""
+def geography(votes: list[tuple[list[Place], str, str]], text: str, reporting: str | None) -> DocGeography:
+    """The document's geography from its place matches (candidates, kind, surface; kind
+    "decided" for one the text places itself, "strong" for a match that stands on its own,
+    "weak" for a small named place, "vote" for an ambiguous one that only breaks ties) and
+    its demonyms. A place counts once at full weight, its repeats at ``REPEAT_WEIGHT``
+    (one big city named eight times is not eight places). A town or country standing on
+    its own attests its country when the text corroborates it. A small place attests its
+    country only when another place or a named country does too, or another small place
+    of the same first-level unit (or none attests any): otherwise every stray namesake
+    abroad would vouch for itself. With no evidence at all, the votes, else the reporting
+    country, give the primary country (for ordering only)."""
     evidence: Counter = Counter()
     ties: Counter = Counter()
-    weak: list[str] = []
-    for cands, kind in votes:
-        iso = clear_country(cands) if kind != "vote" else None
+    units: dict[tuple[str, str], Counter] = {}
+    seen: set[tuple[str, str]] = set()
+    weak: list[tuple[str, tuple[str, str] | None, str]] = []
+
+    def add(iso: str, unit: tuple[str, str] | None, norm: str, weight: float) -> None:
+        if (iso, norm) in seen:
+            weight *= REPEAT_WEIGHT
+        seen.add((iso, norm))
+        evidence[iso] += weight
+        if unit:
+            units.setdefault(unit, Counter())[norm] += weight
+
+    strong: list[tuple[str, tuple[str, str] | None, str, float, bool]] = []
+    for cands, kind, surface in votes:
+        norm = normalize_name(surface)
+        decided = kind == "decided"
+        if decided:  # placed by the text itself ("Paris, Texas"): its first candidate
+            iso = cands[0].iso3
+            kind = "strong"
+        else:
+            iso = clear_country(cands) if kind != "vote" else None
+        unit = clear_admin1(cands) if iso is not None and iso == cands[0].iso3 else None
         if iso is None:
             ties[cands[0].iso3] += 1
         elif kind == "strong":
-            evidence[iso] += COUNTRY_WEIGHT if cands[0].feature == "country" else PLACE_WEIGHT
+            weight = COUNTRY_WEIGHT if cands[0].feature == "country" else PLACE_WEIGHT
+            strong.append((iso, unit, norm, weight, decided or cands[0].feature == "admin1"))
         else:
-            weak.append(iso)
-    # places attest before demonyms, which name actors' nationalities as often as scenes
+            weak.append((iso, unit, norm))
+    # a town or a country's name attests its country when the text corroborates it: another
+    # place that is or can be in that country, a demonym, or no other country named; a big city or a country
+    # named alone among another country's places is a namesake ("Paris" in a story of
+    # Lamar County, Texas; "Lebanon" among towns of Pennsylvania), or passing mention
+    demonyms = demonym_counts(text)
+    names: dict[str, set[str]] = {}
+    for iso, _, norm, *_ in strong + weak:
+        names.setdefault(iso, set()).add(norm)
+    for cands, _, surface in votes:  # an ambiguous place that can lie there ("Tripoli" for Lebanon)
+        for p in cands:
+            if p.iso3 in names:
+                names[p.iso3].add(normalize_name(surface))
+    for iso, unit, norm, weight, sure in strong:
+        if sure or len(names) == 1 or len(names[iso]) >= 2 or demonyms.get(iso):
+            add(iso, unit, norm, weight)
+        else:
+            ties[iso] += weight
+    # places attest before demonyms, which name actors' nationalities as often as scenes;
+    # small places of one first-level unit attest each other (a county's towns)
     attested = set(evidence)
-    for iso in weak:
-        if not attested or iso in attested:
-            evidence[iso] += PLACE_WEIGHT
+    weak_units = Counter(unit for unit, _ in {(u, n) for _, u, n in weak if u})
+    for iso, unit, norm in weak:
+        if not attested or iso in attested or (unit and weak_units[unit] >= WEAK_UNIT_CORROBORATION):
+            add(iso, unit, norm, PLACE_WEIGHT)
         else:
             ties[iso] += 1
     by_place = dict(evidence)
-    for iso, n in demonym_counts(text).items():
+    for iso, n in demonyms.items():
         evidence[iso] += DEMONYM_WEIGHT * n
     if evidence:
         # equal weights: the country its places attest more (Russian jets over Afrin)
@@ -214,21 +416,36 @@ def geography(votes: list[tuple[list[Place], str]], text: str, reporting: str | 
         primary = ties.most_common(1)[0][0]
     else:
         primary = reporting
-    return DocGeography(dict(evidence), primary, reporting, by_place)
+    return DocGeography(dict(evidence), primary, reporting, by_place, {u: dict(c) for u, c in units.items()})
 
 
-def order(cands: list[Place], geo: DocGeography) -> list[Place]:
-    """Candidates with a country first, then by the weight of their country's evidence
-    (the gazetteer's order within a country and among unattested ones). A clear best
-    candidate (Brussels, Belgium over Brussels, Illinois) yields only to one in the main
-    country: a namesake in a secondary country does not outrank a major city."""
-    home_unit = geo.primary is not None and any(p.feature in ("admin1", "admin2") and p.iso3 == geo.primary for p in cands)
+def order(cands: list[Place], geo: DocGeography, surface: str | None = None, capital: Place | None = None) -> list[Place]:
+    """Candidates with a country first, then by the evidence for their country plus that
+    for their first-level unit from the text's other places (a place in a unit other
+    places of the text lie in beats one elsewhere in the same country, which beats one
+    abroad), the gazetteer's order (population) within that and among unattested ones.
+    A clear best candidate (Brussels, Belgium over Brussels, Illinois) yields only to one
+    in the main country or in a unit the other places attest: a namesake in a secondary
+    country does not outrank a major city. A town in the same country as ``capital`` (a
+    candidate that is its country's capital) does not outrank it for lying in an attested
+    unit (Washington, Georgia in a story naming Atlanta; a population ratio instead cost
+    the small namesakes of local news more than it saved). A country yields to a
+    first-level unit of its name ("Georgia" the US state) when the unit's country has
+    more evidence."""
+    if not cands:
+        return cands
 
-    def country_first(p: Place) -> bool:
-        # a country goes first, except before a unit of its name in the story's country
-        # ("Georgia" in a story from the United States)
-        return p.feature == "country" and not (home_unit and p.iso3 != geo.primary)
+    def unit(p: Place) -> float:
+        if capital is not None and p.iso3 == capital.iso3 and p is not capital and p.feature == "city":
+            return 0.0  # a namesake town does not outrank its country's capital (Washington)
+        return geo.unit_weight(p, surface)
 
-    if cands and cands[0].feature != "country" and clear_country(cands) is not None:
-        return sorted(cands, key=lambda p: (not country_first(p), p.iso3 != geo.primary))
-    return sorted(cands, key=lambda p: (not country_first(p), -geo.weight(p.iso3), p.iso3 != geo.primary))
+    if cands[0].feature == "country":
+        top = cands[0]
+        rival = next((p for p in cands if p.feature == "admin1" and p.iso3 != top.iso3
+                      and normalize_name(p.name) == normalize_name(top.name)), None)
+        if rival is not None and geo.weight(rival.iso3) > geo.weight(top.iso3):
+            return [rival] + [p for p in cands if p is not rival]
+    if cands[0].feature != "country" and clear_country(cands) is not None:
+        return sorted(cands, key=lambda p: (p.feature != "country", unit(p) == 0 and p.iso3 != geo.primary, -unit(p)))
+    return sorted(cands, key=lambda p: (p.feature != "country", -(geo.weight(p.iso3) + unit(p)), p.iso3 != geo.primary))

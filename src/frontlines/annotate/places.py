@@ -411,10 +411,26 @@ def _strong(cands: list[Place], n_words: int, tier: int | None) -> bool:
     return n_words > 1 or top.feature in ("admin1", "country", "region") or top.population >= BIG_TOWN
 
 
-def _order(cands: list[Place], geo: docgeo.DocGeography, relation: str | None, gaz: Gazetteer) -> list[Place]:
+def _capital(cands: list[Place], gaz: Gazetteer, capitals: dict[str, tuple[float, float] | None]) -> Place | None:
+    """The candidate that is its country's capital (the country entry is coded to it),
+    looked at for the most populous town only; ``capitals`` caches iso3 -> coordinates."""
+    towns = [p for p in cands if p.feature == "city"]
+    if not towns:
+        return None
+    big = max(towns, key=lambda p: p.population)
+    if big.iso3 not in capitals:
+        c = gaz.country_place(big.iso3)
+        capitals[big.iso3] = (c.latitude, c.longitude) if c is not None else None
+    ll = capitals[big.iso3]
+    return big if ll is not None and abs(ll[0] - big.latitude) < 1e-6 and abs(ll[1] - big.longitude) < 1e-6 else None
+
+
+def _order(cands: list[Place], geo: docgeo.DocGeography, relation: str | None, gaz: Gazetteer, surface: str | None = None,
+           capitals: dict | None = None) -> list[Place]:
     """Candidates in the document's countries first (``docgeo.order``); for 'province',
     the admin1 entry first."""
-    cands = docgeo.order(cands, geo)
+    capital = _capital(cands, gaz, capitals if capitals is not None else {}) if geo.admin1 and len(cands) > 1 else None
+    cands = docgeo.order(cands, geo, surface, capital)
     if relation == "province" and cands and cands[0].feature != "admin1":
         top = cands[0]
         a1 = next((p for p in cands if p.feature == "admin1" and p.iso3 == top.iso3), None)
@@ -473,13 +489,34 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
     people = _not_places(text, toks, matches, found, stop)
     matches = [m for x, m in enumerate(matches) if x not in people]
 
+    # the feature prior, then what the text itself decides: "Paris, Texas" (apposition),
+    # "the Turkish town of Kilis" (an introduced country)
+    matches = [(i, j, surface, docgeo.prior(surface, cands)) for i, j, surface, cands in matches]
+    decided: dict[int, list[Place]] = {}
+    for k in range(len(matches) - 1):
+        a, b = matches[k], matches[k + 1]
+        if docgeo.APPOSITION_GAP.fullmatch(text, toks[a[1]][1], toks[b[0]][0]):
+            hit = docgeo.apposition(a[3], b[3])
+            if hit is not None:
+                decided[k] = [hit[0]] + [p for p in a[3] if p != hit[0]]
+                decided.setdefault(k + 1, [hit[1]] + [p for p in b[3] if p != hit[1]])
+    country_names = gaz.country_names()
+    for k, (i, _, _, cands) in enumerate(matches):
+        if k not in decided and cands[0].feature != "country":
+            iso = docgeo.introduced_country(text, toks[i][0], country_names)
+            if iso is not None and any(p.iso3 == iso for p in cands):
+                decided[k] = [p for p in cands if p.iso3 == iso] + [p for p in cands if p.iso3 != iso]
+
     # pass 1: context filters, then the document's geography from the confident matches
     starts = sorted(sent_starts | {m.end() for m in re.finditer(r"\n", text)})
     datelines = docgeo.dateline_ranges(text, starts)
     kept = []
-    votes: list[tuple[list[Place], str]] = []
+    votes: list[tuple[list[Place], str, str]] = []
     reporting = None
-    for i, j, surface, cands in matches:
+    for k, (i, j, surface, cands) in enumerate(matches):
+        fixed = k in decided
+        if fixed:
+            cands = decided[k]
         s, e = toks[i][0], toks[j][1]
         single = i == j
         prev_tok = toks[i - 1][2] if i > 0 else ""
@@ -511,18 +548,32 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         # name; a province, a country, or a town of several words or a big one
         multiword = " " in normalize_name(surface)
         standalone = not facility and (
-            top.feature in ("admin1", "country")
+            fixed
+            or top.feature in ("admin1", "country")
             or (tier is not None and tier < TIER_SKELETON and named and multiword)
             or (tier is not None and tier < TIER_SKELETON and normalize_name(surface) == normalize_name(top.name)
                 and top.population >= docgeo.UNATTESTED_TOWN_MIN)
         )
-        kept.append((i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border, named))
+        strong = strong or fixed
+        # a seat that speaks ("Moscow said") or where people came from ("fighters from the
+        # North Caucasus"): kept as a place, no evidence of the scene and not an event place
+        seat = top.feature != "country" and not dateline and docgeo.named_as_seat(text, s, e)
+        origin = not dateline and not seat and docgeo.named_as_origin(text, s)
+        role = "seat" if seat else "origin" if origin else None
+        kept.append((i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border,
+                     named, fixed, role))
         if dateline:
             reporting = reporting or docgeo.clear_country(cands) or top.iso3
+        elif role is not None:
+            pass
+        elif fixed and not facility:
+            votes.append((cands, "decided", surface))
+        elif top.feature == "country" and docgeo.unit_homonym(surface, cands):
+            votes.append((cands, "vote", surface))  # "Georgia": the country or a US state
         elif standalone and (strong or locative) and not (top.feature == "country" and docgeo.named_as_party(text, e)):
-            votes.append((cands, "strong"))
+            votes.append((docgeo.own_named(surface, cands), "strong", surface))
         elif strong or locative:
-            votes.append((cands, "weak" if not facility and named else "vote"))
+            votes.append((docgeo.own_named(surface, cands), "weak" if not facility and named else "vote", surface))
 
     geo = doc.geography = docgeo.geography(votes, text, reporting)
     hint = geo.primary
@@ -530,8 +581,14 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         doc.country_hint = hint
 
     spans = []
-    for i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border, named in kept:
-        cands = _order(cands, geo, rel, gaz)
+    capitals: dict[str, tuple[float, float] | None] = {}
+    for i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border, named, fixed, role in kept:
+        if role == "seat" and standalone:
+            pass  # a seat is the namesake the world knows ("Moscow said" in a US story)
+        elif fixed:
+            cands = _order(cands, geo, rel, gaz, surface, capitals) if rel == "province" else cands
+        else:
+            cands = _order(cands, geo, rel, gaz, surface, capitals)
         top = cands[0]
         if not standalone and not dateline:
             if i == j and not named and geo.primary is not None and top.iso3 != geo.primary:
@@ -547,8 +604,8 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
                 # neither well attested nor named right before it ("Orum" of a Syrian
                 # village read as Orem, Utah, because Washington is in the story)
                 continue
-        foreign = hint is not None and top.iso3 != hint and top.feature not in ("country", "admin1")
-        if i == j and foreign and (sentence_start or not locative):
+        foreign = hint is not None and top.iso3 != hint and top.feature not in ("country", "admin1") and not fixed
+        if i == j and foreign and (sentence_start or not locative) and not (role == "seat" and standalone) and not dateline:
             # a capitalised sentence opener or headline word that happens to name a
             # far-away town ("Fighting for Key Aleppo Road"): abroad needs "in/near X"
             continue
@@ -562,5 +619,7 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
             attrs["dateline"] = True  # the reporting place, not the scene
         if border:
             attrs["border"] = True  # "on the border with Iraq": the neighbour, not the scene
+        if role is not None:
+            attrs[role] = True  # "Moscow said" (seat), "fighters from Chechnya" (origin): not the scene
         spans.append(Span(start=rs, end=re_, label="PLACE", text=text[rs:re_], attrs=attrs))
     return spans

@@ -74,7 +74,8 @@ def lookback_rank(sp: Span, text: str, trig: Span) -> tuple:
 def event_places(spans: list[Span], text: str) -> list[Span]:
     """The PLACE spans of a sentence that can be an event's place (geocoded, not the end
     of a route, not the dateline's reporting place, not the neighbour of "on the border
-    with Iraq")."""
+    with Iraq", not a seat that speaks or where people came from: "Moscow said",
+    "fighters from Chechnya")."""
     return [
         s
         for s in spans
@@ -82,6 +83,8 @@ def event_places(spans: list[Span], text: str) -> list[Span]:
         and s.attrs.get("candidates")
         and not s.attrs.get("dateline")
         and not s.attrs.get("border")
+        and not s.attrs.get("seat")
+        and not s.attrs.get("origin")
         and not ROUTE_END_BEFORE.search(text, max(0, s.start - ROUTE_WINDOW_CHARS), s.start)
     ]
 

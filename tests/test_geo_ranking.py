@@ -1,0 +1,154 @@
+"""Document geography ranks every candidate: an apposition decides ("Paris, Texas"), a
+place in the same first-level unit as the text's other places beats one elsewhere in
+the country, which beats one abroad; an explicitly introduced foreign place is kept; a
+dateline and a seat that speaks ("Moscow said") are no event place and no actor's
+country. Short articles written for these tests."""
+
+from __future__ import annotations
+
+import frontlines
+from frontlines.annotate import docgeo
+from frontlines.annotate.places import annotate_places
+from frontlines.records import Article, Doc, Place, Sentence
+from frontlines.resolve.place import event_places
+
+
+def _doc(text: str) -> Doc:
+    sents, start = [], 0
+    for part in text.split(". "):
+        end = min(len(text), start + len(part) + 1)
+        sents.append(Sentence(start, end, 0, text[start:end]))
+        start = end + 1
+    return Doc(article=Article(article_id="t", text=text), text=text, sentences=sents)
+
+
+def _places(gazetteer, text):
+    doc = _doc(text)
+    spans = annotate_places(doc, gazetteer)
+    return doc, {s.attrs["head"]: s for s in spans}
+
+
+def _top(span):
+    return span.attrs["candidates"][0]
+
+
+def test_us_story_apposition_and_same_state(gazetteer):
+    doc, spans = _places(
+        gazetteer,
+        "A tornado tore through Paris, Texas, late on Sunday, the weather service said. "
+        "Storms also flattened barns near Springfield, and roofs were torn off in Peoria and Champaign, Illinois.",
+    )
+    assert doc.country_hint == "USA"
+    paris = _top(spans["Paris"])
+    assert (paris.iso3, paris.admin1) == ("USA", "Texas")
+    assert _top(spans["Texas"]).feature == "admin1"
+    # Springfield, Missouri is the bigger one; the story's other places are in Illinois
+    for head in ("Springfield", "Peoria", "Champaign"):
+        assert (_top(spans[head]).iso3, _top(spans[head]).admin1) == ("USA", "Illinois"), head
+
+
+def test_apposition_picks_the_namesake_in_that_state(gazetteer):
+    _, spans = _places(
+        gazetteer,
+        "A man was shot dead in Alexandria, Virginia, on Friday. Police in Dublin, Ohio, arrested a suspect.",
+    )
+    assert (_top(spans["Alexandria"]).iso3, _top(spans["Alexandria"]).admin1) == ("USA", "Virginia")
+    assert (_top(spans["Dublin"]).iso3, _top(spans["Dublin"]).admin1) == ("USA", "Ohio")
+    assert _top(spans["Virginia"]).feature == "admin1"  # the state, not Virginia in Ireland
+
+
+def test_without_apposition_the_big_namesake_stays(gazetteer):
+    _, spans = _places(gazetteer, "Thousands marched in Paris on Saturday against the pension reform.")
+    assert _top(spans["Paris"]).iso3 == "FRA"
+
+
+def test_tripoli_is_lebanese_when_north_lebanon_is_named(gazetteer):
+    doc, spans = _places(
+        gazetteer,
+        "Syrian army shells hit Homs and Tartus on Monday. "
+        "Families fled across the border to Tripoli in north Lebanon, where clashes broke out.",
+    )
+    assert doc.country_hint == "SYR"  # Homs is Syria's, not a namesake in Libya
+    assert _top(spans["Homs"]).iso3 == "SYR"
+    assert _top(spans["Tripoli"]).iso3 == "LBN"
+
+
+def test_beirut_dateline_gives_no_lebanese_place_or_actor(gazetteer, pipe):
+    text = (
+        "BEIRUT, May 3 (Reuters) - Government helicopters dropped barrel bombs on rebel-held districts of Aleppo "
+        "on Saturday, killing 14 people, opposition rebels said."
+    )
+    doc, spans = _places(gazetteer, text)
+    assert doc.country_hint == "SYR"
+    assert spans["BEIRUT"].attrs.get("dateline")
+    assert [s.attrs["head"] for s in event_places(list(spans.values()), text)] == ["Aleppo"]
+    evs = frontlines.extract_text(text, published="2016-05-03", pipeline=pipe)
+    assert evs
+    for ev in evs:
+        assert ev.iso3 == "SYR" or ev.country == "Syria"
+        for actor in (ev.actor1, ev.actor2, ev.assoc_actor_1, ev.assoc_actor_2):
+            assert "Lebanon" not in (actor or "")
+
+
+def test_introduced_foreign_town_is_kept(gazetteer):
+    _, spans = _places(
+        gazetteer,
+        "Rebels shelled government positions in Aleppo province on Monday. "
+        "A stray rocket landed in the Turkish town of Kilis, wounding two.",
+    )
+    assert _top(spans["Kilis"]).iso3 == "TUR"
+    _, spans = _places(
+        gazetteer,
+        "Kurdish fighters advanced near Qamishli on Monday. Wounded fighters were taken to hospitals in Erbil, Iraq.",
+    )
+    assert _top(spans["Erbil"]).iso3 == "IRQ"
+
+
+def test_seats_are_not_scenes(gazetteer):
+    doc, spans = _places(
+        gazetteer,
+        "Moscow said its jets struck rebel positions in Idlib on Monday, while Washington warned of escalation.",
+    )
+    assert doc.country_hint == "SYR"  # neither Moscow nor Washington is evidence of the scene
+    assert spans["Moscow"].attrs.get("seat") and _top(spans["Moscow"]).iso3 == "RUS"
+    assert spans["Washington"].attrs.get("seat")
+    assert [s.attrs["head"] for s in event_places(list(spans.values()), doc.text)] == ["Idlib"]
+    # a place with a locative word before it is the scene even when "said" follows
+    assert not docgeo.named_as_seat("activists in Aleppo said", 13, 19)
+
+
+def test_origin_is_not_a_scene():
+    text = "Hundreds of fighters from the Caucasus joined the assault on the town."
+    assert docgeo.named_as_origin(text, text.index("Caucasus"))
+    assert not docgeo.named_as_origin("Shelling from Aleppo", 14)
+
+
+def test_dateline_with_a_date():
+    text = "BEIRUT, May 3 (Reuters) - Shelling resumed.\nKYIV, Ukraine, 4 June 2024 — Drones hit Odesa."
+    ranges = docgeo.dateline_ranges(text, [0, text.index("KYIV")])
+    assert [text[s:e] for s, e in ranges] == ["BEIRUT", "KYIV, Ukraine"]
+
+
+def test_feature_prior_and_apposition_units():
+    state = Place("Virginia", 37.5, -77.4, "United States", "USA", admin1="Virginia", feature="admin1")
+    town = Place("Virginia", 53.8, -7.1, "Ireland", "IRL", admin1="Ulster", population=2_648)
+    assert docgeo.prior("Virginia", [town, state])[0] is state
+    # a province's seat of the same name stays ahead of the province
+    city = Place("Aleppo", 36.2, 37.2, "Syria", "SYR", admin1="Aleppo", population=2_098_210)
+    prov = Place("Aleppo", 36.2, 37.2, "Syria", "SYR", admin1="Aleppo", feature="admin1")
+    assert docgeo.prior("Aleppo", [city, prov])[0] is city
+    # a list is no apposition: Idlib province does not contain Aleppo city
+    idlib = Place("Idlib", 35.9, 36.6, "Syria", "SYR", admin1="Idlib", feature="admin1")
+    assert docgeo.apposition([city, prov], [idlib]) is None
+    springfield_mo = Place("Springfield", 37.2, -93.3, "United States", "USA", admin1="Missouri", population=170_188)
+    springfield_il = Place("Springfield", 39.8, -89.6, "United States", "USA", admin1="Illinois", population=114_394)
+    illinois = Place("Illinois", 40.0, -89.0, "United States", "USA", admin1="Illinois", feature="admin1")
+    assert docgeo.apposition([springfield_mo, springfield_il], [illinois]) == (springfield_il, illinois)
+
+
+def test_unit_evidence_orders_within_a_country():
+    mo = Place("Springfield", 37.2, -93.3, "United States", "USA", admin1="Missouri", population=170_188)
+    il = Place("Springfield", 39.8, -89.6, "United States", "USA", admin1="Illinois", population=114_394)
+    geo = docgeo.DocGeography({"USA": 3.0}, "USA", admin1={("USA", "Illinois"): {"peoria": 1.0, "illinois": 1.0}})
+    assert docgeo.order([mo, il], geo)[0] is il
+    assert docgeo.order([mo, il], docgeo.DocGeography({"USA": 3.0}, "USA"))[0] is mo
