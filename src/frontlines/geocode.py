@@ -9,7 +9,7 @@ from collections import Counter
 
 from .gazetteer import Gazetteer
 from .records import Doc, Place, Span
-from .resolve.place import event_places
+from .resolve.place import scene_places
 
 # Relations that place an event around, not in, the named town (SPEC precision 2).
 _AROUND = frozenset({"near", "countryside", "outskirts", "direction"})
@@ -54,13 +54,17 @@ def resolve_place(span: Span, country_hint: str | None, gaz: Gazetteer) -> tuple
 
 
 def _article_place(doc: Doc, gaz: Gazetteer) -> tuple[Place | None, int | None]:
-    """The article's most frequent resolvable place below country level (a town at
-    precision 2, a province at 3), else the country at precision 3 (datelines, border
-    neighbours and the ends of a route left out: ``resolve.place.event_places``)."""
+    """The article's most frequent resolvable place below country level in the document's
+    country (a town at precision 2, a province at 3), else that country at precision 3:
+    a Syrian story whose event names no place is coded to Syria, not to the Washington or
+    Moscow it quotes. Datelines, seats, parties, border neighbours, origins and the ends
+    of a route are left out (``resolve.place.scene_places``). With no document country,
+    the most frequent place of any country."""
     counts: Counter = Counter()
     first: dict[tuple, Place] = {}
+    hint = doc.country_hint
     # the reporting place, a border's other side and a route's ends are not the story's
-    for sp in event_places(list(doc.spans_of("PLACE")), doc.text):
+    for sp in scene_places(list(doc.spans_of("PLACE")), doc):
         try:
             place, _ = resolve_place(sp, doc.country_hint, gaz)
         except Exception as e:  # noqa: BLE001 - never fail the article on one place
@@ -71,6 +75,11 @@ def _article_place(doc: Doc, gaz: Gazetteer) -> tuple[Place | None, int | None]:
         key = (place.name, place.iso3, place.feature, place.geonameid)
         counts[key] += 1
         first.setdefault(key, place)
+    if hint is not None:
+        counts = Counter({k: v for k, v in counts.items() if k[1] == hint})
+        if not counts:
+            country = gaz.country_place(hint)
+            return (country, 3) if country is not None else (None, None)
     if not counts:
         return None, None
     # ties: the earliest (insertion order); a country only when nothing narrower is named
