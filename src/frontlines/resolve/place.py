@@ -4,7 +4,9 @@ story so far."""
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 
 from ..annotate import docgeo
 from ..records import Doc, Sentence, Span
@@ -236,6 +238,65 @@ def not_scene(sp: Span, text: str, hint: str | None, named: frozenset[str]) -> b
     return top.iso3 not in named and top.population < docgeo.UNATTESTED_TOWN_MIN
 
 
+# "the Syrian border town of Kobani", "Northern Syrian City of Al Tabqah": a nationality
+# word before a place noun says which country the place is in, even when the place itself
+# is unknown to the gazetteer; it counts as two places (it is explicit)
+PLACE_NOUN_AFTER = r"\s+(?:\w+\s+)?(?i:town|city|village|province|governorate|capital|countryside|territory|coast|desert|side)\b"
+DEMONYM_PLACE_WEIGHT = 2
+# "Syrias Raqa", "Iraqs Anbar" (FA-KES text has lost its apostrophes): a country's
+# possessive before a capitalised word; nationality words ending like these are no
+# country names ("Syrians", "Iraqis", "Turkish")
+POSSESSIVE_CAPITAL_AFTER = r"['’]?s\s+[A-Z]"
+NOT_COUNTRY_ENDINGS = ("n", "i", "sh", "ese")
+
+
+@functools.lru_cache(maxsize=1)
+def _scene_patterns() -> tuple[dict[str, str], re.Pattern | None, re.Pattern | None]:
+    """The nationality table of ``docgeo`` and two patterns over it: a nationality word
+    before a place noun, a country name's possessive before a capitalised word."""
+    table, _ = docgeo._demonyms()
+    if not table:
+        return table, None, None
+
+    def alternation(words) -> str:
+        return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+    names = [w for w in table if not w.endswith(NOT_COUNTRY_ENDINGS)]
+    noun = re.compile(r"(?<![\w\-])(?P<w>" + alternation(table) + r")" + PLACE_NOUN_AFTER)
+    poss = re.compile(r"(?<![\w\-])(?P<w>" + alternation(names) + r")" + POSSESSIVE_CAPITAL_AFTER) if names else None
+    return table, noun, poss
+
+
+def scene_country(doc: Doc) -> str | None:
+    """The country the events of ``doc`` happen in: the document's country
+    (``doc.country_hint``) unless the places named as scenes vote for another by more.
+    Votes: each PLACE span that can be a scene (no dateline, seat, border's other side,
+    or country named without a locative word: that is a party), and each nationality word
+    before a place noun or country possessive ("the Syrian border town of", "Syrias
+    Raqa"). The document's geography weighs every country the text speaks of, parties
+    and nationalities included; a scene is where something happens."""
+    text = doc.text
+    votes: Counter = Counter()
+    for sp in event_places(list(doc.spans_of("PLACE")), text):
+        top = sp.attrs["candidates"][0]
+        if seat(sp, text) or (top.feature == "country" and (not _locative(sp, text) or BORDER_AFTER.match(text, sp.end))):
+            continue
+        votes[top.iso3] += 1
+    table, noun, poss = _scene_patterns()
+    for pat in (noun, poss):
+        if pat is None:
+            continue
+        for m in pat.finditer(text):
+            iso = table.get(m.group("w"))
+            if iso:
+                votes[iso] += DEMONYM_PLACE_WEIGHT
+    hint = doc.country_hint
+    if not votes:
+        return hint
+    best, n = votes.most_common(1)[0]
+    return hint if hint is not None and votes.get(hint, 0) >= n else best
+
+
 def named_countries(spans: list[Span]) -> frozenset[str]:
     """The countries a text names as countries (its PLACE spans of country feature)."""
     return frozenset(
@@ -243,12 +304,14 @@ def named_countries(spans: list[Span]) -> frozenset[str]:
     )
 
 
-def scene_places(spans: list[Span], doc: Doc, named: frozenset[str] | None = None) -> list[Span]:
+def scene_places(spans: list[Span], doc: Doc, named: frozenset[str] | None = None, hint: str | None = None) -> list[Span]:
     """The PLACE spans among ``spans`` that can be an event's place: ``event_places``
-    less foreign parties (``foreign_party``) and what ``not_scene`` rules out."""
+    less foreign parties (``foreign_party``) and what ``not_scene`` rules out, foreign
+    meaning outside ``hint`` (default: ``scene_country``)."""
     if named is None:
         named = named_countries(doc.spans_of("PLACE"))
-    hint = doc.country_hint
+    if hint is None:
+        hint = scene_country(doc)
     return [
         p for p in event_places(spans, doc.text) if not foreign_party(p, doc.text, hint) and not not_scene(p, doc.text, hint, named)
     ]
@@ -262,21 +325,22 @@ def place_for(
     ``foreign_party``, are none), else the best (``lookback_rank``) of the nearest of the ``lookback``
     earlier sentences of its paragraph that names one; None when none does."""
     named = named_countries(doc.spans_of("PLACE"))
-    places = scene_places(spans, doc, named)
+    hint = scene_country(doc)
+    places = scene_places(spans, doc, named, hint)
     site = title_site_name(doc) if i == 0 else None
     if site is not None:
         places = [p for p in places if not (site[0] <= p.start and p.end <= site[1])]
     if places:
-        return anchored(min(places, key=lambda s: place_rank(s, doc.text, trig, doc.country_hint)), places, doc.text)
+        return anchored(min(places, key=lambda s: place_rank(s, doc.text, trig, hint)), places, doc.text)
     para = sent.paragraph
     for j in range(i - 1, max(-1, i - 1 - lookback), -1):
         if doc.sentences[j].paragraph != para:
             break
-        ps = scene_places(spans_by_sentence.get(j, []), doc, named)
+        ps = scene_places(spans_by_sentence.get(j, []), doc, named, hint)
         if ps:
             # a sentence back, the most precise place is the scene ("shelled the village of
             # Kafr Zita in the northern countryside of Hama ... The shelling also destroyed")
-            return anchored(min(ps, key=lambda s: lookback_rank(s, doc.text, trig, doc.country_hint)), ps, doc.text)
+            return anchored(min(ps, key=lambda s: lookback_rank(s, doc.text, trig, hint)), ps, doc.text)
     return None
 
 
