@@ -193,7 +193,7 @@ def foreign_party(sp: Span, text: str, hint: str | None) -> bool:
 
 def _foreign(sp: Span, hint: str | None) -> bool:
     cands = sp.attrs.get("candidates") or []
-    return bool(cands) and hint is not None and cands[0].iso3 != hint
+    return bool(cands) and hint is not None and getattr(cands[0], "iso3", hint) != hint
 
 
 def _locative(sp: Span, text: str) -> bool:
@@ -281,7 +281,8 @@ def scene_country(doc: Doc) -> str | None:
         top = sp.attrs["candidates"][0]
         if seat(sp, text) or (top.feature == "country" and (not _locative(sp, text) or BORDER_AFTER.match(text, sp.end))):
             continue
-        votes[top.iso3] += 1
+        if getattr(top, "iso3", None):
+            votes[top.iso3] += 1
     table, noun, poss = _scene_patterns()
     for pat in (noun, poss):
         if pat is None:
