@@ -279,7 +279,10 @@ def scene_country(doc: Doc) -> str | None:
     votes: Counter = Counter()
     for sp in event_places(list(doc.spans_of("PLACE")), text):
         top = sp.attrs["candidates"][0]
-        if seat(sp, text) or (top.feature == "country" and (not _locative(sp, text) or BORDER_AFTER.match(text, sp.end))):
+        if seat(sp, text) or (
+            top.feature == "country"
+            and (not _locative(sp, text) or sp.attrs.get("relation") == "near" or BORDER_AFTER.match(text, sp.end))
+        ):
             continue
         if getattr(top, "iso3", None):
             votes[top.iso3] += 1
