@@ -133,7 +133,8 @@ POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 # said in Turkey", "the London embassy", "US-led", "Moscow said", "Ankara warned".
 SEAT_BEFORE = re.compile(
     r"\b(?:based|headquartered|banned|outlawed|prohibited|registered|exiled|said|says|told\s+\w+|speaking|spoke|"
-    r"ministry|office|embassy|officials?|spokes(?:man|woman|person)|charity|newspaper|agency)\s+(?:in|at)\s+(?:the\s+)?$",
+    r"ministry|office|embassy|officials?|spokes(?:man|woman|person)|charity|newspaper|agency|report|interview|statement|"
+    r"conference|meeting|summit|talks|visit|house|organi[sz]ations?|issued|published|held)\s+(?:in|at)\s+(?:the\s+)?$",
     re.I,
 )
 SEAT_WINDOW_CHARS = 40  # "told reporters in ", "the defence ministry in ", "based in the "
@@ -147,7 +148,7 @@ SEAT_AFTER = re.compile(
 # has lost its commas) and no seat noun before that ("the ministry in Moscow said")
 SPEAKER_AFTER = re.compile(
     r"\s+(?:said|says|say|announced|warned|claimed|accused|denied|insisted|stated|confirmed|condemned|blamed|"
-    r"urged|demanded|threatened|vowed|responded|told)\b",
+    r"urged|demanded|threatened|vowed|responded|told|will|would)\b",
     re.I,
 )
 # "Moscow AFP Saturday 7 Oct 2017", "WASHINGTON (Sputnik)": a wire story's dateline inside
@@ -173,6 +174,12 @@ DISTRICT_BEFORE = re.compile(r"\b(?:neighbou?rhoods?|district|quarter)\s+of\s+(?
 DIRECTION_NAME = re.compile(
     r"(?:the\s+)?(?:north|south|east|west|northern|southern|eastern|western|central|middle)"
     r"(?:[\s-]*(?:east|west|eastern|western))?(?:\s+(?:province|region|district|governorate|area|part|parts|sector|front))?",
+    re.I,
+)
+# "the al-Hail oilfield": a site named after a place; a namesake abroad is not that place
+FACILITY_AFTER = re.compile(
+    r"\s+(?:oil\s*fields?|gas\s*fields?|fields?|camps?|base|air\s*base|airport|mosque|hospital|school|dam|checkpoint|"
+    r"hills?|mount|mountains?|plain|valley|bridge|roundabout|square|street|road|prison|factory|plant|station)\b",
     re.I,
 )
 # "Salah Al Din Al Shishani": a place name inside a person's name (an Arabic nisba follows)
@@ -233,7 +240,7 @@ def not_scene(sp: Span, text: str, hint: str | None, named: frozenset[str]) -> b
         return True
     if DISTRICT_AFTER.match(text, sp.end) or DISTRICT_BEFORE.search(text, max(0, sp.start - ORIGIN_WINDOW_CHARS), sp.start):
         return True
-    if NAME_PARTICLE_AFTER.match(text, sp.end):
+    if NAME_PARTICLE_AFTER.match(text, sp.end) or FACILITY_AFTER.match(text, sp.end):
         return True
     return top.iso3 not in named and top.population < docgeo.UNATTESTED_TOWN_MIN
 
@@ -281,7 +288,12 @@ def scene_country(doc: Doc) -> str | None:
         top = sp.attrs["candidates"][0]
         if seat(sp, text) or (
             top.feature == "country"
-            and (not _locative(sp, text) or sp.attrs.get("relation") == "near" or BORDER_AFTER.match(text, sp.end))
+            and (
+                not _locative(sp, text)
+                or sp.attrs.get("relation") == "near"
+                or BORDER_AFTER.match(text, sp.end)
+                or ORIGIN_BEFORE.search(text, max(0, sp.start - ORIGIN_WINDOW_CHARS), sp.start)
+            )
         ):
             continue
         if getattr(top, "iso3", None):
