@@ -313,11 +313,13 @@ def scene_country(doc: Doc) -> str | None:
     return hint if hint is not None and votes.get(hint, 0) >= n else best
 
 
-def named_countries(spans: list[Span]) -> frozenset[str]:
-    """The countries a text names as countries (its PLACE spans of country feature)."""
-    return frozenset(
+def named_countries(spans: list[Span], text: str = "") -> frozenset[str]:
+    """The countries a text names: as countries (its PLACE spans of country feature) or
+    by a nationality word ("the Syrian army" vouches for Idlib in a story set in Iraq)."""
+    named = {
         s.attrs["candidates"][0].iso3 for s in spans if s.label == "PLACE" and s.attrs.get("candidates") and s.attrs["candidates"][0].feature == "country"
-    )
+    }
+    return frozenset(named | set(docgeo.demonym_counts(text))) if text else frozenset(named)
 
 
 def scene_places(spans: list[Span], doc: Doc, named: frozenset[str] | None = None, hint: str | None = None) -> list[Span]:
@@ -325,7 +327,7 @@ def scene_places(spans: list[Span], doc: Doc, named: frozenset[str] | None = Non
     less foreign parties (``foreign_party``) and what ``not_scene`` rules out, foreign
     meaning outside ``hint`` (default: ``scene_country``)."""
     if named is None:
-        named = named_countries(doc.spans_of("PLACE"))
+        named = named_countries(doc.spans_of("PLACE"), doc.text)
     if hint is None:
         hint = scene_country(doc)
     return [
@@ -340,7 +342,7 @@ def place_for(
     (``place_rank``; a site's name in the title and a foreign country named as a party,
     ``foreign_party``, are none), else the best (``lookback_rank``) of the nearest of the ``lookback``
     earlier sentences of its paragraph that names one; None when none does."""
-    named = named_countries(doc.spans_of("PLACE"))
+    named = named_countries(doc.spans_of("PLACE"), doc.text)
     hint = scene_country(doc)
     places = scene_places(spans, doc, named, hint)
     site = title_site_name(doc) if i == 0 else None
