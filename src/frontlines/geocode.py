@@ -10,7 +10,7 @@ from collections import Counter
 
 from .gazetteer import Gazetteer
 from .records import Doc, Place, Span
-from .resolve.place import event_places
+from .resolve.place import scene_country, scene_places
 
 # Relations that place an event around, not in, the named town (SPEC precision 2).
 _AROUND = frozenset({"near", "countryside", "outskirts", "direction"})
@@ -61,16 +61,19 @@ def resolve_place(span: Span, country_hint: str | None, gaz: Gazetteer) -> tuple
     return _with_admin(top, gaz), 1
 
 
-def _article_place(doc: Doc, gaz: Gazetteer) -> tuple[Place | None, int | None]:
-    """The article's most frequent resolvable place below country level (a town at
-    precision 2, a province at 3), else the country at precision 3 (datelines, border
-    neighbours and the ends of a route left out: ``resolve.place.event_places``)."""
+def _article_place(doc: Doc, gaz: Gazetteer, hint: str | None) -> tuple[Place | None, int | None]:
+    """The article's most frequent resolvable place below country level in the document's
+    country (a town at precision 2, a province at 3), else that country at precision 3:
+    a Syrian story whose event names no place is coded to Syria, not to the Washington or
+    Moscow it quotes. Datelines, seats, parties, border neighbours, origins and the ends
+    of a route are left out (``resolve.place.scene_places``). With no document country,
+    the most frequent place of any country."""
     counts: Counter = Counter()
     first: dict[tuple, Place] = {}
     # the reporting place, a border's other side and a route's ends are not the story's
-    for sp in event_places(list(doc.spans_of("PLACE")), doc.text):
+    for sp in scene_places(list(doc.spans_of("PLACE")), doc, hint=hint):
         try:
-            place, _ = resolve_place(sp, doc.country_hint, gaz)
+            place, _ = resolve_place(sp, hint, gaz)
         except Exception as e:  # noqa: BLE001 - never fail the article on one place
             doc.warnings.append(f"geocode: cannot resolve {sp.text!r}: {e}")
             continue
@@ -79,6 +82,11 @@ def _article_place(doc: Doc, gaz: Gazetteer) -> tuple[Place | None, int | None]:
         key = (place.name, place.iso3, place.feature, place.geonameid)
         counts[key] += 1
         first.setdefault(key, place)
+    if hint is not None:
+        counts = Counter({k: v for k, v in counts.items() if k[1] == hint})
+        if not counts:
+            country = gaz.country_place(hint)
+            return (country, 3) if country is not None else (None, None)
     if not counts:
         return None, None
     # ties: the earliest (insertion order); a country only when nothing narrower is named
@@ -88,13 +96,15 @@ def _article_place(doc: Doc, gaz: Gazetteer) -> tuple[Place | None, int | None]:
 
 
 def geocode(doc: Doc, gaz: Gazetteer) -> None:
-    """Set ``place`` and ``geo_precision`` on every mention of ``doc``."""
+    """Set ``place`` and ``geo_precision`` on every mention of ``doc`` (the candidates of a
+    place ranked by the country its events happen in, ``resolve.place.scene_country``)."""
     fallback: tuple[Place | None, int | None] | None = None
+    hint = scene_country(doc) if doc.mentions else None
     for m in doc.mentions:
         place, precision = None, None
         if m.place_span is not None:
             try:
-                place, precision = resolve_place(m.place_span, doc.country_hint, gaz)
+                place, precision = resolve_place(m.place_span, hint, gaz)
             except Exception as e:  # noqa: BLE001 - one bad place never fails the article
                 doc.warnings.append(f"geocode: cannot resolve {m.place_span.text!r}: {e}")
             if place is None:
@@ -105,7 +115,7 @@ def geocode(doc: Doc, gaz: Gazetteer) -> None:
             # No place, or only "in Syria" (typical of headlines): the article's own focus
             # place is the better guess when it lies in the same country.
             if fallback is None:
-                fallback = _article_place(doc, gaz)
+                fallback = _article_place(doc, gaz, hint)
             alt, alt_precision = fallback
             if alt is not None and (place is None or (alt.feature != "country" and alt.iso3 == place.iso3)):
                 place, precision = alt, alt_precision

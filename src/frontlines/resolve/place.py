@@ -4,7 +4,9 @@ story so far."""
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 
 from ..annotate import docgeo
 from ..records import Doc, Sentence, Span
@@ -54,21 +56,23 @@ def title_site_name(doc: Doc) -> tuple[int, int] | None:
     return None
 
 
-def place_rank(sp: Span, text: str, trig: Span) -> tuple:
-    """Sort key of a sentence's places: the most precise feature first, then a locative
-    one ("in X", "near the village of X"), then the nearest after the trigger."""
+def place_rank(sp: Span, text: str, trig: Span, hint: str | None = None) -> tuple:
+    """Sort key of a sentence's places: the most precise feature first, then one in the
+    document's country ``hint`` ("fighting IS in Iraq and Syria" in a Syrian story), then
+    a locative one ("in X", "near the village of X"), then the nearest after the trigger."""
     cands = sp.attrs.get("candidates") or []
     feature = cands[0].feature if cands else "country"
     # a span that already took its relation word ("near the village of X") is locative too
     prep = bool(sp.attrs.get("relation")) or bool(PLACE_PREP.search(text[max(0, sp.start - PREP_WINDOW_CHARS) : sp.start]))
-    return (FEATURE_RANK.get(feature, 3), 0 if prep else 1, abs(sp.start - trig.end))
+    home = 0 if hint is None or not cands or cands[0].iso3 == hint else 1
+    return (FEATURE_RANK.get(feature, 3), home, 0 if prep else 1, abs(sp.start - trig.end))
 
 
-def lookback_rank(sp: Span, text: str, trig: Span) -> tuple:
+def lookback_rank(sp: Span, text: str, trig: Span, hint: str | None = None) -> tuple:
     """``place_rank`` with ``around`` after the feature rank: a place "near" a town
     ranks below the town itself (``place_rank`` computed once, not per element)."""
-    feature, prep, dist = place_rank(sp, text, trig)
-    return (feature, around(sp), prep, dist)
+    feature, home, prep, dist = place_rank(sp, text, trig, hint)
+    return (feature, home, around(sp), prep, dist)
 
 
 def event_places(spans: list[Span], text: str) -> list[Span]:
@@ -127,6 +131,63 @@ def anchored(sp: Span, places: list[Span], text: str) -> Span:
 
 POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 
+# A place named as the seat of who speaks or acts, not as the scene: "the Observatory based
+# in Britain", "the defence ministry in Moscow said", "IS (banned in Russia)", "George Sabra
+# said in Turkey", "the London embassy", "US-led", "Moscow said", "Ankara warned".
+SEAT_BEFORE = re.compile(
+    r"\b(?:based|headquartered|banned|outlawed|prohibited|registered|exiled|said|says|told\s+\w+|speaking|spoke|"
+    r"ministry|office|embassy|officials?|spokes(?:man|woman|person)|charity|newspaper|agency|report|interview|statement|"
+    r"conference|meeting|summit|talks|visit|house|organi[sz]ations?|issued|published|held)\s+(?:in|at)\s+(?:the\s+)?$",
+    re.I,
+)
+SEAT_WINDOW_CHARS = 40  # "told reporters in ", "the defence ministry in ", "based in the "
+SEAT_AFTER = re.compile(
+    r"\s*-\s*(?:based|led|backed|born|sponsored|funded|allied|supported)\b"
+    r"|\s+(?:embassy|government|authorities|officials?)\b",
+    re.I,
+)
+# a place followed by a verb of saying is a speaker ("Moscow said", "Washington insisted"),
+# unless a locative word stands before it ("killed in Aleppo said the monitor", FA-KES text
+# has lost its commas) and no seat noun before that ("the ministry in Moscow said")
+SPEAKER_AFTER = re.compile(
+    r"\s+(?:said|says|say|announced|warned|claimed|accused|denied|insisted|stated|confirmed|condemned|blamed|"
+    r"urged|demanded|threatened|vowed|responded|told|will|would)\b",
+    re.I,
+)
+# "Moscow AFP Saturday 7 Oct 2017", "WASHINGTON (Sputnik)": a wire story's dateline inside
+# a headline block, the reporting place (the wire agencies of data/outlets.yaml's reach)
+WIRE_AFTER = re.compile(r"\s*\(?(?:AFP|Reuters|AP|Sputnik|SANA|Xinhua|Anadolu|DPA|UPI|IANS)\)?(?:\s|$)")
+# where people or goods come from, not where the event is: "mercenaries from Saudi Arabia",
+# "a native of Kazakhstan", "ambulances dispatched from Turkey", "from the territory of Iraq"
+ORIGIN_BEFORE = re.compile(
+    r"\b(?:from|natives?\s+of|citizens?\s+of|nationals?\s+of|born\s+in)\s+(?:the\s+)?(?:territory\s+of\s+(?:the\s+)?)?$",
+    re.I,
+)
+ORIGIN_WINDOW_CHARS = 30
+# a neighbouring country named as a border's other side: "near the Lebanese border" is
+# a relation, "a border crossing with Turkey", "the Syria-Turkey border"
+BORDER_BEFORE = re.compile(r"\bborder\s+(?:crossings?|posts?|gates?|points?|areas?)\s+(?:with|into)\s+(?:the\s+)?$", re.I)
+BORDER_AFTER = re.compile(r"\s*(?:-\s*)?(?:border|frontier)\b", re.I)
+# a city's district or neighbourhood that shares a city's name elsewhere: "the Sulaymaniyah
+# neighbourhood of Aleppo", "the district of Al Mashhad"
+DISTRICT_AFTER = re.compile(r"\s+(?:neighbou?rhoods?|district|quarter)\b", re.I)
+DISTRICT_BEFORE = re.compile(r"\b(?:neighbou?rhoods?|district|quarter)\s+of\s+(?:the\s+)?$", re.I)
+# direction and region words are relations, not towns abroad: "the North East", "Northern
+# Province of Aleppo", "north-east Syria"
+DIRECTION_NAME = re.compile(
+    r"(?:the\s+)?(?:north|south|east|west|northern|southern|eastern|western|central|middle)"
+    r"(?:[\s-]*(?:east|west|eastern|western))?(?:\s+(?:province|region|district|governorate|area|part|parts|sector|front))?",
+    re.I,
+)
+# "the al-Hail oilfield": a site named after a place; a namesake abroad is not that place
+FACILITY_AFTER = re.compile(
+    r"\s+(?:oil\s*fields?|gas\s*fields?|fields?|camps?|base|air\s*base|airport|mosque|hospital|school|dam|checkpoint|"
+    r"hills?|mount|mountains?|plain|valley|bridge|roundabout|square|street|road|prison|factory|plant|station)\b",
+    re.I,
+)
+# "Salah Al Din Al Shishani": a place name inside a person's name (an Arabic nisba follows)
+NAME_PARTICLE_AFTER = re.compile(r"\s+(?:Al|al|El|el)[\s-][A-Z]\w+")
+
 
 def foreign_party(sp: Span, text: str, hint: str | None) -> bool:
     """A country other than the article's, named with no locative word before it: a party
@@ -140,6 +201,143 @@ def foreign_party(sp: Span, text: str, hint: str | None) -> bool:
     return not (sp.attrs.get("relation") or PLACE_PREP.search(text[max(0, sp.start - PREP_WINDOW_CHARS) : sp.start]))
 
 
+def _foreign(sp: Span, hint: str | None) -> bool:
+    cands = sp.attrs.get("candidates") or []
+    return bool(cands) and hint is not None and getattr(cands[0], "iso3", hint) != hint
+
+
+def _locative(sp: Span, text: str) -> bool:
+    return bool(sp.attrs.get("relation")) or bool(PLACE_PREP.search(text[max(0, sp.start - PREP_WINDOW_CHARS) : sp.start]))
+
+
+def seat(sp: Span, text: str) -> bool:
+    """Whether the place is named as the seat of a speaker or actor, or attributively
+    ("based in Britain", "Moscow said", "US-led", "banned in Russia"): no event's place."""
+    before = text[max(0, sp.start - SEAT_WINDOW_CHARS) : sp.start]
+    if SEAT_BEFORE.search(before) or SEAT_AFTER.match(text, sp.end) or WIRE_AFTER.match(text, sp.end):
+        return True
+    return bool(SPEAKER_AFTER.match(text, sp.end)) and not (sp.attrs.get("relation") or PLACE_PREP.search(before[-PREP_WINDOW_CHARS:]))
+
+
+def not_scene(sp: Span, text: str, hint: str | None, named: frozenset[str]) -> bool:
+    """Whether a geocoded PLACE span is named as something other than a scene: a seat
+    (``seat``), a border's other side, the origin of people or goods abroad, a city
+    district named like a city abroad, a direction word matched to a place abroad, a
+    place inside a person's name, or a small place in a country the text never names
+    (``named``: the countries named in it) and names no nationality of before it."""
+    if seat(sp, text):
+        return True
+    cands = sp.attrs.get("candidates") or []
+    top = cands[0]
+    if top.feature == "country" and (BORDER_BEFORE.search(text, max(0, sp.start - ROUTE_WINDOW_CHARS), sp.start) or BORDER_AFTER.match(text, sp.end)):
+        return True
+    if not _foreign(sp, hint):
+        return False
+    if top.feature == "country":
+        # "near Lebanon": the scene is this side of the border
+        return sp.attrs.get("relation") == "near" or bool(ORIGIN_BEFORE.search(text, max(0, sp.start - ORIGIN_WINDOW_CHARS), sp.start))
+    head = str(sp.attrs.get("head") or sp.text)
+    if DIRECTION_NAME.fullmatch(head.strip()):
+        return True
+    if ORIGIN_BEFORE.search(text, max(0, sp.start - ORIGIN_WINDOW_CHARS), sp.start):
+        return True
+    if DISTRICT_AFTER.match(text, sp.end) or DISTRICT_BEFORE.search(text, max(0, sp.start - ORIGIN_WINDOW_CHARS), sp.start):
+        return True
+    if NAME_PARTICLE_AFTER.match(text, sp.end) or FACILITY_AFTER.match(text, sp.end):
+        return True
+    return top.iso3 not in named and top.population < docgeo.UNATTESTED_TOWN_MIN
+
+
+# "the Syrian border town of Kobani", "Northern Syrian City of Al Tabqah": a nationality
+# word before a place noun says which country the place is in, even when the place itself
+# is unknown to the gazetteer; it counts as two places (it is explicit)
+PLACE_NOUN_AFTER = r"\s+(?:\w+\s+)?(?i:town|city|village|province|governorate|capital|countryside|territory|coast|desert|side)\b"
+DEMONYM_PLACE_WEIGHT = 2
+# "Syrias Raqa", "Iraqs Anbar" (FA-KES text has lost its apostrophes): a country's
+# possessive before a capitalised word; nationality words ending like these are no
+# country names ("Syrians", "Iraqis", "Turkish")
+POSSESSIVE_CAPITAL_AFTER = r"['’]?s\s+[A-Z]"
+NOT_COUNTRY_ENDINGS = ("n", "i", "sh", "ese")
+
+
+@functools.lru_cache(maxsize=1)
+def _scene_patterns() -> tuple[dict[str, str], re.Pattern | None, re.Pattern | None]:
+    """The nationality table of ``docgeo`` and two patterns over it: a nationality word
+    before a place noun, a country name's possessive before a capitalised word."""
+    table, _ = docgeo._demonyms()
+    if not table:
+        return table, None, None
+
+    def alternation(words) -> str:
+        return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+    names = [w for w in table if not w.endswith(NOT_COUNTRY_ENDINGS)]
+    noun = re.compile(r"(?<![\w\-])(?P<w>" + alternation(table) + r")" + PLACE_NOUN_AFTER)
+    poss = re.compile(r"(?<![\w\-])(?P<w>" + alternation(names) + r")" + POSSESSIVE_CAPITAL_AFTER) if names else None
+    return table, noun, poss
+
+
+def scene_country(doc: Doc) -> str | None:
+    """The country the events of ``doc`` happen in: the document's country
+    (``doc.country_hint``) unless the places named as scenes vote for another by more.
+    Votes: each PLACE span that can be a scene (no dateline, seat, border's other side,
+    or country named without a locative word: that is a party), and each nationality word
+    before a place noun or country possessive ("the Syrian border town of", "Syrias
+    Raqa"). The document's geography weighs every country the text speaks of, parties
+    and nationalities included; a scene is where something happens."""
+    text = doc.text
+    votes: Counter = Counter()
+    for sp in event_places(list(doc.spans_of("PLACE")), text):
+        top = sp.attrs["candidates"][0]
+        if seat(sp, text) or (
+            top.feature == "country"
+            and (
+                not _locative(sp, text)
+                or sp.attrs.get("relation") == "near"
+                or BORDER_AFTER.match(text, sp.end)
+                or ORIGIN_BEFORE.search(text, max(0, sp.start - ORIGIN_WINDOW_CHARS), sp.start)
+            )
+        ):
+            continue
+        if getattr(top, "iso3", None):
+            votes[top.iso3] += 1
+    table, noun, poss = _scene_patterns()
+    for pat in (noun, poss):
+        if pat is None:
+            continue
+        for m in pat.finditer(text):
+            iso = table.get(m.group("w"))
+            if iso:
+                votes[iso] += DEMONYM_PLACE_WEIGHT
+    hint = doc.country_hint
+    if not votes:
+        return hint
+    best, n = votes.most_common(1)[0]
+    return hint if hint is not None and votes.get(hint, 0) >= n else best
+
+
+def named_countries(spans: list[Span], text: str = "") -> frozenset[str]:
+    """The countries a text names: as countries (its PLACE spans of country feature) or
+    by a nationality word ("the Syrian army" vouches for Idlib in a story set in Iraq)."""
+    named = {
+        s.attrs["candidates"][0].iso3 for s in spans if s.label == "PLACE" and s.attrs.get("candidates") and s.attrs["candidates"][0].feature == "country"
+    }
+    return frozenset(named | set(docgeo.demonym_counts(text))) if text else frozenset(named)
+
+
+def scene_places(spans: list[Span], doc: Doc, named: frozenset[str] | None = None, hint: str | None = None) -> list[Span]:
+    """The PLACE spans among ``spans`` that can be an event's place: ``event_places``
+    less foreign parties (``foreign_party``) and what ``not_scene`` rules out, foreign
+    meaning outside ``hint`` (default: ``scene_country``)."""
+    if named is None:
+        named = named_countries(doc.spans_of("PLACE"), doc.text)
+    if hint is None:
+        hint = scene_country(doc)
+    return [
+        p for p in event_places(spans, doc.text) if not foreign_party(p, doc.text, hint) and not not_scene(p, doc.text, hint, named)
+    ]
+
+
 def place_for(
     doc: Doc, i: int, sent: Sentence, trig: Span, spans: list[Span], spans_by_sentence: dict[int, list[Span]], lookback: int
 ) -> Span | None:
@@ -147,21 +345,23 @@ def place_for(
     (``place_rank``; a site's name in the title and a foreign country named as a party,
     ``foreign_party``, are none), else the best (``lookback_rank``) of the nearest of the ``lookback``
     earlier sentences of its paragraph that names one; None when none does."""
-    places = [p for p in event_places(spans, doc.text) if not foreign_party(p, doc.text, doc.country_hint)]
+    named = named_countries(doc.spans_of("PLACE"), doc.text)
+    hint = scene_country(doc)
+    places = scene_places(spans, doc, named, hint)
     site = title_site_name(doc) if i == 0 else None
     if site is not None:
         places = [p for p in places if not (site[0] <= p.start and p.end <= site[1])]
     if places:
-        return anchored(min(places, key=lambda s: place_rank(s, doc.text, trig)), places, doc.text)
+        return anchored(min(places, key=lambda s: place_rank(s, doc.text, trig, hint)), places, doc.text)
     para = sent.paragraph
     for j in range(i - 1, max(-1, i - 1 - lookback), -1):
         if doc.sentences[j].paragraph != para:
             break
-        ps = [p for p in event_places(spans_by_sentence.get(j, []), doc.text) if not foreign_party(p, doc.text, doc.country_hint)]
+        ps = scene_places(spans_by_sentence.get(j, []), doc, named, hint)
         if ps:
             # a sentence back, the most precise place is the scene ("shelled the village of
             # Kafr Zita in the northern countryside of Hama ... The shelling also destroyed")
-            return anchored(min(ps, key=lambda s: lookback_rank(s, doc.text, trig)), ps, doc.text)
+            return anchored(min(ps, key=lambda s: lookback_rank(s, doc.text, trig, hint)), ps, doc.text)
     return None
 
 

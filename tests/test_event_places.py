@@ -1,0 +1,119 @@
+"""Event places: every event in its right country. Self-written articles in the style of
+Syrian-war wire reporting, one per error class seen on FA-KES (seats and speakers taken as
+scenes, origins abroad, border neighbours, city districts named like cities abroad,
+direction words, events with no place coded to a foreign capital or to no country)."""
+
+from __future__ import annotations
+
+from frontlines.pipeline import make_article
+from frontlines.records import Article, Doc, Span
+from frontlines.resolve import place as places
+
+
+def events(pipe, text, title=None):
+    return pipe.process(make_article(text, title=title, published="2016-10-08")).events
+
+
+def countries(evs):
+    return [e.country for e in evs]
+
+
+def test_a_capital_that_speaks_is_no_scene(pipe):
+    evs = events(pipe, "Moscow said its jets struck rebel positions in Idlib in northwestern Syria on Friday, killing 12 fighters.")
+    assert [(e.location, e.country) for e in evs] == [("Idlib", "Syria")]
+
+
+def test_the_ministry_in_moscow_said_and_the_wire_dateline_in_a_headline(pipe):
+    evs = events(
+        pipe,
+        "Some 120 Islamic State fighters were killed in a series of Russian air strikes over the past day, "
+        "the defence ministry in Moscow said on Saturday.",
+        title="Russian strikes kill 120 IS fighters in Syria Moscow AFP Saturday 7 Oct 2017",
+    )
+    assert evs and set(countries(evs)) == {"Syria"}
+
+
+def test_us_led_coalition_north_east_of_raqqa(pipe):
+    evs = events(pipe, "US-led coalition aircraft hit a village north-east of Raqqa on Tuesday, killing nine civilians, activists said.")
+    assert countries(evs) == ["Syria"]
+    assert evs[0].admin1 and "Raqq" in evs[0].admin1
+
+
+def test_a_monitor_based_abroad_is_no_scene(pipe):
+    evs = events(
+        pipe,
+        "Rebels and government troops fought for a hilltop near Nawa in southern Syria on Thursday. "
+        "The Syrian Observatory for Human Rights based in Britain said 45 fighters had been killed in the fighting.",
+    )
+    assert evs and set(countries(evs)) == {"Syria"}
+
+
+def test_fighters_from_abroad_and_a_native_of_another_country(pipe):
+    evs = events(
+        pipe,
+        "Syrian troops killed 75 militants, including foreign mercenaries from Saudi Arabia and Jordan, in Daraa in southern Syria on Sunday. "
+        "Seven commanders were killed in the battle, including a native of Kazakhstan, the army said.",
+    )
+    assert evs and set(countries(evs)) == {"Syria"}
+
+
+def test_near_a_neighbouring_country_is_this_side_of_the_border(pipe):
+    evs = events(
+        pipe,
+        "At least 50 jihadists were killed overnight by Syrian troops near the Lebanese border in the Qalamoun region of Syria, a monitor said.",
+        title="Syria troops kill at least 50 jihadists near Lebanon",
+    )
+    assert evs and set(countries(evs)) == {"Syria"}
+
+
+def test_a_district_named_like_a_city_abroad(pipe):
+    evs = events(
+        pipe,
+        "Two people were killed in rebel shelling of the Sulaymaniyah neighbourhood of the Syrian city of Aleppo on Saturday.",
+    )
+    assert [(e.location, e.country) for e in evs] == [("Aleppo", "Syria")]
+
+
+def test_an_event_with_no_place_takes_the_country_not_a_quoted_capital(pipe):
+    evs = events(
+        pipe,
+        "Warplanes struck rebel positions in Syria on Monday. "
+        "Officials in Washington condemned the raids. "
+        "An air strike killed 14 people, including five children, the monitor said.",
+    )
+    assert evs and set(countries(evs)) == {"Syria"}
+    assert "Washington" not in {e.location for e in evs}
+
+
+def test_a_headline_with_no_place_is_coded_to_the_story_country(pipe):
+    evs = events(pipe, "Army missile kills 23 including 8 children in the Syrian city, activists say.", title="Syrian army missile kills 23")
+    assert evs and None not in countries(evs)
+    assert set(countries(evs)) == {"Syria"}
+
+
+def test_real_events_elsewhere_are_kept(pipe):
+    evs = events(
+        pipe,
+        "Government air strikes killed 20 people in Aleppo on Monday, a monitor said. "
+        "In Iraq meanwhile, a suicide bomber killed 17 people in Haditha late on Monday.",
+    )
+    assert sorted(countries(evs)) == ["Iraq", "Syria"]
+    evs = events(
+        pipe,
+        "Rockets fired by Islamic State militants hit the Turkish border town of Kilis on Sunday, killing two people.",
+    )
+    assert countries(evs) == ["Turkey"]
+
+
+def test_seat_and_scene_country_rules_on_plain_spans(gazetteer):
+    text = "the Observatory based in Britain said. Moscow said. A blast at a border crossing with Turkey."
+    doc = Doc(article=Article(article_id="t", text=text), text=text)
+    britain = Span(text.index("Britain"), text.index("Britain") + 7, "PLACE", "Britain", {"candidates": gazetteer.lookup("Britain")})
+    moscow = Span(text.index("Moscow"), text.index("Moscow") + 6, "PLACE", "Moscow", {"candidates": gazetteer.lookup("Moscow")})
+    turkey = Span(text.index("Turkey"), text.index("Turkey") + 6, "PLACE", "Turkey", {"candidates": gazetteer.lookup("Turkey")})
+    assert places.seat(britain, text) and places.seat(moscow, text)
+    assert places.not_scene(turkey, text, "SYR", frozenset({"TUR"}))
+    # "the Syrian border town of Kobani": the country of an unknown town is the scene's
+    doc = Doc(article=Article(article_id="t", text="Fighting raged in the Syrian border town of Kobani."), text="Fighting raged in the Syrian border town of Kobani.")
+    doc.country_hint = "TUR"
+    assert places.scene_country(doc) == "SYR"
