@@ -78,15 +78,17 @@ def _to_clean(doc: Doc, offset: int) -> int | None:
     return None
 
 
-def _parse_date(published) -> dt.date | None:
+def parse_published(published) -> dt.date | None:
+    """A publication date given as a date or as YYYY-MM-DD (a time after it is ignored);
+    anything else is ``BadDate``."""
     if published is None or isinstance(published, dt.date):
-        return published
-    from .errors import BadMetadata
+        return published.date() if isinstance(published, dt.datetime) else published
+    from .errors import BadDate
 
     try:
-        return dt.date.fromisoformat(str(published)[:10])
+        return dt.date.fromisoformat(str(published).strip()[:10])
     except ValueError as e:
-        raise BadMetadata(f"not a date (YYYY-MM-DD): {published!r}") from e
+        raise BadDate(f"published: not a date (YYYY-MM-DD): {published!r}", hint="give the publication date as YYYY-MM-DD") from e
 
 
 class Geoparser:
@@ -118,7 +120,7 @@ class Geoparser:
         from . import clean, segment
         from .ingest import article_id
 
-        art = Article(article_id=article_id(text), text=text, outlet=outlet, published=_parse_date(published), source_format="text")
+        art = Article(article_id=article_id(text), text=text, outlet=outlet, published=parse_published(published), source_format="text")
         doc = clean.clean(art)
         segment.segment(doc)
         self.annotate(doc)
