@@ -157,3 +157,51 @@ def test_cli_bad_published_is_a_usage_error(gazetteer):
 def test_cli_missing_file_is_a_usage_error(gazetteer, tmp_path):
     r = _cli(gazetteer, str(tmp_path / "nope.txt"))
     assert r.exit_code == 2 and "no such file" in r.output
+
+
+# -- the benchmark's scoring rule -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bench():
+    import importlib
+    import pathlib
+
+    folder = str(pathlib.Path(__file__).resolve().parents[1] / "benchmarks")
+    sys.path.insert(0, folder)
+    try:
+        yield importlib.import_module("geoparse")
+    finally:
+        sys.path.remove(folder)
+
+
+def test_benchmark_counts_a_country_as_that_country_not_its_centroid(bench, gazetteer):
+    # gold Turkey at its centroid (39, 35), frontlines codes the country to Ankara (~250 km)
+    gold = bench.Gold(0, 6, "Turkey", 39.0, 35.0, 298795, "PCLI", 298795)
+    turkey = place_dict(gazetteer.country_place("TUR"))
+    assert bench.distance(gold, turkey) > bench.ACC_KM
+    assert bench.right(gold, turkey)
+    assert not bench.right(gold, place_dict(gazetteer.country_place("SYR")))
+
+
+def test_benchmark_first_level_unit_known_by_its_geonames_id(bench):
+    # GeoWebNews gives Karnataka's GeoNames id and centroid, no feature code
+    gold = bench.Gold(0, 9, "Karnataka", 14.5, 75.8, 1267701)
+    unit = {"name": "Karnataka", "feature": "admin1", "iso3": "IND", "latitude": 12.97, "longitude": 77.59, "geonameid": None}
+    town = {**unit, "feature": "city"}
+    assert bench.right(gold, unit)
+    assert not bench.right(gold, town)  # a town 270 km off is no match for the state
+
+
+def test_benchmark_within_161_km_and_same_id(bench):
+    gold = bench.Gold(0, 10, "Alexandria", 31.3113, -92.4451, 4314550, "PPL")
+    near = {"name": "Pineville", "feature": "city", "latitude": 31.32, "longitude": -92.43, "geonameid": 1}
+    far = {"name": "Alexandria", "feature": "city", "latitude": 38.80, "longitude": -77.05, "geonameid": 4744091}
+    same = {**far, "geonameid": 4314550}
+    assert bench.right(gold, near) and not bench.right(gold, far) and bench.right(gold, same)
+    assert not bench.right(gold, None)
+
+
+def test_benchmark_split_is_first_70_and_last_30_percent(bench):
+    docs = list(range(10))
+    assert bench.split(docs, "dev") == list(range(7)) and bench.split(docs, "test") == [7, 8, 9]
