@@ -87,9 +87,18 @@ def test_resolve_an_arbitrary_span_in_its_context(gp):
     m = gp.resolve(text, s, s + len("Saraqib"))
     assert isinstance(m, PlaceMention) and (m.start, m.end) == (s, s + 7)
     assert m.place["name"] == "Saraqib" and m.place["iso3"] == "SYR"
-    # a nationality word resolves to its country; a word that names no place to None
+    # a word that names no place resolves to None
     s = text.index("Rebels")
     assert gp.resolve(text, s, s + 6) is None
+
+
+def test_resolve_a_nationality_word_and_a_name_around_a_place(gp):
+    text = "Syrian troops shelled the Aleppo Citadel on Monday, a monitor said."
+    m = gp.resolve(text, 0, 6)
+    assert m.role == "demonym" and m.place["iso3"] == "SYR"
+    s = text.index("Aleppo Citadel")
+    m = gp.resolve(text, s, s + len("Aleppo Citadel"))
+    assert m.place["name"] == "Aleppo" and m.place["iso3"] == "SYR"
 
 
 def test_bad_published_is_an_argument_error(gp):
