@@ -423,6 +423,40 @@ def gazetteer_lookup(name, country, gazetteer_path) -> None:
         click.echo(f"no place named {name!r} in the gazetteer ({gaz.path})", err=True)
 
 
+@main.command("geoparse")
+@click.argument("file")
+@click.option("--published", help="Publication date, YYYY-MM-DD (dates in the text are read relative to it).")
+@click.option("--outlet", help="The outlet that published the text (e.g. Reuters).")
+@click.option("-o", "--output", default="-", show_default=True, help="Output file (JSONL), or - for stdout.")
+@GAZ_EXISTING
+@friendly_errors
+def geoparse_cmd(file, published, outlet, output, gazetteer_path) -> None:
+    """Every place named in the text of FILE (- for stdin): one JSON line per mention, with
+    its character span, role, resolved place and runner-up candidates."""
+    import json
+
+    from .gazetteer import Gazetteer
+    from .geoparser import Geoparser, parse_published
+
+    day = parse_published(published)  # a bad date is a usage error before any work
+    if output != "-":
+        _require_folder(output)
+    if file == "-":
+        text = sys.stdin.read()
+    else:
+        if not Path(file).is_file():
+            raise click.UsageError(f"no such file: {file}")
+        text = Path(file).read_text(encoding="utf-8", errors="replace")
+    gaz = Gazetteer.open(Path(gazetteer_path) if gazetteer_path else None)
+    mentions = Geoparser(gaz).parse(text, published=day, outlet=outlet)
+    lines = "".join(json.dumps(m.to_dict(), ensure_ascii=False) + "\n" for m in mentions)
+    if output == "-":
+        click.echo(lines, nl=False)
+    else:
+        Path(output).write_text(lines, encoding="utf-8")
+    click.echo(f"{len(mentions)} place mentions written to {'stdout' if output == '-' else output}", err=True)
+
+
 @main.command()
 @DB_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only).")

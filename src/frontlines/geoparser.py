@@ -78,15 +78,17 @@ def _to_clean(doc: Doc, offset: int) -> int | None:
     return None
 
 
-def _parse_date(published) -> dt.date | None:
+def parse_published(published) -> dt.date | None:
+    """A publication date given as a date or as YYYY-MM-DD (a time after it is ignored);
+    anything else is ``BadDate``."""
     if published is None or isinstance(published, dt.date):
-        return published
-    from .errors import BadMetadata
+        return published.date() if isinstance(published, dt.datetime) else published
+    from .errors import BadDate
 
     try:
-        return dt.date.fromisoformat(str(published)[:10])
+        return dt.date.fromisoformat(str(published).strip()[:10])
     except ValueError as e:
-        raise BadMetadata(f"not a date (YYYY-MM-DD): {published!r}") from e
+        raise BadDate(f"published: not a date (YYYY-MM-DD): {published!r}", hint="give the publication date as YYYY-MM-DD") from e
 
 
 class Geoparser:
@@ -118,7 +120,7 @@ class Geoparser:
         from . import clean, segment
         from .ingest import article_id
 
-        art = Article(article_id=article_id(text), text=text, outlet=outlet, published=_parse_date(published), source_format="text")
+        art = Article(article_id=article_id(text), text=text, outlet=outlet, published=parse_published(published), source_format="text")
         doc = clean.clean(art)
         segment.segment(doc)
         self.annotate(doc)
@@ -195,40 +197,43 @@ class Geoparser:
 
     def resolve_span(self, doc: Doc, start: int, end: int) -> PlaceMention | None:
         """``resolve`` on an annotated Doc (one annotation for many spans); ``start`` and
-        ``end`` index ``doc.article.text``."""
+        ``end`` index ``doc.article.text``. In order: the mention the geoparser found at
+        exactly that span, or one that holds it ("Idlib countryside" for "Idlib"); a
+        nationality word as its country; the span's own gazetteer candidates ranked by
+        the document's geography; else a mention found inside it ("Manila" in "Manila
+        Cathedral")."""
         from .annotate import docgeo
         from .annotate.places import _relation
 
-        cs, ce = _to_clean(doc, start), _to_clean(doc, end)
-        if cs is not None and ce is not None:
-            for m in self.mentions_cache(doc):
-                if m.role != "demonym" and m.start == start and m.end == end and m.place is not None:
-                    return m
+        found = [m for m in self.mentions_cache(doc) if m.place is not None and m.start < end and start < m.end]
+        exact = next((m for m in found if m.start == start and m.end == end), None)
+        holding = next((m for m in found if m.start <= start and end <= m.end and m.role != "demonym"), None)
+        if exact or holding:
+            return exact or holding
         surface = doc.article.text[start:end].strip()
         gaz = self.gazetteer
-        cands = gaz.lookup(surface)
-        if not cands:
-            for variant in _variants(surface):
-                cands = gaz.lookup(variant)
-                if cands:
-                    break
-        if not cands:
-            table, _ = docgeo._demonyms()
-            iso = table.get(surface)
-            country = gaz.country_place(iso) if iso else None
-            if country is None:
-                return None
+        table, _ = docgeo._demonyms()
+        iso = table.get(surface)
+        country = gaz.country_place(iso) if iso else None
+        if country is not None:
             return PlaceMention(start, end, doc.article.text[start:end], "demonym", place_dict(country), 3)
+        cands = gaz.lookup(surface) if surface else []
+        for variant in _variants(surface) if not cands else ():
+            cands = gaz.lookup(variant)
+            if cands:
+                break
+        if not cands:
+            return found[0] if found else None
         geo = getattr(doc, "geography", None)
         if geo is not None:
             cands = docgeo.order(docgeo.prior(surface, cands), geo, surface)
+        cs, ce = _to_clean(doc, start), _to_clean(doc, end)
         if cs is not None and ce is not None:
             rel, _, _, dist = _relation(doc.text, cs, ce)
         else:
             rel, _, _, dist = _relation(doc.article.text, start, end)
         sp = Span(start, end, "PLACE", surface, {"candidates": cands, "relation": rel, "head": surface, "distance_km": dist})
-        m = self._mention(_Identity(doc), sp, "place")
-        return m
+        return self._mention(_Identity(doc), sp, "place")
 
     def mentions_cache(self, doc: Doc) -> list[PlaceMention]:
         """``mentions(doc)``, computed once per Doc."""

@@ -31,7 +31,6 @@ from .annotate.actors import ActorAnnotator
 from .annotate.attribution import AttributionAnnotator
 from .annotate.dates import DateAnnotator
 from .annotate.numbers import CasualtyAnnotator
-from .annotate.places import annotate_places
 from .extract import Extractor, Lexicon, load_thresholds
 from .gazetteer import Gazetteer
 from .ingest import MAX_YEAR, MIN_YEAR, _describe, article_id, infer_metadata, iter_articles
@@ -78,6 +77,7 @@ class Pipeline:
         self._stages: list[tuple[str, Callable[[Doc], object]]] | None = None
         self.thresholds = load_thresholds(self.options.thresholds_file)
         self._gaz: Gazetteer | None = None
+        self._geoparser: Any = None  # geoparser.Geoparser on self.gazetteer, made on first use
         self._reuse_settings: dict | None = None  # stage 7's settings, for ArticleResult.source
         self._attribution: AttributionAnnotator | None = None
         self._book: Any = None  # provenance.SourceBook, built by ``source_book``
@@ -87,6 +87,16 @@ class Pipeline:
         if self._gaz is None:
             self._gaz = Gazetteer.open(self.options.gazetteer_path)
         return self._gaz
+
+    @property
+    def geoparser(self):
+        """Stage 4's place annotation (``geoparser.Geoparser``, the one code path that
+        ``frontlines.geoparse`` and the geoparse benchmark use), on this pipeline's gazetteer."""
+        if self._geoparser is None:
+            from .geoparser import Geoparser
+
+            self._geoparser = Geoparser(self.gazetteer)
+        return self._geoparser
 
     def stages(self) -> list[tuple[str, Callable[[Doc], object]]]:
         """The registered stages in order, each a callable over the Doc."""
@@ -107,7 +117,7 @@ class Pipeline:
 
             self._stages = [
                 ("segment", segment.segment),
-                ("places", add(lambda doc: annotate_places(doc, self.gazetteer))),
+                ("places", lambda doc: self.geoparser.annotate(doc)),
                 ("actors", add(actors.annotate)),
                 ("casualties", add(casualties.annotate)),
                 ("dates", add(dates.annotate)),
