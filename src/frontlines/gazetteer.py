@@ -987,14 +987,13 @@ def _parse_table(path: Path, first: str, columns: list[str] | None, report: Impo
 def _table_rows(path: Path, first: str, columns: list[str] | None, report: ImportReport) -> Iterator:
     delim = _sniff_delimiter(first)
     decimal_comma = delim != ","
-    lines = ((n, line) for n, line in _read_lines(path) if line.strip() and not line.startswith("#"))
-    numbered = iter(lines)
-    line_no = [0]
+    line_no = [0]  # the line the csv reader is on, for the report
 
     def feed():
-        for n, line in numbered:
-            line_no[0] = n
-            yield line
+        for n, line in _read_lines(path):
+            if line.strip() and not line.startswith("#"):
+                line_no[0] = n
+                yield line
 
     reader = csv.reader(feed(), delimiter=delim)
     header = None
