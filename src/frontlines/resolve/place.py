@@ -351,10 +351,15 @@ def place_for(
     if places:
         return anchored(min(places, key=lambda s: place_rank(s, doc.text, trig, hint)), places, doc.text)
     para = sent.paragraph
+    # a sentence that names the scene country's nationality ("Syrian government forces
+    # dropped bombs elsewhere in the country") borrows no place abroad from the sentence before
+    home_words = hint is not None and hint in docgeo.demonym_counts(doc.text[sent.start : sent.end])
     for j in range(i - 1, max(-1, i - 1 - lookback), -1):
         if doc.sentences[j].paragraph != para:
             break
         ps = scene_places(spans_by_sentence.get(j, []), doc, named, hint)
+        if home_words:
+            ps = [p for p in ps if not _foreign(p, hint)]
         if ps:
             # a sentence back, the most precise place is the scene ("shelled the village of
             # Kafr Zita in the northern countryside of Hama ... The shelling also destroyed")
