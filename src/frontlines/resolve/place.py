@@ -9,6 +9,7 @@ import re
 from collections import Counter
 
 from ..annotate import docgeo
+from ..gazetteer import normalize_name
 from ..records import Doc, Sentence, Span
 
 PLACE_PREP = re.compile(r"\b(?:in|on|at|near|of|into|from|outside|around|across|targeting|hit|struck)\s+(?:the\s+)?$", re.I)
@@ -226,6 +227,8 @@ def not_scene(sp: Span, text: str, hint: str | None, named: frozenset[str]) -> b
         return True
     cands = sp.attrs.get("candidates") or []
     top = cands[0]
+    if top.feature != "country" and inflected_word(str(sp.attrs.get("head") or sp.text), getattr(top, "name", "")):
+        return True
     if top.feature == "country" and (BORDER_BEFORE.search(text, max(0, sp.start - ROUTE_WINDOW_CHARS), sp.start) or BORDER_AFTER.match(text, sp.end)):
         return True
     if not _foreign(sp, hint):
@@ -274,11 +277,37 @@ def _scene_patterns() -> tuple[dict[str, str], re.Pattern | None, re.Pattern | N
     return table, noun, poss
 
 
+@functools.lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """Lower-case English words (the ``english-words`` package's web2 list)."""
+    try:
+        from english_words import get_english_words_set
+    except ImportError:  # the package is a declared dependency; a bare install degrades
+        return frozenset()
+    return frozenset(get_english_words_set(["web2"], lower=True))
+
+
+# inflections of an English word that the list gives in its base form only ("Kills")
+INFLECTION = re.compile(r"(?:es|s|ed|ing)$")
+
+
+def inflected_word(head: str, name: str) -> bool:
+    """Whether a one-word match is an inflected English word read as a place by a loose
+    match ("Armed Wing Kills 17" as Kilis): it is not the place's own name and, less
+    its ending, an English word."""
+    low = head.strip().lower()
+    if " " in low or low == normalize_name(name) or low in _english_words():
+        return False
+    base = INFLECTION.sub("", low)
+    return base != low and len(base) >= 3 and (base in _english_words() or low[:-1] in _english_words())
+
+
 def scene_country(doc: Doc) -> str | None:
     """The country the events of ``doc`` happen in: the document's country
     (``doc.country_hint``) unless the places named as scenes vote for another by more.
     Votes: each PLACE span that can be a scene (no dateline, seat, border's other side,
-    or country named without a locative word: that is a party), and each nationality word
+    origin, or country named without a locative word: that is a party), and each
+    nationality word
     before a place noun or country possessive ("the Syrian border town of", "Syrias
     Raqa"). The document's geography weighs every country the text speaks of, parties
     and nationalities included; a scene is where something happens."""
@@ -304,6 +333,9 @@ def scene_country(doc: Doc) -> str | None:
             continue
         for m in pat.finditer(text):
             iso = table.get(m.group("w"))
+            after = re.match(r"\w+", text[m.end() - 1 :])
+            if pat is poss and after is not None and after.group().lower() in _english_words():
+                continue  # "Turkeys Nightmare": the country's, not a place of it
             if iso:
                 votes[iso] += DEMONYM_PLACE_WEIGHT
     hint = doc.country_hint
