@@ -12,10 +12,15 @@ from ..annotate import docgeo
 from ..gazetteer import normalize_name
 from ..records import Doc, Sentence, Span
 
-PLACE_PREP = re.compile(r"\b(?:in|on|at|near|of|into|from|outside|around|across|targeting|hit|struck)\s+(?:the\s+)?$", re.I)
+# a locative word before a place, a direction word allowed between ("in North Syria")
+PLACE_PREP = re.compile(
+    r"\b(?:in|on|at|near|of|into|from|outside|around|across|targeting|hit|struck)\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west)(?:ern)?(?:[\s-]?(?:east|west)(?:ern)?)?\s+)?$",
+    re.I,
+)
 FEATURE_RANK = {"city": 0, "region": 1, "admin1": 2, "country": 3}
 # how far before a place its locative preposition may stand ("near the " and a little more)
-PREP_WINDOW_CHARS = 14
+PREP_WINDOW_CHARS = 24  # "in the north-western " (a direction word may stand between)
 # "the road between Salamiyah and Ithriya", "the Aleppo-Raqqa highway": a route's ends
 # name where the road runs, not where the event happened
 ROUTE_END_BEFORE = re.compile(r"\b(?:road|highway|route|motorway|supply lines?)\s+(?:between|from|linking|connecting)\s+(?:the\s+)?(?:towns?\s+of\s+)?$", re.I)
@@ -158,7 +163,8 @@ WIRE_AFTER = re.compile(r"\s*\(?(?:AFP|Reuters|AP|Sputnik|SANA|Xinhua|Anadolu|DP
 # where people or goods come from, not where the event is: "mercenaries from Saudi Arabia",
 # "a native of Kazakhstan", "ambulances dispatched from Turkey", "from the territory of Iraq"
 ORIGIN_BEFORE = re.compile(
-    r"\b(?:from|natives?\s+of|citizens?\s+of|nationals?\s+of|born\s+in)\s+(?:the\s+)?(?:territory\s+of\s+(?:the\s+)?)?$",
+    r"\b(?:from|natives?\s+of|citizens?\s+of|nationals?\s+of|born\s+in)\s+(?:the\s+)?"
+    r"(?:(?:territory|town|city|village)\s+of\s+(?:the\s+)?)?$",
     re.I,
 )
 ORIGIN_WINDOW_CHARS = 30
@@ -315,6 +321,8 @@ def scene_country(doc: Doc) -> str | None:
     votes: Counter = Counter()
     for sp in event_places(list(doc.spans_of("PLACE")), text):
         top = sp.attrs["candidates"][0]
+        if top.feature != "country" and inflected_word(str(sp.attrs.get("head") or sp.text), getattr(top, "name", "")):
+            continue
         if seat(sp, text) or (
             top.feature == "country"
             and (
