@@ -62,6 +62,29 @@ def title_site_name(doc: Doc) -> tuple[int, int] | None:
     return None
 
 
+# "Turkish army howitzers fired on militants preparing to fire on Turkey from northern Syria":
+# the country of an army named in the sentence is where the army comes from, not the scene
+MILITARY_AFTER = r"\s+(?:\w+\s+)?(?:army|armed\s+forces|forces|troops|soldiers|jets|warplanes|aircraft|howitzers|artillery|military|air\s+force|navy|drones?|tanks)\b"
+
+
+@functools.lru_cache(maxsize=1)
+def _military_pattern() -> tuple[dict[str, str], re.Pattern | None]:
+    """A nationality word before a military noun, over ``docgeo``'s nationality table."""
+    table, _ = docgeo._demonyms()
+    if not table:
+        return table, None
+    alts = "|".join(map(re.escape, sorted(table, key=len, reverse=True)))
+    return table, re.compile(r"(?<![\w\-])(?P<w>" + alts + r")" + MILITARY_AFTER)
+
+
+def army_countries(text: str) -> frozenset[str]:
+    """The countries whose armed forces ``text`` names ("Turkish army", "Russian jets")."""
+    table, pat = _military_pattern()
+    if pat is None:
+        return frozenset()
+    return frozenset(table[m.group("w")] for m in pat.finditer(text) if m.group("w") in table)
+
+
 def place_rank(sp: Span, text: str, trig: Span, hint: str | None = None) -> tuple:
     """Sort key of a sentence's places: the most precise feature first, then one in the
     document's country ``hint`` ("fighting IS in Iraq and Syria" in a Syrian story), then
@@ -389,7 +412,15 @@ def place_for(
     if site is not None:
         places = [p for p in places if not (site[0] <= p.start and p.end <= site[1])]
     if places:
-        return anchored(min(places, key=lambda s: place_rank(s, doc.text, trig, hint)), places, doc.text)
+        armies = army_countries(doc.text[sent.start : sent.end]) if len(places) > 1 else frozenset()
+
+        def key(p: Span) -> tuple:
+            # a country whose army the sentence names ranks after the other countries
+            top = p.attrs["candidates"][0]
+            feature, *rest = place_rank(p, doc.text, trig, hint)
+            return (feature, top.feature == "country" and getattr(top, "iso3", None) in armies, *rest)
+
+        return anchored(min(places, key=key), places, doc.text)
     para = sent.paragraph
     # a sentence that names the scene country's nationality ("Syrian government forces
     # dropped bombs elsewhere in the country") borrows no place abroad from the sentence before
