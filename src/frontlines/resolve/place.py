@@ -64,25 +64,15 @@ def title_site_name(doc: Doc) -> tuple[int, int] | None:
 
 # "Turkish army howitzers fired on militants preparing to fire on Turkey from northern Syria":
 # the country of an army named in the sentence is where the army comes from, not the scene
-MILITARY_AFTER = r"\s+(?:\w+\s+)?(?:army|armed\s+forces|forces|troops|soldiers|jets|warplanes|aircraft|howitzers|artillery|military|air\s+force|navy|drones?|tanks)\b"
+MILITARY_AFTER = r"\s+(?:\w+\s+)?(?i:army|armed\s+forces|forces|troops|soldiers|jets|warplanes|aircraft|howitzers|artillery|military|air\s+force|navy|drones?|tanks)\b"
 
 
-@functools.lru_cache(maxsize=1)
-def _military_pattern() -> tuple[dict[str, str], re.Pattern | None]:
-    """A nationality word before a military noun, over ``docgeo``'s nationality table."""
-    table, _ = docgeo._demonyms()
-    if not table:
-        return table, None
-    alts = "|".join(map(re.escape, sorted(table, key=len, reverse=True)))
-    return table, re.compile(r"(?<![\w\-])(?P<w>" + alts + r")" + MILITARY_AFTER)
+MILITARY = re.compile(MILITARY_AFTER)
 
 
 def army_countries(text: str) -> frozenset[str]:
     """The countries whose armed forces ``text`` names ("Turkish army", "Russian jets")."""
-    table, pat = _military_pattern()
-    if pat is None:
-        return frozenset()
-    return frozenset(table[m.group("w")] for m in pat.finditer(text) if m.group("w") in table)
+    return frozenset(iso for end, iso, _ in _nationality_words(text) if end >= 0 and MILITARY.match(text, end))
 
 
 def place_rank(sp: Span, text: str, trig: Span, hint: str | None = None) -> tuple:
@@ -285,25 +275,34 @@ DEMONYM_PLACE_WEIGHT = 2
 # "Syrias Raqa", "Iraqs Anbar" (FA-KES text has lost its apostrophes): a country's
 # possessive before a capitalised word; nationality words ending like these are no
 # country names ("Syrians", "Iraqis", "Turkish")
-POSSESSIVE_CAPITAL_AFTER = r"['’]?s\s+[A-Z]"
 NOT_COUNTRY_ENDINGS = ("n", "i", "sh", "ese")
 
 
-@functools.lru_cache(maxsize=1)
-def _scene_patterns() -> tuple[dict[str, str], re.Pattern | None, re.Pattern | None]:
-    """The nationality table of ``docgeo`` and two patterns over it: a nationality word
-    before a place noun, a country name's possessive before a capitalised word."""
+CAPITALISED = re.compile(r"(?<![\w\-])(?:U\.S\.|[A-Z][\w\-]*)")
+PLACE_NOUN = re.compile(PLACE_NOUN_AFTER)
+POSSESSIVE_CAPITAL = re.compile(r"\s+([A-Z]\w*)")
+WORD = re.compile(r"\w+")
+
+
+def _nationality_words(text: str):
+    """(end, iso3, word) of each nationality word or country name of ``docgeo``'s table in
+    ``text`` (one- and two-word entries), found by a scan of capitalised tokens (one
+    alternation of every name run at every position would cost more than the stage)."""
     table, _ = docgeo._demonyms()
     if not table:
-        return table, None, None
-
-    def alternation(words) -> str:
-        return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-
-    names = [w for w in table if not w.endswith(NOT_COUNTRY_ENDINGS)]
-    noun = re.compile(r"(?<![\w\-])(?P<w>" + alternation(table) + r")" + PLACE_NOUN_AFTER)
-    poss = re.compile(r"(?<![\w\-])(?P<w>" + alternation(names) + r")" + POSSESSIVE_CAPITAL_AFTER) if names else None
-    return table, noun, poss
+        return
+    toks = list(CAPITALISED.finditer(text))
+    for k, m in enumerate(toks):
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        if nxt is not None and text[m.end() : nxt.start()] == " " and f"{m.group()} {nxt.group()}" in table:
+            yield nxt.end(), table[f"{m.group()} {nxt.group()}"], f"{m.group()} {nxt.group()}"
+        elif m.group() in table:
+            yield m.end(), table[m.group()], m.group()
+        else:
+            word = m.group()
+            base = word[:-2] if word.endswith(("'s", "’s")) else word[:-1] if word.endswith("s") else None
+            if base and base in table and not base.endswith(NOT_COUNTRY_ENDINGS):
+                yield -m.end(), table[base], base  # a possessive ("Syrias", "Syria's"): end negated
 
 
 @functools.lru_cache(maxsize=1)
@@ -358,17 +357,14 @@ def scene_country(doc: Doc) -> str | None:
             continue
         if getattr(top, "iso3", None):
             votes[top.iso3] += 1
-    table, noun, poss = _scene_patterns()
-    for pat in (noun, poss):
-        if pat is None:
-            continue
-        for m in pat.finditer(text):
-            iso = table.get(m.group("w"))
-            after = re.match(r"\w+", text[m.end() - 1 :])
-            if pat is poss and after is not None and after.group().lower() in _english_words():
-                continue  # "Turkeys Nightmare": the country's, not a place of it
-            if iso:
+    for end, iso, _ in _nationality_words(text):
+        if end >= 0:
+            if PLACE_NOUN.match(text, end):  # "the Syrian border town of"
                 votes[iso] += DEMONYM_PLACE_WEIGHT
+            continue
+        after = POSSESSIVE_CAPITAL.match(text, -end)
+        if after is not None and after.group(1).lower() not in _english_words():
+            votes[iso] += DEMONYM_PLACE_WEIGHT  # "Syrias Raqa", not "Turkeys Nightmare"
     hint = doc.country_hint
     if not votes:
         return hint
@@ -398,15 +394,28 @@ def scene_places(spans: list[Span], doc: Doc, named: frozenset[str] | None = Non
     ]
 
 
+def scene_of(doc: Doc) -> tuple[str | None, frozenset[str]]:
+    """What ``place_for`` needs of the whole document, computed once per document: the
+    scene country (``scene_country``) and the countries the text names (``named_countries``)."""
+    return scene_country(doc), named_countries(doc.spans_of("PLACE"), doc.text)
+
+
 def place_for(
-    doc: Doc, i: int, sent: Sentence, trig: Span, spans: list[Span], spans_by_sentence: dict[int, list[Span]], lookback: int
+    doc: Doc,
+    i: int,
+    sent: Sentence,
+    trig: Span,
+    spans: list[Span],
+    spans_by_sentence: dict[int, list[Span]],
+    lookback: int,
+    where: tuple[str | None, frozenset[str]] | None = None,
 ) -> Span | None:
-    """The place of the mention in sentence ``i``: the sentence's best place
+    """The place of the mention in sentence ``i`` (``where``: ``scene_of(doc)``, passed
+    in by a caller placing several mentions): the sentence's best place
     (``place_rank``; a site's name in the title and a foreign country named as a party,
     ``foreign_party``, are none), else the best (``lookback_rank``) of the nearest of the ``lookback``
     earlier sentences of its paragraph that names one; None when none does."""
-    named = named_countries(doc.spans_of("PLACE"), doc.text)
-    hint = scene_country(doc)
+    hint, named = where if where is not None else scene_of(doc)
     places = scene_places(spans, doc, named, hint)
     site = title_site_name(doc) if i == 0 else None
     if site is not None:
