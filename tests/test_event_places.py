@@ -117,3 +117,17 @@ def test_seat_and_scene_country_rules_on_plain_spans(gazetteer):
     doc = Doc(article=Article(article_id="t", text="Fighting raged in the Syrian border town of Kobani."), text="Fighting raged in the Syrian border town of Kobani.")
     doc.country_hint = "TUR"
     assert places.scene_country(doc) == "SYR"
+
+
+def test_the_country_of_an_army_named_in_the_sentence_is_not_the_scene(pipe):
+    evs = events(
+        pipe,
+        "Turkish army howitzers fired on Islamic State militants on Saturday as they prepared to open fire on Turkey "
+        "from villages in northern Syria, killing eight of them, the agency said.",
+    )
+    assert evs and set(countries(evs)) == {"Syria"}
+
+
+def test_an_inflected_word_is_no_place(pipe):
+    evs = events(pipe, "Kurdish Armed Wing Kills 17 Turkish Soldiers in North Syria", title=None)
+    assert evs and set(countries(evs)) == {"Syria"}

@@ -482,6 +482,7 @@ class Extractor:
         subs = self.lexicon.sub_events
         trigger_types = {j: {subs[t.attrs["sub_event"]].event_type for t in ts} for j, ts in by_sentence.items()}
         mentions: list[EventMention] = []
+        where = places.scene_of(doc)  # the scene country and named countries, once per document
         headline_dropped: list = []  # the headline's mention as the model alone dropped it
         for i, trig in sorted(by_sentence.items()):
             sent = doc.sentences[i]
@@ -491,7 +492,7 @@ class Extractor:
             # the mentions so far: a later denial or doubt of one of them disputes it
             # (``reportable.dispute_earlier``)
             m = self._mention(
-                doc, i, sent, trig, spans, spans_by_sentence, th, scene, trigger_types, mentions, headline_dropped
+                doc, i, sent, trig, spans, spans_by_sentence, th, scene, trigger_types, mentions, headline_dropped, where=where
             )
             if m is not None:
                 mentions.append(m)
@@ -499,7 +500,9 @@ class Extractor:
             # the headline states the article's news: with no other violent report of it,
             # its incident is reported (``[reportable] headline_min_probability``)
             spans0 = spans_by_sentence.get(0, [])
-            m = self._mention(doc, 0, doc.sentences[0], by_sentence[0], spans0, spans_by_sentence, th, None, trigger_types, keep_headline=True)
+            m = self._mention(
+                doc, 0, doc.sentences[0], by_sentence[0], spans0, spans_by_sentence, th, None, trigger_types, keep_headline=True, where=where
+            )
             if m is not None:
                 mentions.insert(0, m)
         _headline_weapon_from_lede(mentions)
@@ -540,7 +543,8 @@ class Extractor:
 
     # -- one sentence ----------------------------------------------------------------
     def _mention(
-        self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None, trigger_types=None, reported=(), headline_dropped=None, keep_headline=False
+        self, doc, i, sent, trig, spans, spans_by_sentence, th, scene=None, trigger_types=None, reported=(), headline_dropped=None, keep_headline=False,
+        where=None,
     ) -> EventMention | None:
         """The event mention of sentence ``i`` (triggers ``trig``), or None. The field
         resolvers run in this order: trigger and sub-event (``resolve.trigger``), whether
@@ -588,7 +592,7 @@ class Extractor:
         if dates.too_old(date, explicit, doc.article.published, int(th["max_event_age_days"])):
             return None
         lookback = int(self.thresholds["geocode"]["place_lookback_sentences"])
-        place_span = places.continue_scene(places.place_for(doc, i, sent, t, spans, spans_by_sentence, lookback), scene, i)
+        place_span = places.continue_scene(places.place_for(doc, i, sent, t, spans, spans_by_sentence, lookback, where), scene, i)
         hedges = [s for s in spans if s.label == "HEDGE"]
         attributions = [s for s in spans if s.label == "ATTRIBUTION"]
         country = actors.event_country(place_span, doc.country_hint)

@@ -9,12 +9,18 @@ import re
 from collections import Counter
 
 from ..annotate import docgeo
+from ..gazetteer import normalize_name
 from ..records import Doc, Sentence, Span
 
-PLACE_PREP = re.compile(r"\b(?:in|on|at|near|of|into|from|outside|around|across|targeting|hit|struck)\s+(?:the\s+)?$", re.I)
+# a locative word before a place, a direction word allowed between ("in North Syria")
+PLACE_PREP = re.compile(
+    r"\b(?:in|on|at|near|of|into|from|outside|around|across|targeting|hit|struck)\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west)(?:ern)?(?:[\s-]?(?:east|west)(?:ern)?)?\s+)?$",
+    re.I,
+)
 FEATURE_RANK = {"city": 0, "region": 1, "admin2": 1, "admin1": 2, "country": 3}
 # how far before a place its locative preposition may stand ("near the " and a little more)
-PREP_WINDOW_CHARS = 14
+PREP_WINDOW_CHARS = 24  # "in the north-western " (a direction word may stand between)
 # "the road between Salamiyah and Ithriya", "the Aleppo-Raqqa highway": a route's ends
 # name where the road runs, not where the event happened
 ROUTE_END_BEFORE = re.compile(r"\b(?:road|highway|route|motorway|supply lines?)\s+(?:between|from|linking|connecting)\s+(?:the\s+)?(?:towns?\s+of\s+)?$", re.I)
@@ -54,6 +60,19 @@ def title_site_name(doc: Doc) -> tuple[int, int] | None:
     if "|" in seps[-1].group() or spelled:
         return start + seps[-1].end(), start + len(title)
     return None
+
+
+# "Turkish army howitzers fired on militants preparing to fire on Turkey from northern Syria":
+# the country of an army named in the sentence is where the army comes from, not the scene
+MILITARY_AFTER = r"\s+(?:\w+\s+)?(?i:army|armed\s+forces|forces|troops|soldiers|jets|warplanes|aircraft|howitzers|artillery|military|air\s+force|navy|drones?|tanks)\b"
+
+
+MILITARY = re.compile(MILITARY_AFTER)
+
+
+def army_countries(text: str) -> frozenset[str]:
+    """The countries whose armed forces ``text`` names ("Turkish army", "Russian jets")."""
+    return frozenset(iso for end, iso, _ in _nationality_words(text) if end >= 0 and MILITARY.match(text, end))
 
 
 def place_rank(sp: Span, text: str, trig: Span, hint: str | None = None) -> tuple:
@@ -160,7 +179,8 @@ WIRE_AFTER = re.compile(r"\s*\(?(?:AFP|Reuters|AP|Sputnik|SANA|Xinhua|Anadolu|DP
 # where people or goods come from, not where the event is: "mercenaries from Saudi Arabia",
 # "a native of Kazakhstan", "ambulances dispatched from Turkey", "from the territory of Iraq"
 ORIGIN_BEFORE = re.compile(
-    r"\b(?:from|natives?\s+of|citizens?\s+of|nationals?\s+of|born\s+in)\s+(?:the\s+)?(?:territory\s+of\s+(?:the\s+)?)?$",
+    r"\b(?:from|natives?\s+of|citizens?\s+of|nationals?\s+of|born\s+in)\s+(?:the\s+)?"
+    r"(?:(?:territory|town|city|village)\s+of\s+(?:the\s+)?)?$",
     re.I,
 )
 ORIGIN_WINDOW_CHARS = 30
@@ -229,6 +249,8 @@ def not_scene(sp: Span, text: str, hint: str | None, named: frozenset[str]) -> b
         return True
     cands = sp.attrs.get("candidates") or []
     top = cands[0]
+    if top.feature != "country" and inflected_word(str(sp.attrs.get("head") or sp.text), getattr(top, "name", "")):
+        return True
     if top.feature == "country" and (BORDER_BEFORE.search(text, max(0, sp.start - ROUTE_WINDOW_CHARS), sp.start) or BORDER_AFTER.match(text, sp.end)):
         return True
     if not _foreign(sp, hint):
@@ -256,32 +278,67 @@ DEMONYM_PLACE_WEIGHT = 2
 # "Syrias Raqa", "Iraqs Anbar" (FA-KES text has lost its apostrophes): a country's
 # possessive before a capitalised word; nationality words ending like these are no
 # country names ("Syrians", "Iraqis", "Turkish")
-POSSESSIVE_CAPITAL_AFTER = r"['’]?s\s+[A-Z]"
 NOT_COUNTRY_ENDINGS = ("n", "i", "sh", "ese")
 
 
-@functools.lru_cache(maxsize=1)
-def _scene_patterns() -> tuple[dict[str, str], re.Pattern | None, re.Pattern | None]:
-    """The nationality table of ``docgeo`` and two patterns over it: a nationality word
-    before a place noun, a country name's possessive before a capitalised word."""
+CAPITALISED = re.compile(r"(?<![\w\-])(?:U\.S\.|[A-Z][\w\-]*)")
+PLACE_NOUN = re.compile(PLACE_NOUN_AFTER)
+POSSESSIVE_CAPITAL = re.compile(r"\s+([A-Z]\w*)")
+WORD = re.compile(r"\w+")
+
+
+def _nationality_words(text: str):
+    """(end, iso3, word) of each nationality word or country name of ``docgeo``'s table in
+    ``text`` (one- and two-word entries), found by a scan of capitalised tokens (one
+    alternation of every name run at every position would cost more than the stage)."""
     table, _ = docgeo._demonyms()
     if not table:
-        return table, None, None
+        return
+    toks = list(CAPITALISED.finditer(text))
+    for k, m in enumerate(toks):
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        if nxt is not None and text[m.end() : nxt.start()] == " " and f"{m.group()} {nxt.group()}" in table:
+            yield nxt.end(), table[f"{m.group()} {nxt.group()}"], f"{m.group()} {nxt.group()}"
+        elif m.group() in table:
+            yield m.end(), table[m.group()], m.group()
+        else:
+            word = m.group()
+            base = word[:-2] if word.endswith(("'s", "’s")) else word[:-1] if word.endswith("s") else None
+            if base and base in table and not base.endswith(NOT_COUNTRY_ENDINGS):
+                yield -m.end(), table[base], base  # a possessive ("Syrias", "Syria's"): end negated
 
-    def alternation(words) -> str:
-        return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
 
-    names = [w for w in table if not w.endswith(NOT_COUNTRY_ENDINGS)]
-    noun = re.compile(r"(?<![\w\-])(?P<w>" + alternation(table) + r")" + PLACE_NOUN_AFTER)
-    poss = re.compile(r"(?<![\w\-])(?P<w>" + alternation(names) + r")" + POSSESSIVE_CAPITAL_AFTER) if names else None
-    return table, noun, poss
+@functools.lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """Lower-case English words (the ``english-words`` package's web2 list)."""
+    try:
+        from english_words import get_english_words_set
+    except ImportError:  # the package is a declared dependency; a bare install degrades
+        return frozenset()
+    return frozenset(get_english_words_set(["web2"], lower=True))
+
+
+# inflections of an English word that the list gives in its base form only ("Kills")
+INFLECTION = re.compile(r"(?:es|s|ed|ing)$")
+
+
+def inflected_word(head: str, name: str) -> bool:
+    """Whether a one-word match is an inflected English word read as a place by a loose
+    match ("Armed Wing Kills 17" as Kilis): it is not the place's own name and, less
+    its ending, an English word."""
+    low = head.strip().lower()
+    if " " in low or low == normalize_name(name) or low in _english_words():
+        return False
+    base = INFLECTION.sub("", low)
+    return base != low and len(base) >= 3 and (base in _english_words() or low[:-1] in _english_words())
 
 
 def scene_country(doc: Doc) -> str | None:
     """The country the events of ``doc`` happen in: the document's country
     (``doc.country_hint``) unless the places named as scenes vote for another by more.
     Votes: each PLACE span that can be a scene (no dateline, seat, border's other side,
-    or country named without a locative word: that is a party), and each nationality word
+    origin, or country named without a locative word: that is a party), and each
+    nationality word
     before a place noun or country possessive ("the Syrian border town of", "Syrias
     Raqa"). The document's geography weighs every country the text speaks of, parties
     and nationalities included; a scene is where something happens."""
@@ -289,6 +346,8 @@ def scene_country(doc: Doc) -> str | None:
     votes: Counter = Counter()
     for sp in event_places(list(doc.spans_of("PLACE")), text):
         top = sp.attrs["candidates"][0]
+        if top.feature != "country" and inflected_word(str(sp.attrs.get("head") or sp.text), getattr(top, "name", "")):
+            continue
         if seat(sp, text) or (
             top.feature == "country"
             and (
@@ -301,14 +360,14 @@ def scene_country(doc: Doc) -> str | None:
             continue
         if getattr(top, "iso3", None):
             votes[top.iso3] += 1
-    table, noun, poss = _scene_patterns()
-    for pat in (noun, poss):
-        if pat is None:
-            continue
-        for m in pat.finditer(text):
-            iso = table.get(m.group("w"))
-            if iso:
+    for end, iso, _ in _nationality_words(text):
+        if end >= 0:
+            if PLACE_NOUN.match(text, end):  # "the Syrian border town of"
                 votes[iso] += DEMONYM_PLACE_WEIGHT
+            continue
+        after = POSSESSIVE_CAPITAL.match(text, -end)
+        if after is not None and after.group(1).lower() not in _english_words():
+            votes[iso] += DEMONYM_PLACE_WEIGHT  # "Syrias Raqa", not "Turkeys Nightmare"
     hint = doc.country_hint
     if not votes:
         return hint
@@ -338,26 +397,52 @@ def scene_places(spans: list[Span], doc: Doc, named: frozenset[str] | None = Non
     ]
 
 
+def scene_of(doc: Doc) -> tuple[str | None, frozenset[str]]:
+    """What ``place_for`` needs of the whole document, computed once per document: the
+    scene country (``scene_country``) and the countries the text names (``named_countries``)."""
+    return scene_country(doc), named_countries(doc.spans_of("PLACE"), doc.text)
+
+
 def place_for(
-    doc: Doc, i: int, sent: Sentence, trig: Span, spans: list[Span], spans_by_sentence: dict[int, list[Span]], lookback: int
+    doc: Doc,
+    i: int,
+    sent: Sentence,
+    trig: Span,
+    spans: list[Span],
+    spans_by_sentence: dict[int, list[Span]],
+    lookback: int,
+    where: tuple[str | None, frozenset[str]] | None = None,
 ) -> Span | None:
-    """The place of the mention in sentence ``i``: the sentence's best place
+    """The place of the mention in sentence ``i`` (``where``: ``scene_of(doc)``, passed
+    in by a caller placing several mentions): the sentence's best place
     (``place_rank``; a site's name in the title and a foreign country named as a party,
     ``foreign_party``, are none), else the best (``lookback_rank``) of the nearest of the ``lookback``
     earlier sentences of its paragraph that names one; None when none does."""
-    named = named_countries(doc.spans_of("PLACE"), doc.text)
-    hint = scene_country(doc)
+    hint, named = where if where is not None else scene_of(doc)
     places = scene_places(spans, doc, named, hint)
     site = title_site_name(doc) if i == 0 else None
     if site is not None:
         places = [p for p in places if not (site[0] <= p.start and p.end <= site[1])]
     if places:
-        return anchored(min(places, key=lambda s: place_rank(s, doc.text, trig, hint)), places, doc.text)
+        armies = army_countries(doc.text[sent.start : sent.end]) if len(places) > 1 else frozenset()
+
+        def key(p: Span) -> tuple:
+            # a country whose army the sentence names ranks after the other countries
+            top = p.attrs["candidates"][0]
+            feature, *rest = place_rank(p, doc.text, trig, hint)
+            return (feature, top.feature == "country" and getattr(top, "iso3", None) in armies, *rest)
+
+        return anchored(min(places, key=key), places, doc.text)
     para = sent.paragraph
+    # a sentence that names the scene country's nationality ("Syrian government forces
+    # dropped bombs elsewhere in the country") borrows no place abroad from the sentence before
+    home_words = hint is not None and hint in docgeo.demonym_counts(doc.text[sent.start : sent.end])
     for j in range(i - 1, max(-1, i - 1 - lookback), -1):
         if doc.sentences[j].paragraph != para:
             break
         ps = scene_places(spans_by_sentence.get(j, []), doc, named, hint)
+        if home_words:
+            ps = [p for p in ps if not _foreign(p, hint)]
         if ps:
             # a sentence back, the most precise place is the scene ("shelled the village of
             # Kafr Zita in the northern countryside of Hama ... The shelling also destroyed")
