@@ -35,6 +35,10 @@ BIG_TOWN = 50_000
 # place's own name) is an airport or other code among GeoNames' alternates ("Aid" for
 # Anderson, Indiana), never a toponym of the news.
 SHORT_ALTERNATE_LETTERS = 3
+# A town by its own name outranks a person's surname of that spelling above this
+# population: on the geoparse dev articles Taylor (62k), Davis (68k) and Martin (51k) were
+# persons, Madison (260k), Lincoln (290k) and Houston places.
+PERSON_BEATING_TOWN = 200_000
 # A title followed by ". " is an abbreviation ("Sen. Byrd", "Gov. Perry", "Sens.") only
 # if it has at most this many letters; a longer one ends a sentence ("Ministry of
 # Justice. Azerbaijan has...").
@@ -309,9 +313,12 @@ def _english_like(word: str) -> bool:
     return False
 
 
-def _prominent(top: Place) -> bool:
-    """A country, a province or a big town: a reading that beats a person's name."""
-    return top.feature in ("admin1", "country") or top.population >= BIG_TOWN
+def _prominent(top: Place, surface: str | None = None) -> bool:
+    """A country, a province or a city by its own name: a reading that beats a person's
+    name (an alternate name, "Harrison" for Scranton, does not)."""
+    if top.feature in ("admin1", "country"):
+        return True
+    return top.population >= PERSON_BEATING_TOWN and (surface is None or normalize_name(surface) == normalize_name(top.name))
 
 
 def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, found: dict, stop: _Stoplist) -> dict[int, str]:
@@ -335,7 +342,7 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
 
     def is_big_place(k: int) -> bool:
         cands = found.get(toks[k][2])
-        return bool(cands) and _prominent(cands[0])
+        return bool(cands) and _prominent(cands[0], toks[k][2])
 
     def wordlike(k: int) -> bool:  # a common noun or verb in capitals ("Arrests", "Educators")
         t = toks[k][2]
@@ -348,6 +355,12 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
     in_name: set[int] = set()  # tokens inside a person's name after its first name
     surnames: set[str] = set()  # surnames met in the text (not countries, provinces, big towns)
     for k, (_, _, t) in enumerate(toks):
+        if k + 3 < n and len(toks[k + 1][2]) == 1 and gap(k, k + 1) == " " and gap(k + 1, k + 2) == ". " \
+                and t[0].isupper() and toks[k + 1][2].isupper() and toks[k + 2][2][0].isupper() and not feature_word(k + 2):
+            # "Tyrise M. Bell": a name, a middle initial, a surname, whatever the first name
+            in_name.add(k + 2)
+            if not is_big_place(k + 2):
+                surnames.add(toks[k + 2][2])
         if t not in names.cues or k + 1 >= n or gap(k, k + 1) != " ":
             continue
         run, m = [], k + 1
@@ -390,14 +403,14 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
         titled = _titled(prev, g_prev, stop)
         if (speaks or spoken_of) and not country_like or titled:
             drop[x] = "title" if titled else "speaks"  # "Kelly said", "said Bell.", "coach Ripley"
-            if not _prominent(top):
-                surnames.add(surface)
+            if not _prominent(top, surface) and top.population < BIG_TOWN:
+                surnames.add(surface)  # not a town that "says no" (metonymy) either
             continue
         if surface in names.all and nxt is not None and after == " " and nxt[2][0].isupper() and not wordlike(j + 1) and not is_big_place(j + 1):
             drop[x] = "first name"  # "Paris Hilton", "Jordan Peterson"
             surnames.add(nxt[2])
     for x, (i, j, surface, cands) in enumerate(matches):
-        if i == j and x not in drop and surface in surnames and not _prominent(cands[0]):
+        if i == j and x not in drop and surface in surnames and not _prominent(cands[0], surface):
             drop[x] = "surname"  # "Bell ran", once "Cornelius Bell" was named
     return drop
 
