@@ -73,6 +73,18 @@ def test_surname_met_again_alone(gazetteer):
     assert "Las Vegas" in heads
 
 
+def test_who_after_a_name(gazetteer):
+    heads = _heads(gazetteer, "The story starts with Hailey, who was born in 2006. John Nale of Chattanooga, who cleans sites, came.")
+    assert "Hailey" not in heads
+    assert "Chattanooga" in heads
+
+
+def test_name_initial_surname(gazetteer):
+    heads = _heads(gazetteer, "The flat was leased to Barry M. George, 46, and police found George at home in Gainesville.")
+    assert "Barry" not in heads and "George" not in heads
+    assert "Gainesville" in heads
+
+
 def test_middle_east_places_that_are_also_names(gazetteer):
     # "Hasan" and "Ali" are first names; Homs and Idlib are not, and stay places
     heads = _heads(gazetteer, "Hasan Ali, a resident of Homs, fled to Idlib after shelling hit Aleppo.")

@@ -357,12 +357,18 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
     for k, (_, _, t) in enumerate(toks):
         if k + 3 < n and len(toks[k + 1][2]) == 1 and gap(k, k + 1) == " " and gap(k + 1, k + 2) == ". " \
                 and t[0].isupper() and toks[k + 1][2].isupper() and toks[k + 2][2][0].isupper() and not feature_word(k + 2):
-            # "Tyrise M. Bell": a name, a middle initial, a surname, whatever the first name
+            # "Tyrise M. Bell", "Barry M. George": a name, a middle initial, a surname,
+            # whatever the first name
             in_name.add(k + 2)
+            if not is_big_place(k):
+                in_name.add(k)
             if not is_big_place(k + 2):
                 surnames.add(toks[k + 2][2])
-        if t not in names.cues or k + 1 >= n or gap(k, k + 1) != " ":
+        if k + 1 >= n or gap(k, k + 1) != " ":
             continue
+        if t not in names.cues and not (t in names.all and k > 0 and toks[k - 1][2].islower()
+                                        and gap(k - 1, k).strip() == ""):
+            continue  # a first name that is also a word ("Pat", "Mark") counts mid-sentence only
         run, m = [], k + 1
         while m < n and len(run) < 3 and toks[m][2][0].isupper() and toks[m][2] not in stop.organisations:
             g = gap(m - 1, m)
@@ -401,7 +407,10 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
         spoken_of = prev.lower() in stop.speech and g_prev == " " and (nxt is None or after[:1] in ".,;")
         # "Sen. Byrd", "coach Ripley"; not "St. Petersburg", nor a title ending a sentence
         titled = _titled(prev, g_prev, stop)
-        if (speaks or spoken_of) and not country_like or titled:
+        # "Hailey, who was born...", "Tyler, who": a person (a place is "which")
+        who = (nxt is not None and nxt[2] == "who" and after.strip() in ("", ",") and not _prominent(top, surface)
+               and not _locative_before(text, toks[i][0]))  # not "John Nale of Chattanooga, who"
+        if (speaks or spoken_of) and not country_like or titled or who:
             drop[x] = "title" if titled else "speaks"  # "Kelly said", "said Bell.", "coach Ripley"
             if not _prominent(top, surface) and top.population < BIG_TOWN:
                 surnames.add(surface)  # not a town that "says no" (metonymy) either
