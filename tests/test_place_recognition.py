@@ -33,6 +33,19 @@ def test_country_that_speaks_stays_a_place(gazetteer):
     assert "Russia" in _heads(gazetteer, "Russia said its jets struck targets near Palmyra on Tuesday.")
 
 
+def test_big_city_that_speaks_stays_a_place(gazetteer):
+    # a capital speaking for its government
+    assert "Tbilisi" in _heads(gazetteer, "Tbilisi says the separatists launched the attack on Gori.")
+
+
+def test_title_before_a_longer_name_titles_its_last_word(gazetteer):
+    # "Chief ... Judge Ann Lee": Edwardsville is no surname, and stays a place elsewhere
+    plain = "The school board in Edwardsville, Illinois, closed the school."
+    assert "Edwardsville" in _heads(gazetteer, plain)
+    titled = "Chief Edwardsville District Judge Ann Lee ruled on Monday. " + plain
+    assert _heads(gazetteer, titled).count("Edwardsville") == 1
+
+
 def test_word_after_a_first_name_is_a_surname(gazetteer):
     heads = _heads(gazetteer, "Michael Jordan visited a school in Chicago on Monday.")
     assert "Jordan" not in heads

@@ -390,7 +390,7 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
         if nxt is not None and after == " " and nxt[2] in stop.organisations:
             drop[x] = "organisation"  # "The Washington Post", "Manchester United"
             continue
-        amp_after = text[toks[j][1] : toks[j][1] + 3] == " & " and j + 1 < n
+        amp_after = text[toks[j][1] : toks[j][1] + 3] == " & " and j + 1 < n and not surface.isupper()  # "TIJUANA & SAN DIEGO"
         amp_before = i > 0 and gap(i - 1, i) == " & " and toks[i - 1][2][0].isupper()
         if (amp_after and not is_big_place(j + 1)) or (amp_before and not is_big_place(i - 1)):
             drop[x] = "ampersand"  # "Bed Bath & Beyond", "Marks & Spencer"
@@ -406,18 +406,22 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
         speaks = nxt is not None and after == " " and nxt[2] in stop.speech
         spoken_of = prev.lower() in stop.speech and g_prev == " " and (nxt is None or after[:1] in ".,;")
         # "Sen. Byrd", "coach Ripley"; not "St. Petersburg", nor a title ending a sentence
-        titled = _titled(prev, g_prev, stop)
+        # a title before a longer capitalised name titles its last word ("Chief Kanawha
+        # Circuit Judge Stucky", "Miss Ohio Pageant"): only a title right before the last
+        # capitalised word makes this one a person
+        titled = _titled(prev, g_prev, stop) and not (nxt is not None and after == " " and nxt[2][0].isupper())
         # "Hailey, who was born...", "Tyler, who": a person (a place is "which")
         who = (nxt is not None and nxt[2] == "who" and after.strip() in ("", ",") and not _prominent(top, surface)
                and not _locative_before(text, toks[i][0]))  # not "John Nale of Chattanooga, who"
-        if (speaks or spoken_of) and not country_like or titled or who:
+        if (speaks or spoken_of) and not country_like and not _prominent(top, surface) or titled or who:
             drop[x] = "title" if titled else "speaks"  # "Kelly said", "said Bell.", "coach Ripley"
             if not _prominent(top, surface) and top.population < BIG_TOWN:
                 surnames.add(surface)  # not a town that "says no" (metonymy) either
             continue
         if surface in names.all and nxt is not None and after == " " and nxt[2][0].isupper() and not wordlike(j + 1) and not is_big_place(j + 1):
             drop[x] = "first name"  # "Paris Hilton", "Jordan Peterson"
-            surnames.add(nxt[2])
+            if not found.get(nxt[2]):  # not "Old Alton Edwardsville Road"
+                surnames.add(nxt[2])
     for x, (i, j, surface, cands) in enumerate(matches):
         if i == j and x not in drop and surface in surnames and not _prominent(cands[0], surface):
             drop[x] = "surname"  # "Bell ran", once "Cornelius Bell" was named
