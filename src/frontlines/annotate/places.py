@@ -374,25 +374,31 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
             g = gap(m - 1, m)
             if not (g == " " or (g == ". " and len(toks[m - 1][2]) == 1 and m - 1 != k)):
                 break
-            if feature_word(m):
-                break
+            if feature_word(m) or (run and is_big_place(m)):
+                break  # not "Mohammad Javad Zarif Iran"
             run.append(m)
             m += 1
+        if run and is_big_place(run[0]) and k > 0 and gap(k - 1, k) == " " and toks[k - 1][2][0].isupper():
+            continue  # a list of capitalised words ("Tags Aleppo Syria Assad Russia Attack")
         if run and (not is_big_place(k) or not is_big_place(run[0])):
             in_name.update(run)
             if len(toks[run[-1]][2]) > 1 and not is_big_place(run[-1]):
                 surnames.add(toks[run[-1]][2])
+    starts = {m[0] for m in matches}
     drop: dict[int, str] = {}
     for x, (i, j, surface, cands) in enumerate(matches):
         top = cands[0]
         nxt = toks[j + 1] if j + 1 < n else None
         after = text[toks[j][1] : nxt[0]] if nxt else ""
-        if nxt is not None and after == " " and nxt[2] in stop.organisations:
+        # "Manchester United", but not "Syria United States" (a tag list)
+        if (nxt is not None and after == " " and nxt[2] in stop.organisations and j + 1 not in starts
+                and not (nxt[2] == "United" and text[nxt[1] : nxt[1] + 1] == " " and text[nxt[1] + 1 : nxt[1] + 2].isupper())):
             drop[x] = "organisation"  # "The Washington Post", "Manchester United"
             continue
-        amp_after = text[toks[j][1] : toks[j][1] + 3] == " & " and j + 1 < n and not surface.isupper()  # "TIJUANA & SAN DIEGO"
-        amp_before = i > 0 and gap(i - 1, i) == " & " and toks[i - 1][2][0].isupper()
-        if (amp_after and not is_big_place(j + 1)) or (amp_before and not is_big_place(i - 1)):
+        # "Bed Bath & Beyond", not "Hama & Homs" nor "TIJUANA & SAN DIEGO"
+        amp_after = text[toks[j][1] : toks[j][1] + 3] == " & " and j + 1 < n and not found.get(toks[j + 1][2])
+        amp_before = i > 0 and gap(i - 1, i) == " & " and toks[i - 1][2][0].isupper() and not found.get(toks[i - 1][2])
+        if (amp_after or amp_before) and not _prominent(top, surface) and not surface.isupper():
             drop[x] = "ampersand"  # "Bed Bath & Beyond", "Marks & Spencer"
             continue
         if i != j:
@@ -413,12 +419,17 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
         # "Hailey, who was born...", "Tyler, who": a person (a place is "which")
         who = (nxt is not None and nxt[2] == "who" and after.strip() in ("", ",") and not _prominent(top, surface)
                and not _locative_before(text, toks[i][0]))  # not "John Nale of Chattanooga, who"
+        # "a regime source in Hassakeh told AFP" (FA-KES drops commas: "in Douma said"):
+        # after a locative word the speaker is someone there, not the place
+        located = _locative_before(text, toks[i][0]) or (i > 0 and prev.islower() and _locative_before(text, toks[i - 1][0]))
+        speaks = speaks and not located  # nor "activists in rural Idlib said"
         if (speaks or spoken_of) and not country_like and not _prominent(top, surface) or titled or who:
             drop[x] = "title" if titled else "speaks"  # "Kelly said", "said Bell.", "coach Ripley"
             if not _prominent(top, surface) and top.population < BIG_TOWN:
                 surnames.add(surface)  # not a town that "says no" (metonymy) either
             continue
-        if surface in names.all and nxt is not None and after == " " and nxt[2][0].isupper() and not wordlike(j + 1) and not is_big_place(j + 1):
+        if (surface in names.all and nxt is not None and after == " " and nxt[2][0].isupper() and not wordlike(j + 1)
+                and not is_big_place(j + 1) and not located):  # not "In Paris Fabius said" (FA-KES lacks commas)
             drop[x] = "first name"  # "Paris Hilton", "Jordan Peterson"
             if not found.get(nxt[2]):  # not "Old Alton Edwardsville Road"
                 surnames.add(nxt[2])
