@@ -157,3 +157,25 @@ def test_skeleton_does_not_land_in_english_speaking_countries(gazetteer):
     # a surname that looks like a US town through its consonants: not transliterated
     for p in gazetteer.lookup("Spafford"):
         assert gazetteer.match_tier("Spafford") != TIER_SKELETON or p.iso3 not in ("USA", "GBR", "CAN", "AUS")
+
+
+# --- conflict reporting keeps its places
+
+def test_speaker_in_a_place_keeps_the_place(gazetteer):
+    # FA-KES text has lost its commas: "in Douma said" is "in Douma, said"
+    heads = _heads(gazetteer, "An AFP photographer in Douma said the strikes hit homes. Activists in rural Idlib said three died.")
+    assert {"Douma", "Idlib"} <= set(heads)
+
+
+def test_university_in_a_city_is_a_scene(gazetteer):
+    assert "Aleppo" in _heads(gazetteer, "Two explosions hit Aleppo University on Sunday, killing 82 students.")
+
+
+def test_ampersand_between_places(gazetteer):
+    heads = _heads(gazetteer, "Syrian Army Kills 140 Terrorists in Hama & Homs")
+    assert {"Hama", "Homs"} <= set(heads)
+
+
+def test_tag_list_keeps_countries(gazetteer):
+    heads = _heads(gazetteer, "Tags Syria Raqqa Aleppo Assad Russia United Nations human rights")
+    assert "Russia" in heads and "Syria" in heads
