@@ -3,7 +3,9 @@
 Statistical NER misses many Middle-East names, so capitalised word n-grams are looked up
 in the gazetteer (one batch query per article), the longest match wins, and false
 positives (actors, people, common words) are filtered with ``data/place_stoplist.yaml``
-and context. Relations ("Idlib countryside", "30 km east of Raqqa", "Deir ez-Zor
+and context: persons' names by the first names of ``data/person_names.yaml``, titles,
+speech verbs and surnames met again; organisations by their head words ("The
+Washington Post"). Relations ("Idlib countryside", "30 km east of Raqqa", "Deir ez-Zor
 province") are read around each toponym.
 """
 
@@ -354,6 +356,7 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
 
     in_name: set[int] = set()  # tokens inside a person's name after its first name
     surnames: set[str] = set()  # surnames met in the text (not countries, provinces, big towns)
+    given: set[str] = set()  # first names of persons named in full that are also places
     for k, (_, _, t) in enumerate(toks):
         if k + 3 < n and len(toks[k + 1][2]) == 1 and gap(k, k + 1) == " " and gap(k + 1, k + 2) == ". " \
                 and t[0].isupper() and toks[k + 1][2].isupper() and toks[k + 2][2][0].isupper() and not feature_word(k + 2):
@@ -382,6 +385,10 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
             continue  # a list of capitalised words ("Tags Aleppo Syria Assad Russia Attack")
         if run and (not is_big_place(k) or not is_big_place(run[0])):
             in_name.update(run)
+            if found.get(t) and not wordlike(run[0]):  # "Paris Hilton"; not "France Football"
+                in_name.add(k)
+                if not is_big_place(k):
+                    given.add(t)
             if len(toks[run[-1]][2]) > 1 and not is_big_place(run[-1]):
                 surnames.add(toks[run[-1]][2])
     starts = {m[0] for m in matches}
@@ -396,8 +403,8 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
             drop[x] = "organisation"  # "The Washington Post", "Manchester United"
             continue
         # "Bed Bath & Beyond", not "Hama & Homs" nor "TIJUANA & SAN DIEGO"
-        amp_after = text[toks[j][1] : toks[j][1] + 3] == " & " and j + 1 < n and not found.get(toks[j + 1][2])
-        amp_before = i > 0 and gap(i - 1, i) == " & " and toks[i - 1][2][0].isupper() and not found.get(toks[i - 1][2])
+        amp_after = text[toks[j][1] : toks[j][1] + 3] == " & " and j + 1 < n and not is_big_place(j + 1)
+        amp_before = i > 0 and gap(i - 1, i) == " & " and toks[i - 1][2][0].isupper() and not is_big_place(i - 1)
         if (amp_after or amp_before) and not _prominent(top, surface) and not surface.isupper():
             drop[x] = "ampersand"  # "Bed Bath & Beyond", "Marks & Spencer"
             continue
@@ -431,11 +438,15 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
         if (surface in names.all and nxt is not None and after == " " and nxt[2][0].isupper() and not wordlike(j + 1)
                 and not is_big_place(j + 1) and not located):  # not "In Paris Fabius said" (FA-KES lacks commas)
             drop[x] = "first name"  # "Paris Hilton", "Jordan Peterson"
+            if not _prominent(top, surface):
+                given.add(surface)
             if not found.get(nxt[2]):  # not "Old Alton Edwardsville Road"
                 surnames.add(nxt[2])
     for x, (i, j, surface, cands) in enumerate(matches):
         if i == j and x not in drop and surface in surnames and not _prominent(cands[0], surface):
             drop[x] = "surname"  # "Bell ran", once "Cornelius Bell" was named
+        elif i == j and x not in drop and surface in given and not _locative_before(text, toks[i][0]):
+            drop[x] = "given name"  # "Georgia began skating", once "Georgia Stevens" was named
     return drop
 
 
