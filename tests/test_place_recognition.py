@@ -69,6 +69,11 @@ def test_title_makes_a_person(gazetteer):
     assert "Ripley" not in heads and "Byrd" not in heads
 
 
+def test_president_before_a_full_name(gazetteer):
+    heads = _heads(gazetteer, "In 1789 President George Washington issued a proclamation in New York.")
+    assert "Washington" not in heads and "New York" in heads
+
+
 def test_saint_is_no_title(gazetteer):
     assert "Petersburg" in _heads(gazetteer, "The airline will fly between New York and St. Petersburg from May.")
 

@@ -381,8 +381,9 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
                 break  # not "Mohammad Javad Zarif Iran"
             run.append(m)
             m += 1
-        if run and is_big_place(run[0]) and k > 0 and gap(k - 1, k) == " " and toks[k - 1][2][0].isupper():
-            continue  # a list of capitalised words ("Tags Aleppo Syria Assad Russia Attack")
+        if (run and is_big_place(run[0]) and k > 0 and gap(k - 1, k) == " " and toks[k - 1][2][0].isupper()
+                and not _titled(toks[k - 1][2], " ", stop)):
+            continue  # a list of capitalised words ("Tags Aleppo Syria Assad Russia"), not "President George Washington"
         if run and (not is_big_place(k) or not is_big_place(run[0])):
             in_name.update(run)
             if found.get(t) and not wordlike(run[0]):  # "Paris Hilton"; not "France Football"
@@ -428,7 +429,8 @@ def _not_places(text: str, toks: list[tuple[int, int, str]], matches: list, foun
                and not _locative_before(text, toks[i][0]))  # not "John Nale of Chattanooga, who"
         # "a regime source in Hassakeh told AFP" (FA-KES drops commas: "in Douma said"):
         # after a locative word the speaker is someone there, not the place
-        located = _locative_before(text, toks[i][0]) or (i > 0 and prev.islower() and _locative_before(text, toks[i - 1][0]))
+        located = _locative_before(text, toks[i][0]) or (
+            i > 0 and prev.islower() and g_prev == " " and _locative_before(text, toks[i - 1][0]))
         speaks = speaks and not located  # nor "activists in rural Idlib said"
         if (speaks or spoken_of) and not country_like and not _prominent(top, surface) or titled or who:
             drop[x] = "title" if titled else "speaks"  # "Kelly said", "said Bell.", "coach Ripley"
