@@ -42,6 +42,10 @@ PLACE_PREFIXES = frozenset(
 # First names of people often in the news that the name statistics rank below FREQUENT
 # (Paris: class 3 in Greece only): added by hand.
 EXTRA = ("Paris",)
+# Names the statistics list as first names that the news uses as surnames of people in
+# the news, before a country in headlines and tag lists ("Pressure mounts on Assad Turkey"):
+# removed by hand.
+NOT_FIRST = frozenset({"Assad", "Asad"})
 
 
 def _freq(ch: str) -> int:
@@ -61,7 +65,7 @@ def build() -> tuple[list[str], list[str]]:
         if not (name.isalpha() and name[:1].isupper() and len(name) >= 2 and name.isascii()):
             continue
         best = max(_freq(v[i]) for v in genders.values() for i in idx if i < len(v))
-        if best < FREQUENT or name.lower() in PLACE_PREFIXES:
+        if best < FREQUENT or name.lower() in PLACE_PREFIXES or name in NOT_FIRST:
             continue
         (worded if name.lower() in english else names).add(name)
     names.update(n for n in EXTRA if n.lower() not in english)
