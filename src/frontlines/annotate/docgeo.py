@@ -274,10 +274,32 @@ def border_neighbour(text: str, start: int) -> bool:
     return _BORDER_WITH.search(text, max(0, start - BORDER_WINDOW_CHARS), start) is not None
 
 
+def _country_demonyms() -> dict[str, str]:
+    """Demonym -> iso3 for every country ``countryinfo`` (MIT) knows ("Japanese" -> JPN;
+    "Antiguan,Barbudan" gives both words); a word several territories share goes to the
+    most populous ("French": France, not Réunion; "Chinese": China, not Macau)."""
+    import countryinfo
+
+    best: dict[str, tuple[int, str]] = {}
+    for c in countryinfo.all_countries():
+        try:
+            words, iso, pop = c.demonym(), c.iso(3), c.population() or 0
+        except Exception:  # an entry without one of the fields
+            continue
+        if not (isinstance(words, str) and isinstance(iso, str) and len(iso) == 3):
+            continue
+        for word in re.split(r"[,/]", words):
+            word = word.strip()
+            if word[:1].isupper() and (word not in best or pop > best[word][0]):
+                best[word] = (pop, iso)
+    return {w: iso for w, (_, iso) in best.items()}
+
+
 @functools.lru_cache(maxsize=1)
 def _demonyms() -> tuple[dict[str, str], re.Pattern | None]:
-    """Capitalised nationality words -> iso3, from the actor dictionary's
-    ``nationalities`` tables (one source for the fact), and a pattern over them."""
+    """Capitalised nationality words -> iso3, and a pattern over them: the actor
+    dictionary's ``nationalities`` tables first (they carry the forms conflict reporting
+    uses: "Saudi-led", "U.S."), then every country's demonym from ``countryinfo``."""
     from .actors import load_actor_data
 
     table: dict[str, str] = {}
@@ -285,6 +307,8 @@ def _demonyms() -> tuple[dict[str, str], re.Pattern | None]:
         for word, iso in ((data or {}).get("nationalities") or {}).items():
             if isinstance(word, str) and isinstance(iso, str) and len(iso) == 3 and word[:1].isupper():
                 table.setdefault(word, iso)
+    for word, iso in _country_demonyms().items():
+        table.setdefault(word, iso)
     if not table:
         return table, None
     alts = sorted(map(re.escape, table), key=len, reverse=True)
