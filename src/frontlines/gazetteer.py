@@ -53,19 +53,6 @@ RG_NEIGHBOURS = 8
 # an admin1 with few places (Damascus: 2 in cities500) would otherwise take its
 # neighbour's name by a tie.
 SAME_PLACE_VOTES = 3
-# Lookup results kept per Gazetteer object (surfaces repeat a lot within a corpus).
-LOOKUP_CACHE_SIZE = 50_000
-# Name pieces (text between spaces) whose normalised words are remembered per process,
-# and normalised words whose skeleton is: the n-grams of an article share words, and the
-# 18,900 distinct n-grams looked up in FA-KES's 804 articles hold ~4,800 distinct pieces
-# and ~4,300 distinct words. Both are pure functions; each entry is a few short strings.
-NAME_PIECE_CACHE_SIZE = 16_384
-SKELETON_WORD_CACHE_SIZE = 16_384
-# SQLite's variable limit is 32766 in current builds; stay well under it per query.
-SQL_BATCH = 500
-# A CSV row is the same place as an indexed one if the name matches and it lies within
-# this many km (re-importing a file must add nothing).
-IMPORT_SAME_PLACE_KM = 1.0
 # Prominence of an admin unit against a town of the same name. A unit's population is
 # the summed population of its towns in the index (cities500: places of 500 or more, a
 # city and its quarters alike), a rough size that overstates a unit against a city: a
@@ -85,6 +72,19 @@ UNIT_OVER_TOWN = 0.3
 # Afghan provinces' (Balkh); the US states' namesake towns inside them 0.06% (Oregon)
 # and 0.2% (Hawaii)).
 NAMESAKE_MIN_SHARE = 0.01
+# Lookup results kept per Gazetteer object (surfaces repeat a lot within a corpus).
+LOOKUP_CACHE_SIZE = 50_000
+# Name pieces (text between spaces) whose normalised words are remembered per process,
+# and normalised words whose skeleton is: the n-grams of an article share words, and the
+# 18,900 distinct n-grams looked up in FA-KES's 804 articles hold ~4,800 distinct pieces
+# and ~4,300 distinct words. Both are pure functions; each entry is a few short strings.
+NAME_PIECE_CACHE_SIZE = 16_384
+SKELETON_WORD_CACHE_SIZE = 16_384
+# SQLite's variable limit is 32766 in current builds; stay well under it per query.
+SQL_BATCH = 500
+# A CSV row is the same place as an indexed one if the name matches and it lies within
+# this many km (re-importing a file must add nothing).
+IMPORT_SAME_PLACE_KM = 1.0
 
 # Arabic definite-article forms that appear as separate tokens in transliterations.
 _ARTICLES = frozenset("al el il ul ad ed ar er as es ash esh az ez at et an en ath adh".split())

@@ -222,13 +222,6 @@ def order(cands: list[Place], geo: DocGeography) -> list[Place]:
     (the gazetteer's order within a country and among unattested ones). A clear best
     candidate (Brussels, Belgium over Brussels, Illinois) yields only to one in the main
     country: a namesake in a secondary country does not outrank a major city."""
-    home_unit = geo.primary is not None and any(p.feature in ("admin1", "admin2") and p.iso3 == geo.primary for p in cands)
-
-    def country_first(p: Place) -> bool:
-        # a country goes first, except before a unit of its name in the story's country
-        # ("Georgia" in a story from the United States)
-        return p.feature == "country" and not (home_unit and p.iso3 != geo.primary)
-
     if cands and cands[0].feature != "country" and clear_country(cands) is not None:
-        return sorted(cands, key=lambda p: (not country_first(p), p.iso3 != geo.primary))
-    return sorted(cands, key=lambda p: (not country_first(p), -geo.weight(p.iso3), p.iso3 != geo.primary))
+        return sorted(cands, key=lambda p: (p.feature != "country", p.iso3 != geo.primary))
+    return sorted(cands, key=lambda p: (p.feature != "country", -geo.weight(p.iso3), p.iso3 != geo.primary))
