@@ -88,3 +88,18 @@ def test_state_in_a_sentence_is_precision_3(gazetteer):
     doc, s = _spans(gazetteer, "A gunman opened fire at a school in Florida on Monday, police said.")
     place, prec = resolve_place(s["Florida"], doc.country_hint, gazetteer)
     assert (place.feature, place.iso3, prec) == ("admin1", "USA", 3)
+
+
+def test_generic_unit_names_and_big_cities_keep_their_towns(gazetteer):
+    # a unit named by a compass word alone ranks as an alias: the town keeps the name
+    cands = gazetteer.lookup("Northwest")
+    assert cands[0].feature == "city" and any(p.feature == "admin1" for p in cands)
+    # a big city outranks an obscure region whose towns barely outnumber it
+    assert (gazetteer.lookup("Bari")[0].feature, gazetteer.lookup("Bari")[0].iso3) == ("city", "ITA")
+
+
+def test_generic_words_in_running_text_are_no_units(gazetteer):
+    _, s = _spans(gazetteer, "Mon Jul 11 2016. Clashes raged northwest of Aleppo, the Syrian Observatory said.")
+    heads = {k: v.attrs["candidates"][0] for k, v in s.items()}
+    assert "Mon" not in heads
+    assert all(p.feature != "admin1" or p.iso3 == "SYR" for p in heads.values())

