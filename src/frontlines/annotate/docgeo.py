@@ -74,6 +74,12 @@ SEAT_AFTER = re.compile(
     r"responded|urged|vowed|demanded|welcomed|blamed)\b|-(?:backed|based|led|allied|supported)\b",
     re.I,
 )
+# a locative word before a place, or before the place it is listed with ("officials in
+# Lebanon and Hershey said"): the scene, even when "said" follows
+_SEAT_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|of|from|outside|around|into)\s+(?:the\s+)?(?:[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?,?\s+(?:and|or)\s+)?$"
+)
+SEAT_LOCATIVE_CHARS = 50
 # "fighters from the North Caucasus", "volunteers from Chechnya": where people came from,
 # not where the event is
 ORIGIN_BEFORE = re.compile(
@@ -160,7 +166,7 @@ def named_as_seat(text: str, start: int, end: int) -> bool:
     ("activists in Aleppo said" is the scene)."""
     if not SEAT_AFTER.match(text, end):
         return False
-    return not re.search(r"\b(?:in|at|near|of|from|outside|around|into)\s+(?:the\s+)?$", text[max(0, start - 14) : start], re.I)
+    return not _SEAT_LOCATIVE.search(text, max(0, start - SEAT_LOCATIVE_CHARS), start)
 
 
 def named_as_origin(text: str, start: int) -> bool:
@@ -424,14 +430,16 @@ def order(cands: list[Place], geo: DocGeography, surface: str | None = None, cap
     for their first-level unit from the text's other places (a place in a unit other
     places of the text lie in beats one elsewhere in the same country, which beats one
     abroad), the gazetteer's order (population) within that and among unattested ones.
-    A clear best candidate (Brussels, Belgium over Brussels, Illinois) yields only to one
-    in the main country or in a unit the other places attest: a namesake in a secondary
-    country does not outrank a major city. A town in the same country as ``capital`` (a
+    A clear best candidate (Brussels, Belgium over Brussels, Illinois; Moscow over Moscow,
+    Idaho) yields only to one in a unit the text's other places attest, not to any
+    namesake of the story's country (on the geoparse dev split that kept more big cities
+    right than it lost small namesakes). A town in the same country as ``capital`` (a
     candidate that is its country's capital) does not outrank it for lying in an attested
     unit (Washington, Georgia in a story naming Atlanta; a population ratio instead cost
     the small namesakes of local news more than it saved). A country yields to a
     first-level unit of its name ("Georgia" the US state) when the unit's country has
-    more evidence."""
+    more evidence, and to a town of the story's country in an attested unit when the
+    text gives the country no evidence of its own."""
     if not cands:
         return cands
 
@@ -446,6 +454,13 @@ def order(cands: list[Place], geo: DocGeography, surface: str | None = None, cap
                       and normalize_name(p.name) == normalize_name(top.name)), None)
         if rival is not None and geo.weight(rival.iso3) > geo.weight(top.iso3):
             return [rival] + [p for p in cands if p is not rival]
+        if geo.weight(top.iso3) == 0 and geo.weight(geo.primary) > 0:
+            # a country the text gives no other evidence for, named among the places of one
+            # unit of the story's country that has a town of that name ("Lebanon" among
+            # towns of Pennsylvania)
+            town = max((p for p in cands if p.feature == "city" and p.iso3 == geo.primary), key=unit, default=None)
+            if town is not None and unit(town) > 0:
+                return [town] + [p for p in cands if p is not town]
     if cands[0].feature != "country" and clear_country(cands) is not None:
-        return sorted(cands, key=lambda p: (p.feature != "country", unit(p) == 0 and p.iso3 != geo.primary, -unit(p)))
+        return sorted(cands, key=lambda p: (p.feature != "country", -unit(p)))
     return sorted(cands, key=lambda p: (p.feature != "country", -(geo.weight(p.iso3) + unit(p)), p.iso3 != geo.primary))
