@@ -58,6 +58,9 @@ BORDER_WINDOW_CHARS = 30
 # populous: "Virginia" the state, not Virginia, Ireland (2,648) or a town whose alternate
 # name is "Illinois"; but Washington, D.C. (600,000+) stays ahead of Washington state.
 ADMIN1_OVER_TOWN = 100_000
+# Names of at most this many letters get no such promotion: three-letter words are
+# abbreviations as often as names ("Mon" of a dateline is Monday, not Mon State, Myanmar).
+PRIOR_MIN_LETTERS = 3
 # A repeated place adds this share of its weight again: evidence is about how many places
 # of a country the text names, not how often it names one (a US story that says "Dublin"
 # eight times and names Ohio once is about Ohio).
@@ -121,16 +124,17 @@ class DocGeography:
     def weight(self, iso3: str | None) -> float:
         return self.evidence.get(iso3, 0.0) if iso3 else 0.0
 
-    def unit_weight(self, p: Place, surface: str | None = None) -> float:
+    def unit_weight(self, p: Place, surface: str | None = None, also: str | None = None) -> float:
         """Evidence for the first-level unit ``p`` lies in (0 for a country) from places
-        other than ``surface``: a place does not vouch for its own unit."""
+        other than ``p``, ``surface`` or ``also`` (a normalised name; the evidence is keyed
+        by its places' best names): a place does not vouch for its own unit."""
         if p.feature == "country" or not p.admin1:
             return 0.0
         by_surface = self.admin1.get((p.iso3, p.admin1))
         if not by_surface:
             return 0.0
-        skip = normalize_name(surface) if surface else None
-        return sum(w for s, w in by_surface.items() if s != skip)
+        skip = {normalize_name(p.name), normalize_name(surface) if surface else None, also}
+        return sum(w for s, w in by_surface.items() if s not in skip)
 
     def attested(self, cands: list[Place]) -> bool:
         """Whether a candidate lies in a country the text gives evidence for."""
@@ -196,6 +200,8 @@ def prior(surface: str, cands: list[Place]) -> list[Place]:
     (``ADMIN1_OVER_TOWN``) and bears the name itself ("Illinois" the state, not a town
     whose alternate name it is; "Washington" still the capital)."""
     norm = normalize_name(surface)
+    if len(norm) <= PRIOR_MIN_LETTERS:
+        return cands  # "Mon", "Sun": a weekday as often as Mon State
     units = [p for p in cands if p.feature == "admin1" and normalize_name(p.name) == norm]
     if not units:
         return cands
@@ -371,7 +377,9 @@ def geography(votes: list[tuple[list[Place], str, str]], text: str, reporting: s
 
     strong: list[tuple[str, tuple[str, str] | None, str, float, bool]] = []
     for cands, kind, surface in votes:
-        norm = normalize_name(surface)
+        # a place is known by its best candidate's name: "al-Sulaimaniyeh" and
+        # "Sulaymaniyah" in one text are one place, not two that corroborate each other
+        norm = normalize_name(cands[0].name) or normalize_name(surface)
         decided = kind == "decided"
         if decided:  # placed by the text itself ("Paris, Texas"): its first candidate
             iso = cands[0].iso3
@@ -383,13 +391,14 @@ def geography(votes: list[tuple[list[Place], str, str]], text: str, reporting: s
             ties[cands[0].iso3] += 1
         elif kind == "strong":
             weight = COUNTRY_WEIGHT if cands[0].feature == "country" else PLACE_WEIGHT
-            strong.append((iso, unit, norm, weight, decided or cands[0].feature == "admin1"))
+            strong.append((iso, unit, norm, weight, decided))
         else:
             weak.append((iso, unit, norm))
     # a town or a country's name attests its country when the text corroborates it: another
-    # place that is or can be in that country, a demonym, or no other country named; a big city or a country
-    # named alone among another country's places is a namesake ("Paris" in a story of
-    # Lamar County, Texas; "Lebanon" among towns of Pennsylvania), or passing mention
+    # place that is or can be in that country, a demonym, or no other country named (else
+    # only when nothing corroborated is there); a big city or a country named alone among
+    # another country's places is a namesake ("Paris" in a story of Lamar County, Texas;
+    # "Lebanon" among towns of Pennsylvania), or a passing mention
     demonyms = demonym_counts(text)
     names: dict[str, set[str]] = {}
     for iso, _, norm, *_ in strong + weak:
@@ -397,18 +406,32 @@ def geography(votes: list[tuple[list[Place], str, str]], text: str, reporting: s
     for cands, _, surface in votes:  # an ambiguous place that can lie there ("Tripoli" for Lebanon)
         for p in cands:
             if p.iso3 in names:
-                names[p.iso3].add(normalize_name(surface))
+                names[p.iso3].add(normalize_name(cands[0].name) or normalize_name(surface))
+    pending = []
     for iso, unit, norm, weight, sure in strong:
         if sure or len(names) == 1 or len(names[iso]) >= 2 or demonyms.get(iso):
             add(iso, unit, norm, weight)
         else:
-            ties[iso] += weight
-    # places attest before demonyms, which name actors' nationalities as often as scenes;
+            pending.append((iso, unit, norm, weight))
     # small places of one first-level unit attest each other (a county's towns)
-    attested = set(evidence)
     weak_units = Counter(unit for unit, _ in {(u, n) for _, u, n in weak if u})
+    rest = []
     for iso, unit, norm in weak:
-        if not attested or iso in attested or (unit and weak_units[unit] >= WEAK_UNIT_CORROBORATION):
+        if unit and weak_units[unit] >= WEAK_UNIT_CORROBORATION:
+            add(iso, unit, norm, PLACE_WEIGHT)
+        else:
+            rest.append((iso, unit, norm))
+    # uncorroborated towns and country names count when nothing corroborated does
+    base = set(evidence)
+    for iso, unit, norm, weight in pending:
+        if not base or iso in base:
+            add(iso, unit, norm, weight)
+        else:
+            ties[iso] += weight
+    # places attest before demonyms, which name actors' nationalities as often as scenes
+    attested = set(evidence)
+    for iso, unit, norm in rest:
+        if not attested or iso in attested:
             add(iso, unit, norm, PLACE_WEIGHT)
         else:
             ties[iso] += 1
@@ -443,10 +466,12 @@ def order(cands: list[Place], geo: DocGeography, surface: str | None = None, cap
     if not cands:
         return cands
 
+    own = normalize_name(cands[0].name)  # the key this mention's own vote has
+
     def unit(p: Place) -> float:
         if capital is not None and p.iso3 == capital.iso3 and p is not capital and p.feature == "city":
             return 0.0  # a namesake town does not outrank its country's capital (Washington)
-        return geo.unit_weight(p, surface)
+        return geo.unit_weight(p, surface, own)
 
     if cands[0].feature == "country":
         top = cands[0]

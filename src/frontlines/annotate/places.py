@@ -338,15 +338,15 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
 
     # the feature prior, then what the text itself decides: "Paris, Texas" (apposition),
     # "the Turkish town of Kilis" (an introduced country)
-    matches = [(i, j, surface, docgeo.prior(surface, cands)) for i, j, surface, cands in matches]
+    primed = [docgeo.prior(surface, cands) for _, _, surface, cands in matches]
     decided: dict[int, list[Place]] = {}
     for k in range(len(matches) - 1):
         a, b = matches[k], matches[k + 1]
         if docgeo.APPOSITION_GAP.fullmatch(text, toks[a[1]][1], toks[b[0]][0]):
-            hit = docgeo.apposition(a[3], b[3])
+            hit = docgeo.apposition(primed[k], primed[k + 1])
             if hit is not None:
-                decided[k] = [hit[0]] + [p for p in a[3] if p != hit[0]]
-                decided.setdefault(k + 1, [hit[1]] + [p for p in b[3] if p != hit[1]])
+                decided[k] = [hit[0]] + [p for p in primed[k] if p != hit[0]]
+                decided.setdefault(k + 1, [hit[1]] + [p for p in primed[k + 1] if p != hit[1]])
     country_names = gaz.country_names()
     for k, (i, _, _, cands) in enumerate(matches):
         if k not in decided and cands[0].feature != "country":
@@ -364,6 +364,10 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         fixed = k in decided
         if fixed:
             cands = decided[k]
+        # a province the prior put ahead of the gazetteer's best stands on its own only in
+        # a country the text attests (pass 2): "Mon" of Myanmar, "Northwest" of Iceland
+        promoted = not fixed and primed[k][0] is not cands[0]
+        ranked = cands = cands if fixed else primed[k]
         s, e = toks[i][0], toks[j][1]
         single = i == j
         prev_tok = toks[i - 1][2] if i > 0 else ""
@@ -407,20 +411,20 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         seat = top.feature != "country" and not dateline and docgeo.named_as_seat(text, s, e)
         origin = not dateline and not seat and docgeo.named_as_origin(text, s)
         role = "seat" if seat else "origin" if origin else None
-        kept.append((i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border,
-                     named, fixed, role))
+        kept.append((i, j, surface, ranked, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border,
+                     named, fixed, role, promoted))
         if dateline:
-            reporting = reporting or docgeo.clear_country(cands) or top.iso3
+            reporting = reporting or docgeo.clear_country(ranked) or top.iso3
         elif role is not None:
             pass
         elif fixed and not facility:
-            votes.append((cands, "decided", surface))
-        elif top.feature == "country" and docgeo.unit_homonym(surface, cands):
-            votes.append((cands, "vote", surface))  # "Georgia": the country or a US state
+            votes.append((ranked, "decided", surface))
+        elif top.feature == "country" and docgeo.unit_homonym(surface, ranked):
+            votes.append((ranked, "vote", surface))  # "Georgia": the country or a US state
         elif standalone and (strong or locative) and not (top.feature == "country" and docgeo.named_as_party(text, e)):
-            votes.append((docgeo.own_named(surface, cands), "strong", surface))
+            votes.append((docgeo.own_named(surface, ranked), "strong", surface))
         elif strong or locative:
-            votes.append((docgeo.own_named(surface, cands), "weak" if not facility and named else "vote", surface))
+            votes.append((docgeo.own_named(surface, ranked), "weak" if not facility and named else "vote", surface))
 
     geo = doc.geography = docgeo.geography(votes, text, reporting)
     hint = geo.primary
@@ -429,7 +433,10 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
 
     spans = []
     capitals: dict[str, tuple[float, float] | None] = {}
-    for i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border, named, fixed, role in kept:
+    for (i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border, named, fixed, role,
+         promoted) in kept:
+        if promoted and geo.weight(cands[0].iso3) == 0:
+            standalone = False
         if role == "seat" and standalone:
             pass  # a seat is the namesake the world knows ("Moscow said" in a US story)
         elif fixed:
