@@ -239,8 +239,21 @@ def own_named(surface: str, cands: list[Place]) -> list[Place]:
     the best first; all of them when none is. A namesake reached only through a stray
     alternate name (Al Khums, Libya, for "Homs") is no rival when the text's evidence is
     counted."""
-    out = [p for p in cands if names_place(surface, p, None)]
-    return out if out and out[0] is cands[0] else cands
+    top = cands[0]
+    if len(cands) < 2 or all(p.iso3 == top.iso3 for p in cands):
+        return cands  # one country: nothing to tell apart
+    a = normalize_name(surface)
+    out = [p for p in cands if _name_like(a, normalize_name(p.name))]
+    return out if out and out[0] is top else cands
+
+
+def _name_like(a: str, b: str) -> bool:
+    """``names_place``'s test on two normalised names, with difflib's cheapest bound first."""
+    if a == b:
+        return True
+    if not a or not b or 2 * min(len(a), len(b)) < NAME_LIKE_RATIO * (len(a) + len(b)):
+        return False
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= NAME_LIKE_RATIO
 
 
 def unit_homonym(surface: str, cands: list[Place]) -> bool:

@@ -261,25 +261,34 @@ def _strong(cands: list[Place], n_words: int, tier: int | None) -> bool:
     return n_words > 1 or top.feature in ("admin1", "country", "region") or top.population >= BIG_TOWN
 
 
-def _capital(cands: list[Place], gaz: Gazetteer, capitals: dict[str, tuple[float, float] | None]) -> Place | None:
+@functools.lru_cache(maxsize=4)
+def _capital_coords(path: str) -> dict[str, tuple[float, float]]:
+    """iso3 -> coordinates of each country entry (coded to its capital) of the index at
+    ``path``: one query per index, where a lookup per country cost ~1 ms each."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {iso: (lat, lon) for iso, lat, lon in con.execute("SELECT iso3, lat, lon FROM places WHERE feature='country'")}
+    finally:
+        con.close()
+
+
+def _capital(cands: list[Place], gaz: Gazetteer) -> Place | None:
     """The candidate that is its country's capital (the country entry is coded to it),
-    looked at for the most populous town only; ``capitals`` caches iso3 -> coordinates."""
+    looked at for the most populous town only."""
     towns = [p for p in cands if p.feature == "city"]
     if not towns:
         return None
     big = max(towns, key=lambda p: p.population)
-    if big.iso3 not in capitals:
-        c = gaz.country_place(big.iso3)
-        capitals[big.iso3] = (c.latitude, c.longitude) if c is not None else None
-    ll = capitals[big.iso3]
+    ll = _capital_coords(str(gaz.path)).get(big.iso3)
     return big if ll is not None and abs(ll[0] - big.latitude) < 1e-6 and abs(ll[1] - big.longitude) < 1e-6 else None
 
 
-def _order(cands: list[Place], geo: docgeo.DocGeography, relation: str | None, gaz: Gazetteer, surface: str | None = None,
-           capitals: dict | None = None) -> list[Place]:
+def _order(cands: list[Place], geo: docgeo.DocGeography, relation: str | None, gaz: Gazetteer, surface: str | None = None) -> list[Place]:
     """Candidates in the document's countries first (``docgeo.order``); for 'province',
     the admin1 entry first."""
-    capital = _capital(cands, gaz, capitals if capitals is not None else {}) if geo.admin1 and len(cands) > 1 else None
+    capital = _capital(cands, gaz) if geo.admin1 and len(cands) > 1 else None
     cands = docgeo.order(cands, geo, surface, capital)
     if relation == "province" and cands and cands[0].feature != "admin1":
         top = cands[0]
@@ -432,7 +441,6 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         doc.country_hint = hint
 
     spans = []
-    capitals: dict[str, tuple[float, float] | None] = {}
     for (i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border, named, fixed, role,
          promoted) in kept:
         if promoted and geo.weight(cands[0].iso3) == 0:
@@ -440,9 +448,9 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         if role == "seat" and standalone:
             pass  # a seat is the namesake the world knows ("Moscow said" in a US story)
         elif fixed:
-            cands = _order(cands, geo, rel, gaz, surface, capitals) if rel == "province" else cands
+            cands = _order(cands, geo, rel, gaz, surface) if rel == "province" else cands
         else:
-            cands = _order(cands, geo, rel, gaz, surface, capitals)
+            cands = _order(cands, geo, rel, gaz, surface)
         top = cands[0]
         if not standalone and not dateline:
             if i == j and not named and geo.primary is not None and top.iso3 != geo.primary:
