@@ -180,3 +180,12 @@ def test_one_big_city_does_not_outvote_a_local_story(gazetteer):
         "Deputies from Texarkana and Tyler helped in the search across Texas.",
     )
     assert doc.country_hint == "USA"
+
+
+def test_ambiguous_towns_agree_on_a_state(gazetteer):
+    # Athens, Tyler and Henderson all have a Texas namesake; Athens, Georgia is the biggest
+    _, spans = _places(
+        gazetteer,
+        "The Athens school board met on Tuesday. Coaches from Tyler and Henderson attended the meeting.",
+    )
+    assert _top(spans["Athens"]).admin1 == "Texas"

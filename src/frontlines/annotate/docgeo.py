@@ -61,6 +61,14 @@ ADMIN1_OVER_TOWN = 100_000
 # Names of at most this many letters get no such promotion: three-letter words are
 # abbreviations as often as names ("Mon" of a dateline is Monday, not Mon State, Myanmar).
 PRIOR_MIN_LETTERS = 3
+# What an ambiguous town adds to each first-level unit it can lie in: a quarter of a
+# place, so that units break ties among namesakes in an attested country without
+# outweighing a country's evidence (and never moving a clear best: Moscow, Idaho).
+SOFT_UNIT_WEIGHT = 0.25
+# Soft votes reorder only towns within this population ratio of the biggest namesake
+# (Athens, Texas 12,000 vs Athens, Georgia 115,000 passes; Detroit, Texas does not).
+# Without it, and without leaving provinces out, GeoWebNews dev lost 1.1 points.
+SOFT_UNIT_POPULATION_RATIO = 10
 # A repeated place adds this share of its weight again: evidence is about how many places
 # of a country the text names, not how often it names one (a US story that says "Dublin"
 # eight times and names Ohio once is about Ohio).
@@ -120,21 +128,24 @@ class DocGeography:
     reporting: str | None = None
     by_place: dict[str, float] = dataclasses.field(default_factory=dict)
     admin1: dict[tuple[str, str], dict[str, float]] = dataclasses.field(default_factory=dict)
+    soft_admin1: dict[tuple[str, str], dict[str, float]] = dataclasses.field(default_factory=dict)
 
     def weight(self, iso3: str | None) -> float:
         return self.evidence.get(iso3, 0.0) if iso3 else 0.0
 
-    def unit_weight(self, p: Place, surface: str | None = None, also: str | None = None) -> float:
+    def unit_weight(self, p: Place, surface: str | None = None, also: str | None = None, soft: bool = False) -> float:
         """Evidence for the first-level unit ``p`` lies in (0 for a country) from places
         other than ``p``, ``surface`` or ``also`` (a normalised name; the evidence is keyed
         by its places' best names): a place does not vouch for its own unit."""
         if p.feature == "country" or not p.admin1:
             return 0.0
-        by_surface = self.admin1.get((p.iso3, p.admin1))
-        if not by_surface:
-            return 0.0
         skip = {normalize_name(p.name), normalize_name(surface) if surface else None, also}
-        return sum(w for s, w in by_surface.items() if s not in skip)
+        total = 0.0
+        for table in (self.admin1, self.soft_admin1) if soft else (self.admin1,):
+            by_surface = table.get((p.iso3, p.admin1))
+            if by_surface:
+                total += sum(w for s, w in by_surface.items() if s not in skip)
+        return total
 
     def attested(self, cands: list[Place]) -> bool:
         """Whether a candidate lies in a country the text gives evidence for."""
@@ -458,7 +469,17 @@ def geography(votes: list[tuple[list[Place], str, str]], text: str, reporting: s
         primary = ties.most_common(1)[0][0]
     else:
         primary = reporting
-    return DocGeography(dict(evidence), primary, reporting, by_place, {u: dict(c) for u, c in units.items()})
+    # an ambiguous town votes softly for every unit it can lie in: the unit most of the
+    # text's ambiguous towns share is where they are (Athens, Tyler and Henderson: Texas)
+    soft: dict[tuple[str, str], Counter] = {}
+    for cands, _, surface in votes:
+        norm = normalize_name(cands[0].name) or normalize_name(surface)
+        own = {(p.iso3, p.admin1) for p in cands if p.feature == "city" and p.admin1}
+        if len(own) > 1 and not any(p.feature in ("admin1", "country") for p in cands):
+            for unit in own:
+                soft.setdefault(unit, Counter())[norm] = SOFT_UNIT_WEIGHT
+    return DocGeography(dict(evidence), primary, reporting, by_place, {u: dict(c) for u, c in units.items()},
+                        {u: dict(c) for u, c in soft.items()})
 
 
 def order(cands: list[Place], geo: DocGeography, surface: str | None = None, capital: Place | None = None) -> list[Place]:
@@ -481,10 +502,17 @@ def order(cands: list[Place], geo: DocGeography, surface: str | None = None, cap
 
     own = normalize_name(cands[0].name)  # the key this mention's own vote has
 
-    def unit(p: Place) -> float:
+    # soft votes only break ties among towns of comparable size, never against a
+    # province the name is ("California", not California, Missouri, whose neighbours are
+    # Mexico, Oregon and Nevada, Missouri) or a city ten times bigger (Detroit, Houston)
+    biggest = max((p.population for p in cands if p.feature == "city"), default=0)
+    soft_ok = not any(p.feature in ("admin1", "country") for p in cands)
+
+    def unit(p: Place, soft: bool = False) -> float:
         if capital is not None and p.iso3 == capital.iso3 and p is not capital and p.feature == "city":
             return 0.0  # a namesake town does not outrank its country's capital (Washington)
-        return geo.unit_weight(p, surface, own)
+        soft = soft and soft_ok and p.population * SOFT_UNIT_POPULATION_RATIO >= biggest
+        return geo.unit_weight(p, surface, own, soft)
 
     if cands[0].feature == "country":
         top = cands[0]
@@ -500,5 +528,6 @@ def order(cands: list[Place], geo: DocGeography, surface: str | None = None, cap
             if town is not None and unit(town) > 0:
                 return [town] + [p for p in cands if p is not town]
     if cands[0].feature != "country" and clear_country(cands) is not None:
-        return sorted(cands, key=lambda p: (p.feature != "country", -unit(p)))
-    return sorted(cands, key=lambda p: (p.feature != "country", -(geo.weight(p.iso3) + unit(p)), p.iso3 != geo.primary))
+        top = cands[0]  # the soft votes of ambiguous towns reorder only within its country
+        return sorted(cands, key=lambda p: (p.feature != "country", -unit(p), -(unit(p, True) if p.iso3 == top.iso3 else 0.0)))
+    return sorted(cands, key=lambda p: (p.feature != "country", -(geo.weight(p.iso3) + unit(p, True)), p.iso3 != geo.primary))
