@@ -139,11 +139,13 @@ class DocGeography:
         by its places' best names): a place does not vouch for its own unit."""
         if p.feature == "country" or not p.admin1:
             return 0.0
-        skip = {normalize_name(p.name), normalize_name(surface) if surface else None, also}
         total = 0.0
+        skip = None
         for table in (self.admin1, self.soft_admin1) if soft else (self.admin1,):
             by_surface = table.get((p.iso3, p.admin1))
             if by_surface:
+                if skip is None:  # normalised only for a unit with evidence (most have none)
+                    skip = {normalize_name(p.name), normalize_name(surface) if surface else None, also}
                 total += sum(w for s, w in by_surface.items() if s not in skip)
         return total
 
@@ -210,6 +212,8 @@ def prior(surface: str, cands: list[Place]) -> list[Place]:
     names exactly goes ahead of a town that is not its seat, unless that town is big
     (``ADMIN1_OVER_TOWN``) and bears the name itself ("Illinois" the state, not a town
     whose alternate name it is; "Washington" still the capital)."""
+    if not any(p.feature == "admin1" for p in cands):
+        return cands
     norm = normalize_name(surface)
     if len(norm) <= PRIOR_MIN_LETTERS:
         return cands  # "Mon", "Sun": a weekday as often as Mon State
@@ -428,9 +432,11 @@ def geography(votes: list[tuple[list[Place], str, str]], text: str, reporting: s
     for iso, _, norm, *_ in strong + weak:
         names.setdefault(iso, set()).add(norm)
     for cands, _, surface in votes:  # an ambiguous place that can lie there ("Tripoli" for Lebanon)
+        key = None
         for p in cands:
             if p.iso3 in names:
-                names[p.iso3].add(normalize_name(cands[0].name) or normalize_name(surface))
+                key = key or normalize_name(cands[0].name) or normalize_name(surface)
+                names[p.iso3].add(key)
     pending = []
     for iso, unit, norm, weight, sure in strong:
         if sure or len(names) == 1 or len(names[iso]) >= 2 or demonyms.get(iso):
@@ -473,9 +479,11 @@ def geography(votes: list[tuple[list[Place], str, str]], text: str, reporting: s
     # text's ambiguous towns share is where they are (Athens, Tyler and Henderson: Texas)
     soft: dict[tuple[str, str], Counter] = {}
     for cands, _, surface in votes:
-        norm = normalize_name(cands[0].name) or normalize_name(surface)
+        if len(cands) < 2 or any(p.feature in ("admin1", "country") for p in cands):
+            continue
         own = {(p.iso3, p.admin1) for p in cands if p.feature == "city" and p.admin1}
-        if len(own) > 1 and not any(p.feature in ("admin1", "country") for p in cands):
+        if len(own) > 1:
+            norm = normalize_name(cands[0].name) or normalize_name(surface)
             for unit in own:
                 soft.setdefault(unit, Counter())[norm] = SOFT_UNIT_WEIGHT
     return DocGeography(dict(evidence), primary, reporting, by_place, {u: dict(c) for u, c in units.items()},
