@@ -152,3 +152,40 @@ def test_unit_evidence_orders_within_a_country():
     geo = docgeo.DocGeography({"USA": 3.0}, "USA", admin1={("USA", "Illinois"): {"peoria": 1.0, "illinois": 1.0}})
     assert docgeo.order([mo, il], geo)[0] is il
     assert docgeo.order([mo, il], docgeo.DocGeography({"USA": 3.0}, "USA"))[0] is mo
+
+
+def test_country_name_among_a_states_towns_is_the_town(gazetteer):
+    _, spans = _places(
+        gazetteer,
+        "The county board in Harrisburg approved the budget. Officials in Lebanon and Hershey said "
+        "the Pennsylvania road plan would ease traffic.",
+    )
+    lebanon = _top(spans["Lebanon"])
+    assert (lebanon.iso3, lebanon.admin1, lebanon.feature) == ("USA", "Pennsylvania", "city")
+    assert not spans["Hershey"].attrs.get("seat")  # "in Lebanon and Hershey said": the scene
+
+
+def test_georgia_the_state_or_the_country(gazetteer):
+    _, spans = _places(gazetteer, "Voters in Atlanta and Savannah went to the polls as Georgia decided its runoff.")
+    assert (_top(spans["Georgia"]).iso3, _top(spans["Georgia"]).feature) == ("USA", "admin1")
+    _, spans = _places(gazetteer, "Troops crossed into Georgia from Russia, officials in Tbilisi said.")
+    assert _top(spans["Georgia"]).iso3 == "GEO"
+
+
+def test_one_big_city_does_not_outvote_a_local_story(gazetteer):
+    # Paris is named three times, Lamar County's towns once each: the story is in Texas
+    doc, _ = _places(
+        gazetteer,
+        "Paris police arrested a man on Tuesday. The Paris school board met in Paris on Monday. "
+        "Deputies from Texarkana and Tyler helped in the search across Texas.",
+    )
+    assert doc.country_hint == "USA"
+
+
+def test_ambiguous_towns_agree_on_a_state(gazetteer):
+    # Athens, Tyler and Henderson all have a Texas namesake; Athens, Georgia is the biggest
+    _, spans = _places(
+        gazetteer,
+        "The Athens school board met on Tuesday. Coaches from Tyler and Henderson attended the meeting.",
+    )
+    assert _top(spans["Athens"]).admin1 == "Texas"

@@ -461,25 +461,34 @@ def _strong(cands: list[Place], n_words: int, tier: int | None) -> bool:
     return n_words > 1 or top.feature in ("admin1", "country", "region") or top.population >= BIG_TOWN
 
 
-def _capital(cands: list[Place], gaz: Gazetteer, capitals: dict[str, tuple[float, float] | None]) -> Place | None:
+@functools.lru_cache(maxsize=4)
+def _capital_coords(path: str) -> dict[str, tuple[float, float]]:
+    """iso3 -> coordinates of each country entry (coded to its capital) of the index at
+    ``path``: one query per index, where a lookup per country cost ~1 ms each."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {iso: (lat, lon) for iso, lat, lon in con.execute("SELECT iso3, lat, lon FROM places WHERE feature='country'")}
+    finally:
+        con.close()
+
+
+def _capital(cands: list[Place], gaz: Gazetteer) -> Place | None:
     """The candidate that is its country's capital (the country entry is coded to it),
-    looked at for the most populous town only; ``capitals`` caches iso3 -> coordinates."""
+    looked at for the most populous town only."""
     towns = [p for p in cands if p.feature == "city"]
     if not towns:
         return None
     big = max(towns, key=lambda p: p.population)
-    if big.iso3 not in capitals:
-        c = gaz.country_place(big.iso3)
-        capitals[big.iso3] = (c.latitude, c.longitude) if c is not None else None
-    ll = capitals[big.iso3]
+    ll = _capital_coords(str(gaz.path)).get(big.iso3)
     return big if ll is not None and abs(ll[0] - big.latitude) < 1e-6 and abs(ll[1] - big.longitude) < 1e-6 else None
 
 
-def _order(cands: list[Place], geo: docgeo.DocGeography, relation: str | None, gaz: Gazetteer, surface: str | None = None,
-           capitals: dict | None = None) -> list[Place]:
+def _order(cands: list[Place], geo: docgeo.DocGeography, relation: str | None, gaz: Gazetteer, surface: str | None = None) -> list[Place]:
     """Candidates in the document's countries first (``docgeo.order``); for 'province',
     the admin1 entry first."""
-    capital = _capital(cands, gaz, capitals if capitals is not None else {}) if geo.admin1 and len(cands) > 1 else None
+    capital = _capital(cands, gaz) if geo.admin1 and len(cands) > 1 else None
     cands = docgeo.order(cands, geo, surface, capital)
     if relation == "province" and cands and cands[0].feature != "admin1":
         top = cands[0]
@@ -541,15 +550,15 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
 
     # the feature prior, then what the text itself decides: "Paris, Texas" (apposition),
     # "the Turkish town of Kilis" (an introduced country)
-    matches = [(i, j, surface, docgeo.prior(surface, cands)) for i, j, surface, cands in matches]
+    primed = [docgeo.prior(surface, cands) for _, _, surface, cands in matches]
     decided: dict[int, list[Place]] = {}
     for k in range(len(matches) - 1):
         a, b = matches[k], matches[k + 1]
         if docgeo.APPOSITION_GAP.fullmatch(text, toks[a[1]][1], toks[b[0]][0]):
-            hit = docgeo.apposition(a[3], b[3])
+            hit = docgeo.apposition(primed[k], primed[k + 1])
             if hit is not None:
-                decided[k] = [hit[0]] + [p for p in a[3] if p != hit[0]]
-                decided.setdefault(k + 1, [hit[1]] + [p for p in b[3] if p != hit[1]])
+                decided[k] = [hit[0]] + [p for p in primed[k] if p != hit[0]]
+                decided.setdefault(k + 1, [hit[1]] + [p for p in primed[k + 1] if p != hit[1]])
     country_names = gaz.country_names()
     for k, (i, _, _, cands) in enumerate(matches):
         if k not in decided and cands[0].feature != "country":
@@ -567,6 +576,10 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         fixed = k in decided
         if fixed:
             cands = decided[k]
+        # a province the prior put ahead of the gazetteer's best stands on its own only in
+        # a country the text attests (pass 2): "Mon" of Myanmar, "Northwest" of Iceland
+        promoted = not fixed and primed[k][0] is not cands[0]
+        ranked = cands = cands if fixed else primed[k]
         s, e = toks[i][0], toks[j][1]
         single = i == j
         prev_tok = toks[i - 1][2] if i > 0 else ""
@@ -610,20 +623,20 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         seat = top.feature != "country" and not dateline and docgeo.named_as_seat(text, s, e)
         origin = not dateline and not seat and docgeo.named_as_origin(text, s)
         role = "seat" if seat else "origin" if origin else None
-        kept.append((i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border,
-                     named, fixed, role))
+        kept.append((i, j, surface, ranked, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border,
+                     named, fixed, role, promoted))
         if dateline:
-            reporting = reporting or docgeo.clear_country(cands) or top.iso3
+            reporting = reporting or docgeo.clear_country(ranked) or top.iso3
         elif role is not None:
             pass
         elif fixed and not facility:
-            votes.append((cands, "decided", surface))
-        elif top.feature == "country" and docgeo.unit_homonym(surface, cands):
-            votes.append((cands, "vote", surface))  # "Georgia": the country or a US state
+            votes.append((ranked, "decided", surface))
+        elif top.feature == "country" and docgeo.unit_homonym(surface, ranked):
+            votes.append((ranked, "vote", surface))  # "Georgia": the country or a US state
         elif standalone and (strong or locative) and not (top.feature == "country" and docgeo.named_as_party(text, e)):
-            votes.append((docgeo.own_named(surface, cands), "strong", surface))
+            votes.append((docgeo.own_named(surface, ranked), "strong", surface))
         elif strong or locative:
-            votes.append((docgeo.own_named(surface, cands), "weak" if not facility and named else "vote", surface))
+            votes.append((docgeo.own_named(surface, ranked), "weak" if not facility and named else "vote", surface))
 
     geo = doc.geography = docgeo.geography(votes, text, reporting)
     hint = geo.primary
@@ -631,14 +644,16 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         doc.country_hint = hint
 
     spans = []
-    capitals: dict[str, tuple[float, float] | None] = {}
-    for i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border, named, fixed, role in kept:
+    for (i, j, surface, cands, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border, named, fixed, role,
+         promoted) in kept:
+        if promoted and geo.weight(cands[0].iso3) == 0:
+            standalone = False
         if role == "seat" and standalone:
             pass  # a seat is the namesake the world knows ("Moscow said" in a US story)
         elif fixed:
-            cands = _order(cands, geo, rel, gaz, surface, capitals) if rel == "province" else cands
+            cands = _order(cands, geo, rel, gaz, surface) if rel == "province" else cands
         else:
-            cands = _order(cands, geo, rel, gaz, surface, capitals)
+            cands = _order(cands, geo, rel, gaz, surface)
         top = cands[0]
         if not standalone and not dateline:
             if i == j and not named and geo.primary is not None and top.iso3 != geo.primary:
