@@ -220,3 +220,11 @@ def test_filter_for_store_takes_any_spelling(tmp_path):
         flt = filters.Filter.for_store(store, where=where)
         assert flt.admin1 == "Idleb"
         assert [e["event_id"] for e in flt.events(store)] == ["a"]
+
+
+def test_a_named_region_beats_a_namesake_in_the_articles_other_country(pipe):
+    # the US is named (a party), yet "the Levant" is no town in Maine, Mount Hermon none in Virginia
+    ev = events(pipe, "US-led coalition jets struck Islamic State targets in the Levant on Monday, killing 20 militants, the Pentagon said.")[0]
+    assert (ev.location, ev.country, ev.geo_precision) == ("Levant", None, 3)
+    ev = events(pipe, "Israeli aircraft struck a convoy on Mount Hermon on Monday, killing two Hezbollah fighters, US officials said.")[0]
+    assert (ev.location, ev.country, ev.admin1) == ("Mount Hermon", "Syria", "Quneitra")

@@ -217,11 +217,16 @@ def geography(votes: list[tuple[list[Place], str]], text: str, reporting: str | 
     return DocGeography(dict(evidence), primary, reporting, by_place)
 
 
+# Features whose name means that place whatever the article's countries: a country, and a
+# named region (the Levant, the Golan Heights, Mount Hermon), over same-named towns abroad.
+WIDE_FEATURES = frozenset({"country", "region"})
+
+
 def order(cands: list[Place], geo: DocGeography) -> list[Place]:
     """Candidates with a country first, then by the weight of their country's evidence
     (the gazetteer's order within a country and among unattested ones). A clear best
     candidate (Brussels, Belgium over Brussels, Illinois) yields only to one in the main
     country: a namesake in a secondary country does not outrank a major city."""
-    if cands and cands[0].feature != "country" and clear_country(cands) is not None:
-        return sorted(cands, key=lambda p: (p.feature != "country", p.iso3 != geo.primary))
-    return sorted(cands, key=lambda p: (p.feature != "country", -geo.weight(p.iso3), p.iso3 != geo.primary))
+    if cands and cands[0].feature not in WIDE_FEATURES and clear_country(cands) is not None:
+        return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES, p.iso3 != geo.primary))
+    return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES, -geo.weight(p.iso3), p.iso3 != geo.primary))
