@@ -83,7 +83,14 @@ INSTITUTION_AFTER = re.compile(
 PARTY_AFTER = re.compile(
     INSTITUTION_AFTER.pattern
     + r"|\s+(?:said|says|announced|claimed|denied|accused|warned|confirmed|will|would|has|have|had|launched|"
-    r"carried|continues|continued|struck|attacked|sent|deployed|backs|backed|supports|supported|vowed)\b|-backed\b",
+    r"carried|continues|continued|struck|attacked|sent|deployed|backs|backed|supports|supported|vowed)\b|-backed\b"
+    # a country name used as an adjective, as "US" mostly is: "US-led coalition", "US forces",
+    # "US Secretary of Defense", "US missile strike" (the name, not the scene)
+    r"|-led\b|\s+(?:forces|troops|military|army|navy|air\s+force|officials?|warplanes|jets|aircraft|drones|missiles?|"
+    r"strikes?|secretary|president|envoy|ambassador|embassy|government|administration|intelligence|defen[cs]e|"
+    r"state\s+department|special\s+forces|coalition|marines|soldiers|commander|spokes(?:man|woman|person)|"
+    r"cruise|destroyers?|warships?|presidents?|leaders?|action|policy|allies|ally|might|may|can|could|should|must|"
+    r"stood|stands)\b",
     re.I,
 )
 
