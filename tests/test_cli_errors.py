@@ -99,7 +99,7 @@ def test_a_valid_filter_with_no_events_is_empty_and_says_so(ledger, tmp_path):
     assert "no events on or after 2030-01-01 (the ledger's events run from 2017-04-04 to 2017-06-10)" in r.stderr
     r = invoke("export", "--db", ledger, "--format", "jsonl", "--where", "idlib", "--since", "2017-05")
     assert r.exit_code == 0 and r.stdout == ""
-    assert "no events on or after 2017-05-01 in Idlib (Idlib's events run from 2017-04-04 to 2017-04-04)" in r.stderr
+    assert "no events on or after 2017-05-01 in Idleb (Idleb's events run from 2017-04-04 to 2017-04-04)" in r.stderr
     out = tmp_path / "empty.md"
     r = invoke("report", "--db", ledger, "--until", "2016", "-o", out)
     assert r.exit_code == 0 and out.exists()

@@ -220,3 +220,34 @@ def test_filter_for_store_takes_any_spelling(tmp_path):
         flt = filters.Filter.for_store(store, where=where)
         assert flt.admin1 == "Idleb"
         assert [e["event_id"] for e in flt.events(store)] == ["a"]
+
+
+def test_a_named_region_beats_a_namesake_in_the_articles_other_country(pipe):
+    # the US is named (a party), yet "the Levant" is no town in Maine, Mount Hermon none in Virginia
+    ev = events(pipe, "US-led coalition jets struck Islamic State targets in the Levant on Monday, killing 20 militants, the Pentagon said.")[0]
+    assert (ev.location, ev.country, ev.geo_precision) == ("Levant", None, 3)
+    ev = events(pipe, "Israeli aircraft struck a convoy on Mount Hermon on Monday, killing two Hezbollah fighters, US officials said.")[0]
+    assert (ev.location, ev.country, ev.admin1) == ("Mount Hermon", "Syria", "Quneitra")
+
+
+def test_a_region_in_a_groups_name_is_no_place(pipe):
+    evs = events(pipe, "Al-Nusra Front (Qaeda branch in the Levant) shelled al-Baath city in Quneitra province on Monday, killing two civilians, SANA said.")
+    assert evs and all(e.location != "Levant" for e in evs)
+    assert evs[0].admin1 == "Quneitra"
+
+
+def test_a_region_named_as_an_origin_is_no_place(pipe):
+    ev = events(pipe, "Russian jets destroyed a camp of 40 militants from the North Caucasus near Palmyra in Homs province on Friday, the ministry said.")[0]
+    assert ev.location != "North Caucasus" and ev.country == "Syria"
+
+
+def test_a_province_beats_the_sea_on_its_coast(pipe):
+    ev = events(pipe, "Fighting raged on Sunday in Latakia province on the Mediterranean coastline, killing 11 soldiers, the Observatory said.")[0]
+    assert ev.admin1 == "Lattakia" and ev.location != "Mediterranean"
+
+
+def test_us_as_a_party_lends_no_evidence_to_us_towns(pipe):
+    # "Tomahawk" is a town in Wisconsin; the US here is the party that fired
+    ev = events(pipe, "Fifty-nine US cruise missiles struck the Shayrat airbase in Homs province on Friday, killing six soldiers. "
+                      "The Tomahawk missiles were launched by two US destroyers, the US military said.")[0]
+    assert ev.country == "Syria" and ev.location != "Tomahawk"

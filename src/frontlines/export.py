@@ -32,6 +32,7 @@ SPEC_FIELDS = [
 CORROBORATION_FIELDS = ["origins", "fatality_sources"]
 # Names beyond the contract's: the gazetteer's (GeoNames) spelling of admin1 beside the
 # OCHA/ACLED one in ``admin1`` (``frontlines.placenames``), for joins with GeoNames data.
+# After the contract's and ACLED's columns, before the corrections (always last).
 NAME_FIELDS = ["admin1_geonames"]
 # Analysts' corrections applied to the event (``frontlines.corrections``): the field, the
 # value set, the value stage 7 computed, the note and when. Last, after every other field.
@@ -80,7 +81,7 @@ ACLED_COLUMNS = [
 ACLED_EXTRA = [
     "fatalities_low", "fatalities_high", "claim_status", "source_count",
     "independent_source_count", "geonameid", "frontlines_event_id", "evidence",
-    "independent_origins", "fatality_sources", "corrections", "admin1_geonames",
+    "independent_origins", "fatality_sources", "admin1_geonames", "corrections",
 ]  # fmt: skip
 
 # ACLED's disorder types by event type (codebook 2023); two sub-events are both.
@@ -140,7 +141,7 @@ def write_jsonl(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
 
 
 def write_csv(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
-    cols = [c for c in SPEC_FIELDS if c != "mentions"] + ["evidence", "evidence_articles", "independent_origins", "fatality_sources", "corrections"] + NAME_FIELDS
+    cols = [c for c in SPEC_FIELDS if c != "mentions"] + ["evidence", "evidence_articles", "independent_origins", "fatality_sources"] + NAME_FIELDS + ["corrections"]
     w = csv.DictWriter(out, fieldnames=cols, lineterminator="\n")
     w.writeheader()
     n = 0
@@ -305,7 +306,7 @@ def write_gpkg(events: Iterable[dict[str, Any]], path: str | os.PathLike) -> int
     except ImportError as exc:
         raise MissingExtra("GeoPackage export needs pyogrio", hint="pip install 'frontlines[gis]'") from exc
     rows = list(events)
-    cols = [c for c in SPEC_FIELDS if c != "event_id"] + ["evidence", "independent_origins", "fatality_sources", "corrections"] + NAME_FIELDS
+    cols = [c for c in SPEC_FIELDS if c != "event_id"] + ["evidence", "independent_origins", "fatality_sources"] + NAME_FIELDS + ["corrections"]
     cols = ["event_id"] + cols
     data, masks = [], []
     for col in cols:

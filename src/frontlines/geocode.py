@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 
+from .annotate.docgeo import WIDE_FEATURES
 from .gazetteer import Gazetteer
 from .records import Doc, Place, Span
 from .resolve.place import scene_country, scene_places
@@ -45,7 +46,7 @@ def resolve_place(span: Span, country_hint: str | None, gaz: Gazetteer) -> tuple
     if not cands:
         return None, None
     if country_hint:
-        cands.sort(key=lambda p: p.feature != "country" and p.iso3 != country_hint)
+        cands.sort(key=lambda p: p.feature not in WIDE_FEATURES and p.iso3 != country_hint)
     top = cands[0]
     relation = attrs.get("relation")
     if relation == "province" and top.feature not in ("admin1", "country"):

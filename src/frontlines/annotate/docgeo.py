@@ -166,7 +166,14 @@ INSTITUTION_AFTER = re.compile(
 PARTY_AFTER = re.compile(
     INSTITUTION_AFTER.pattern
     + r"|\s+(?:said|says|announced|claimed|denied|accused|warned|confirmed|will|would|has|have|had|launched|"
-    r"carried|continues|continued|struck|attacked|sent|deployed|backs|backed|supports|supported|vowed)\b|-backed\b",
+    r"carried|continues|continued|struck|attacked|sent|deployed|backs|backed|supports|supported|vowed)\b|-backed\b"
+    # a country name used as an adjective, as "US" mostly is: "US-led coalition", "US forces",
+    # "US Secretary of Defense", "US missile strike" (the name, not the scene)
+    r"|-led\b|\s+(?:forces|troops|military|army|navy|air\s+force|officials?|warplanes|jets|aircraft|drones|missiles?|"
+    r"strikes?|secretary|president|envoy|ambassador|embassy|government|administration|intelligence|defen[cs]e|"
+    r"state\s+department|special\s+forces|coalition|marines|soldiers|commander|spokes(?:man|woman|person)|"
+    r"cruise|destroyers?|warships?|presidents?|leaders?|action|policy|allies|ally|might|may|can|could|should|must|"
+    r"stood|stands)\b",
     re.I,
 )
 
@@ -514,6 +521,11 @@ def geography(votes: list[tuple[list[Place], str, str]], text: str, reporting: s
                         {u: dict(c) for u, c in soft.items()})
 
 
+# Features whose name means that place whatever the article's countries: a country, and a
+# named region (the Levant, the Golan Heights, Mount Hermon), over same-named towns abroad.
+WIDE_FEATURES = frozenset({"country", "region"})
+
+
 def order(cands: list[Place], geo: DocGeography, surface: str | None = None, capital: Place | None = None) -> list[Place]:
     """Candidates with a country first, then by the evidence for their country plus that
     for their first-level unit from the text's other places (a place in a unit other
@@ -559,7 +571,7 @@ def order(cands: list[Place], geo: DocGeography, surface: str | None = None, cap
             town = max((p for p in cands if p.feature == "city" and p.iso3 == geo.primary), key=unit, default=None)
             if town is not None and unit(town) > 0:
                 return [town] + [p for p in cands if p is not town]
-    if cands[0].feature != "country" and clear_country(cands) is not None:
+    if cands[0].feature not in WIDE_FEATURES and clear_country(cands) is not None:
         top = cands[0]  # the soft votes of ambiguous towns reorder only within its country
-        return sorted(cands, key=lambda p: (p.feature != "country", -unit(p), -(unit(p, True) if p.iso3 == top.iso3 else 0.0)))
-    return sorted(cands, key=lambda p: (p.feature != "country", -(geo.weight(p.iso3) + unit(p, True)), p.iso3 != geo.primary))
+        return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES, -unit(p), -(unit(p, True) if p.iso3 == top.iso3 else 0.0)))
+    return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES, -(geo.weight(p.iso3) + unit(p, True)), p.iso3 != geo.primary))

@@ -19,6 +19,11 @@ PLACE_PREP = re.compile(
     re.I,
 )
 FEATURE_RANK = {"city": 0, "region": 1, "admin2": 1, "admin1": 2, "country": 3}
+WIDE_REGION_RANK = 2.5  # a region in no one first-level unit: after a province, before a country
+# a region wider than a province is an event's place only after one of these ("in the
+# Sahel", "across the Levant", "off the Mediterranean coast"), not as an origin ("militants
+# from the North Caucasus", "natives of the Caucasus")
+WIDE_REGION_LOCATIVE = re.compile(r"\b(?:in|across|over|into|on|off|at|throughout|near|inside|through)\s+(?:the\s+)?$", re.I)
 # how far before a place its locative preposition may stand ("near the " and a little more)
 PREP_WINDOW_CHARS = 24  # "in the north-western " (a direction word may stand between)
 # "the road between Salamiyah and Ithriya", "the Aleppo-Raqqa highway": a route's ends
@@ -81,10 +86,13 @@ def place_rank(sp: Span, text: str, trig: Span, hint: str | None = None) -> tupl
     a locative one ("in X", "near the village of X"), then the nearest after the trigger."""
     cands = sp.attrs.get("candidates") or []
     feature = cands[0].feature if cands else "country"
+    # a region wider than a province ("the Mediterranean coastline of Latakia province")
+    # ranks after the province
+    rank = WIDE_REGION_RANK if cands and cands[0].feature == "region" and not cands[0].admin1 else FEATURE_RANK.get(feature, 3)
     # a span that already took its relation word ("near the village of X") is locative too
     prep = bool(sp.attrs.get("relation")) or bool(PLACE_PREP.search(text[max(0, sp.start - PREP_WINDOW_CHARS) : sp.start]))
     home = 0 if hint is None or not cands or cands[0].iso3 == hint else 1
-    return (FEATURE_RANK.get(feature, 3), home, 0 if prep else 1, abs(sp.start - trig.end))
+    return (rank, home, 0 if prep else 1, abs(sp.start - trig.end))
 
 
 def lookback_rank(sp: Span, text: str, trig: Span, hint: str | None = None) -> tuple:
@@ -109,7 +117,14 @@ def event_places(spans: list[Span], text: str) -> list[Span]:
         and not s.attrs.get("seat")
         and not s.attrs.get("origin")
         and not ROUTE_END_BEFORE.search(text, max(0, s.start - ROUTE_WINDOW_CHARS), s.start)
+        and not (_wide_region(s) and not WIDE_REGION_LOCATIVE.search(text, max(0, s.start - PREP_WINDOW_CHARS), s.start))
     ]
+
+
+def _wide_region(sp: Span) -> bool:
+    """A span whose best candidate is a region in no one first-level unit."""
+    top = sp.attrs["candidates"][0]
+    return top.feature == "region" and not top.admin1
 
 
 def around(sp: Span) -> int:
