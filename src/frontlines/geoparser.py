@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from .records import Article, Doc, Place, Span
 
@@ -24,14 +25,27 @@ _FEATURE_CLASS = {"country": ("A", "PCLI"), "admin1": ("A", "ADM1"), "admin2": (
 # leave it a nationality (not part of a longer name such as "French Quarter").
 _DEMONYM_FOLLOWERS = frozenset("president prime minister foreign defence defense army government forces troops state".split())
 _NEXT_WORD = re.compile(r" ([^\W\d_]+)")
-ROLES = ("place", "dateline", "border", "demonym")
+ROLES = ("place", "dateline", "border", "seat", "origin", "demonym")
+
+
+@functools.lru_cache(maxsize=1)
+def _region_demonyms() -> tuple[dict[str, str], re.Pattern | None]:
+    """Regional adjective -> region name (``place_names.yaml``), and a pattern over them."""
+    from .placenames import region_demonyms
+
+    table = region_demonyms()
+    if not table:
+        return table, None
+    alts = sorted(map(re.escape, table), key=len, reverse=True)
+    return table, re.compile(r"(?<![\w\-])(?:" + "|".join(alts) + r")(?![\w])")
 
 
 @dataclasses.dataclass
 class PlaceMention:
     """One place named in a text: ``start``/``end`` index the text given; ``role`` is
     "place", "dateline" (the reporting place), "border" (the neighbour in "the border
-    with Turkey") or "demonym" ("Syrian"); ``place`` the resolved entry (``place_dict``)."""
+    with Turkey"), "seat" (a government or office speaking: "Moscow said"), "origin"
+    ("fighters from the North Caucasus") or "demonym" ("Syrian", "European"); ``place`` the resolved entry (``place_dict``)."""
 
     start: int
     end: int
@@ -142,7 +156,7 @@ class Geoparser:
         for sp in places:
             if sp.attrs.get("candidates"):
                 sp = anchored(sp, with_cands, doc.text)
-            role = "dateline" if sp.attrs.get("dateline") else "border" if sp.attrs.get("border") else "place"
+            role = next((r for r in ("dateline", "border", "seat", "origin") if sp.attrs.get(r)), "place")
             out.append(self._mention(doc, sp, role))
         out += self._demonyms(doc, places)
         out.sort(key=lambda m: (m.start, m.end))
@@ -168,25 +182,34 @@ class Geoparser:
         )
 
     def _demonyms(self, doc: Doc, places: list[Span]) -> list[PlaceMention]:
-        """Nationality words ("Syrian", "Turkish") as mentions of their country, outside
-        the place spans."""
+        """Nationality words ("Syrian", "Turkish") as mentions of their country, and
+        regional adjectives ("European", "Middle Eastern") as mentions of their region,
+        outside the place spans."""
         from .annotate.docgeo import _demonyms
 
         table, pat = _demonyms()
-        if pat is None:
-            return []
+        regions, rpat = _region_demonyms()
+        countries = self.gazetteer.country_names()
         out = []
         text = doc.text
-        for m in pat.finditer(text):
-            if any(s.start < m.end() and m.start() < s.end for s in places):
-                continue
-            nxt = _NEXT_WORD.match(text, m.end())
-            if nxt and nxt.group(1)[0].isupper() and nxt.group(1).lower() not in _DEMONYM_FOLLOWERS:
-                continue  # inside a longer name: "French Quarter", "Syrian Observatory"
-            country = self.gazetteer.country_place(table[m.group()])
-            start, end = doc.offsets.to_orig(m.start()), doc.offsets.to_orig(m.end())
-            out.append(PlaceMention(start, end, doc.article.text[start:end], "demonym",
-                                    place_dict(country) if country else None, 3 if country else None))
+        for pattern, kind in ((pat, "country"), (rpat, "region")):
+            for m in pattern.finditer(text) if pattern is not None else ():
+                word = m.group()
+                if any(s.start < m.end() and m.start() < s.end for s in places):
+                    continue
+                # an adjective inside a longer name ("French Quarter", "Syrian Observatory");
+                # a country's own name or abbreviation stays one ("U.S. Army", "Syria Civil Defence")
+                adjective = word not in countries and not word.replace(".", "").isupper()
+                nxt = _NEXT_WORD.match(text, m.end())
+                if adjective and nxt and nxt.group(1)[0].isupper() and nxt.group(1).lower() not in _DEMONYM_FOLLOWERS:
+                    continue
+                if kind == "country":
+                    place = self.gazetteer.country_place(table[word])
+                else:
+                    place = next((p for p in self.gazetteer.lookup(regions[word]) if p.feature == "region"), None)
+                start, end = doc.offsets.to_orig(m.start()), doc.offsets.to_orig(m.end())
+                out.append(PlaceMention(start, end, doc.article.text[start:end], "demonym",
+                                        place_dict(place) if place else None, 3 if place else None))
         return out
 
     # -- an arbitrary span
@@ -215,6 +238,8 @@ class Geoparser:
         table, _ = docgeo._demonyms()
         iso = table.get(surface)
         country = gaz.country_place(iso) if iso else None
+        if country is None and surface in _region_demonyms()[0]:
+            country = next((p for p in gaz.lookup(_region_demonyms()[0][surface]) if p.feature == "region"), None)
         if country is not None:
             return PlaceMention(start, end, doc.article.text[start:end], "demonym", place_dict(country), 3)
         cands = gaz.lookup(surface) if surface else []

@@ -61,6 +61,19 @@ def abbreviations() -> dict[str, tuple[str, str]]:
     return {a: (e["country"], e["admin1"]) for e in place_names().get("abbreviations") or [] for a in e.get("aliases") or []}
 
 
+def dotted_abbreviations() -> dict[str, tuple[str, str, bool]]:
+    """Abbreviations written with a period ("W.Va.", "Ky.", "Ill.") -> (iso3, admin1,
+    is an English word without the period): the place annotator reads them as one token,
+    which the index (where punctuation is lost) cannot."""
+    return {a: (e["country"], e["admin1"], bool(e.get("word")))
+            for e in place_names().get("abbreviations") or [] for a in e.get("aliases") or [] if "." in a}
+
+
+def region_demonyms() -> dict[str, str]:
+    """Adjective -> region name from ``place_names.yaml`` ("European" -> "Europe")."""
+    return {d: e["name"] for e in place_names().get("regions") or [] for d in e.get("demonyms") or []}
+
+
 def add_to_index(b: Any, countries: dict, a1pid: dict[tuple[str, str], int]) -> None:
     """Put the regions and abbreviations of ``place_names.yaml`` into the index being
     built (``b`` is the gazetteer's builder). A region gets feature "region" and no
@@ -77,7 +90,7 @@ def add_to_index(b: Any, countries: dict, a1pid: dict[tuple[str, str], int]) -> 
             raise GazetteerError(f"{PLACE_NAMES_FILE}: unknown country {iso3!r} for {e['name']!r}")
         if e.get("admin1") and (iso3, e["admin1"]) not in a1pid:
             raise GazetteerError(f"{PLACE_NAMES_FILE}: no admin1 {e['admin1']!r} in {iso3}")
-        pid = b.add_place({"name": e["name"], "lat": float(e["lat"]), "lon": float(e["lon"]), "cc": cc, "iso3": iso3,
+        pid = b.add_place({"name": e["name"], "geonameid": e.get("geonameid"), "lat": float(e["lat"]), "lon": float(e["lon"]), "cc": cc, "iso3": iso3,
                            "country": ct["name"] if ct else None, "admin1": e.get("admin1"), "feature": "region",
                            "population": int(e.get("prominence") or 0), "source": "place_names"})
         b.add_name(e["name"], pid, TIER_NAME)

@@ -56,6 +56,8 @@ STOP_WORD_CACHE_SIZE = 8192
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’‘`ʼ\-][^\W\d_]+)*", re.UNICODE)
 # _TOKEN on ASCII text (most articles), where a letter is [A-Za-z]: 2.5x faster
 _TOKEN_ASCII = re.compile(r"[A-Za-z]+(?:['`\-][A-Za-z]+)*")
+# abbreviated words that begin names, followed by ". " ("St. Petersburg", "Mt. Pleasant")
+_NAME_ABBREVIATIONS = frozenset({"St", "Ste", "Mt", "Ft", "Pt"})
 # lowercase words allowed inside a name ("Deir ez-Zor", "Ras al Ain", "Bay of Pigs")
 _CONNECTORS = frozenset("al el il ul ad ed ar as ash az at an ez es et of de du la le les des di del da do dos das van von bin ibn bani and".split())
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|ash|az|at|an|ez|es|ed|et)[-‐‑'’]", re.I)
@@ -194,7 +196,8 @@ def _is_cap(tok: str) -> bool:
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
     """(start, end, word) of each word, a possessive 's cut off ("Aleppo's" -> "Aleppo",
-    but "Ra's" stays): one regex pass, the possessive fixed only where the text has one."""
+    but "Ra's" stays), a dotted abbreviation ("W.Va.", "Ky.") one token: one regex pass,
+    the possessive and abbreviations fixed only where the text has them."""
     pattern = _TOKEN_ASCII if text.isascii() else _TOKEN
     out = [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
     if "'s" in text or "’s" in text:
@@ -202,6 +205,55 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
             pm = _POSSESSIVE.search(t) if t[-1] == "s" else None
             if pm and pm.start() >= 3:
                 out[k] = (s, s + pm.start(), t[: pm.start()])
+    if "." in text:
+        _, abbr = _abbreviations()
+        spans = [(m.start(), m.end()) for m in abbr.finditer(text)] if abbr is not None else []
+        if spans:
+            merged, k = [], 0
+            for s, e in spans:
+                while k < len(out) and out[k][1] <= s:
+                    merged.append(out[k])
+                    k += 1
+                while k < len(out) and out[k][0] < e:
+                    k += 1  # the pieces ("W", "Va") give way to the whole
+                merged.append((s, e, text[s:e]))
+            out = merged + out[k:]
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _abbreviations() -> tuple[dict[str, tuple[str, str, bool]], re.Pattern | None]:
+    """The dotted abbreviations of first-level units, and a pattern over them and the
+    index's dotted aliases (a word character may neither precede nor follow: "Ky." but
+    not "Kyiv")."""
+    from ..gazetteer import dotted_aliases
+    from ..placenames import dotted_abbreviations
+
+    table = dotted_abbreviations()
+    if not table:
+        return table, None
+    # the dotted aliases of countries and capitals ("U.K.", "D.C.") are one token too; the
+    # index finds those itself
+    alts = sorted(map(re.escape, set(table) | dotted_aliases()), key=len, reverse=True)
+    return table, re.compile(r"(?<![\w.])(?:" + "|".join(alts) + r")(?!\w)")
+
+
+def _abbreviation_places(text: str, toks: list[tuple[int, int, str]], gaz: Gazetteer) -> dict[str, list[Place]]:
+    """Surface -> [its first-level unit] for the dotted abbreviations among ``toks``. One
+    that is an English word without its period ("Ill.", "Miss.") counts only after a
+    comma, as in "Jackson, Miss.", where it cannot be the word."""
+    table, _ = _abbreviations()
+    out: dict[str, list[Place]] = {}
+    for s, _, t in toks:
+        entry = table.get(t)
+        if entry is None or t in out:
+            continue
+        iso3, admin1, word = entry
+        if word and not text[max(0, s - 2) : s].startswith(","):
+            continue
+        place = gaz.admin1_place(iso3, admin1)
+        if place is not None:
+            out[t] = [place]
     return out
 
 
@@ -213,7 +265,8 @@ def _ngrams(text: str, toks: list[tuple[int, int, str]], masked: list[bool], n_m
     for i in [k for k, cap in enumerate(caps) if cap and not masked[k]]:
         ends = [i]
         for j in range(i + 1, min(n, i + n_max)):
-            if masked[j] or text[toks[j - 1][1] : toks[j][0]] not in (" ", "-", " - "):
+            gap = text[toks[j - 1][1] : toks[j][0]]
+            if masked[j] or (gap not in (" ", "-", " - ") and not (gap == ". " and toks[j - 1][2] in _NAME_ABBREVIATIONS)):
                 break
             if caps[j]:
                 ends.append(j)
@@ -526,6 +579,8 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
     surfaces = {text[toks[i][0] : toks[j][1]] for i, ends in grams.items() for j in ends}
     try:
         found = gaz.lookup_many(surfaces)
+        if "." in text:
+            found.update(_abbreviation_places(text, toks, gaz))
     except Exception as e:  # noqa: BLE001 - one bad lookup must not fail the article
         doc.warnings.append(f"place lookup failed: {e}")
         return []
@@ -597,9 +652,10 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         top = cands[0]
         named = docgeo.names_place(surface, top, tier)
         core = _ARTICLE_WORD.sub("", surface)
-        if core.isupper() and len(core) <= 4 and top.feature != "country":
+        dotted = "." in surface  # an abbreviation the text writes as one ("D.C.", "W.Va.")
+        if not dotted and core.isupper() and len(core) <= 4 and top.feature != "country":
             continue  # acronyms match airport codes among alternate names (NGO, "an SDF", "SANA")
-        if single and not named and len(core) <= SHORT_ALTERNATE_LETTERS and top.feature != "country":
+        if single and not named and not dotted and len(core) <= SHORT_ALTERNATE_LETTERS and top.feature != "country":
             continue  # a code among the alternate names ("Aid" for Anderson, Indiana)
         facility = nxt is not None and text[e : nxt[0]] == " " and nxt[2].lower() in stop.facilities
         rel, rs, re_, dist = _relation(text, s, e)
