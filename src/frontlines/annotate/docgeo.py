@@ -178,6 +178,14 @@ PARTY_AFTER = re.compile(
 )
 
 
+# "a meeting of the support group's ministers in New York", "peace talks in Geneva", "the
+# summit in Sochi": where diplomats meet is where something is said or signed, no scene
+VENUE_BEFORE = re.compile(
+    r"\b(?:meeting|meetings|talks|conference|summit|negotiations|session|forum)\b(?:\s+[^\s.;]+){0,6}?\s+in\s+(?:the\s+)?$", re.I
+)
+VENUE_WINDOW_CHARS = 80
+
+
 def named_as_party(text: str, end: int) -> bool:
     """Whether the country name ending at ``end`` names a party or a speaker, not a scene:
     such a mention is no evidence of where the story is."""
@@ -187,7 +195,10 @@ def named_as_party(text: str, end: int) -> bool:
 def named_as_seat(text: str, start: int, end: int) -> bool:
     """Whether the place at ``start:end`` names a seat that speaks or acts ("Moscow said",
     "Washington's envoy", "London-based"), not the scene: no locative word before it
-    ("activists in Aleppo said" is the scene)."""
+    ("activists in Aleppo said" is the scene). A diplomatic venue ("a meeting of ministers
+    in New York", "peace talks in Geneva") is a seat too."""
+    if VENUE_BEFORE.search(text, max(0, start - VENUE_WINDOW_CHARS), start):
+        return True
     if not SEAT_AFTER.match(text, end):
         return False
     return not _SEAT_LOCATIVE.search(text, max(0, start - SEAT_LOCATIVE_CHARS), start)

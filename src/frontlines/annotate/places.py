@@ -662,7 +662,8 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         strong = _strong(cands, j - i + 1, tier)
         locative = rel is not None or _locative_before(text, s)
         dateline = docgeo.in_ranges(s, e, datelines)
-        border = top.feature == "country" and docgeo.border_neighbour(text, s)
+        # "on the border with Iraq", "near Lebanon": a country named as the neighbour
+        border = top.feature == "country" and (rel == "near" or docgeo.border_neighbour(text, s))
         # a match that stands for its own place: not a building's name, not a stray alternate
         # name; a province, a country, or a town of several words or a big one
         multiword = " " in normalize_name(surface)
@@ -683,8 +684,8 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
                      named, fixed, role, promoted))
         if dateline:
             reporting = reporting or docgeo.clear_country(ranked) or top.iso3
-        elif role is not None:
-            pass
+        elif role is not None or border:
+            pass  # a seat, an origin or a neighbour is no evidence of where the story is
         elif fixed and not facility:
             votes.append((ranked, "decided", surface))
         elif top.feature == "country" and docgeo.unit_homonym(surface, ranked):

@@ -418,6 +418,10 @@ def scene_of(doc: Doc) -> tuple[str | None, frozenset[str]]:
     return scene_country(doc), named_countries(doc.spans_of("PLACE"), doc.text)
 
 
+# a sentence that reports what someone said: a place abroad in it is where it was said
+STATEMENT = re.compile(r"\b(?:said|says|insisted|told|warned|stated|announced|urged|declared|added|stressed)\b")
+
+
 def place_for(
     doc: Doc,
     i: int,
@@ -456,7 +460,9 @@ def place_for(
         if doc.sentences[j].paragraph != para:
             break
         ps = scene_places(spans_by_sentence.get(j, []), doc, named, hint)
-        if home_words:
+        if home_words or (hint is not None and STATEMENT.search(doc.text, doc.sentences[j].start, doc.sentences[j].end)):
+            # nor from a statement: a place abroad where something was said ("ministers
+            # meeting in New York insisted the ceasefire was not dead") is no scene
             ps = [p for p in ps if not _foreign(p, hint)]
         if ps:
             # a sentence back, the most precise place is the scene ("shelled the village of
