@@ -9,27 +9,9 @@ from __future__ import annotations
 import frontlines
 from frontlines.annotate import docgeo
 from frontlines.annotate.places import annotate_places
-from frontlines.records import Article, Doc, Place, Sentence
+from frontlines.records import Place
 from frontlines.resolve.place import event_places
-
-
-def _doc(text: str) -> Doc:
-    sents, start = [], 0
-    for part in text.split(". "):
-        end = min(len(text), start + len(part) + 1)
-        sents.append(Sentence(start, end, 0, text[start:end]))
-        start = end + 1
-    return Doc(article=Article(article_id="t", text=text), text=text, sentences=sents)
-
-
-def _places(gazetteer, text):
-    doc = _doc(text)
-    spans = annotate_places(doc, gazetteer)
-    return doc, {s.attrs["head"]: s for s in spans}
-
-
-def _top(span):
-    return span.attrs["candidates"][0]
+from test_docgeo import _places, _top  # one sentence splitter and span helpers for both files
 
 
 def test_us_story_apposition_and_same_state(gazetteer):

@@ -122,17 +122,22 @@ class _Names:
     all: frozenset[str]
 
 
+def _data_file(name: str) -> dict:
+    """A YAML file of the package's data folder, parsed; a GazetteerError if unreadable."""
+    import yaml
+
+    path = Path(__file__).resolve().parent.parent / "data" / name
+    try:
+        with open(path, encoding="utf-8") as f:
+            return load_yaml(f) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise GazetteerError(f"cannot read {path}: {e}") from e
+
+
 @functools.lru_cache(maxsize=1)
 def _names() -> _Names:
     """The first-name file, read once per process (immutable)."""
-    import yaml
-
-    path = Path(__file__).resolve().parent.parent / "data" / "person_names.yaml"
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = load_yaml(f) or {}
-    except (OSError, yaml.YAMLError) as e:
-        raise GazetteerError(f"cannot read {path}: {e}") from e
+    data = _data_file("person_names.yaml")
     cues = frozenset(str(n) for n in data.get("first_names") or [])
     return _Names(cues, cues | frozenset(str(n) for n in data.get("word_names") or []))
 
@@ -140,14 +145,7 @@ def _names() -> _Names:
 @functools.lru_cache(maxsize=1)
 def _stoplist() -> _Stoplist:
     """The stoplist data file, read once per process (immutable)."""
-    import yaml
-
-    path = Path(__file__).resolve().parent.parent / "data" / "place_stoplist.yaml"
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = load_yaml(f) or {}
-    except (OSError, yaml.YAMLError) as e:
-        raise GazetteerError(f"cannot read {path}: {e}") from e
+    data = _data_file("place_stoplist.yaml")
     words = frozenset(normalize_name(str(w)) for w in data.get("words") or [] if isinstance(w, str) and normalize_name(w))
     phrases = [p for p in data.get("phrases") or [] if isinstance(p, str) and p]
     pat = None
