@@ -538,6 +538,21 @@ def _capital(cands: list[Place], gaz: Gazetteer) -> Place | None:
     return big if ll is not None and abs(ll[0] - big.latitude) < 1e-6 and abs(ll[1] - big.longitude) < 1e-6 else None
 
 
+def _countryside_unit(surface: str, cands: list[Place], gaz: Gazetteer) -> list[Place]:
+    """``cands`` of a town named with its countryside ("Damascus countryside", "the
+    countryside of Damascus"), with the first-level unit the gazetteer names "<town>
+    countryside" first when that is not the town's own unit (Rif Dimashq around the city
+    of Damascus, which is a governorate of its own)."""
+    top = cands[0]
+    if top.feature != "city":
+        return cands
+    unit = next(
+        (p for p in gaz.lookup(f"{surface} countryside") if p.feature == "admin1" and p.iso3 == top.iso3 and p.admin1 != top.admin1),
+        None,
+    )
+    return [unit] + cands if unit is not None else cands
+
+
 def _order(cands: list[Place], geo: docgeo.DocGeography, relation: str | None, gaz: Gazetteer, surface: str | None = None) -> list[Place]:
     """Candidates in the document's countries first (``docgeo.order``); for 'province',
     the admin1 entry first."""
@@ -679,13 +694,15 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         # North Caucasus"): kept as a place, no evidence of the scene and not an event place
         seat = top.feature != "country" and not dateline and docgeo.named_as_seat(text, s, e)
         origin = not dateline and not seat and docgeo.named_as_origin(text, s)
-        role = "seat" if seat else "origin" if origin else None
+        # "which border the outskirts of Arsal": a reference point next to the scene
+        reference = not dateline and not seat and not origin and docgeo.reference_lead(text, s) is not None
+        role = "seat" if seat else "origin" if origin else "reference" if reference else None
         kept.append((i, j, surface, ranked, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border,
                      named, fixed, role, promoted))
         if dateline:
             reporting = reporting or docgeo.clear_country(ranked) or top.iso3
         elif role is not None or border:
-            pass  # a seat, an origin or a neighbour is no evidence of where the story is
+            pass  # a seat, an origin, a reference point or a neighbour is no evidence of where the story is
         elif fixed and not facility:
             votes.append((ranked, "decided", surface))
         elif top.feature == "country" and docgeo.unit_homonym(surface, ranked):
@@ -736,12 +753,14 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
             in_hint = hint is not None and top.iso3 == hint
             if not (locative and (in_hint or hint is None)) and not (in_hint and not sentence_start):
                 continue
+        if rel == "countryside":
+            cands = _countryside_unit(surface, cands, gaz)
         attrs = {"candidates": cands, "relation": rel, "head": surface, "distance_km": dist}
         if dateline:
             attrs["dateline"] = True  # the reporting place, not the scene
         if border:
             attrs["border"] = True  # "on the border with Iraq": the neighbour, not the scene
         if role is not None:
-            attrs[role] = True  # "Moscow said" (seat), "fighters from Chechnya" (origin): not the scene
+            attrs[role] = True  # "Moscow said" (seat), "fighters from Chechnya" (origin), "bordering Arsal" (reference): not the scene
         spans.append(Span(start=rs, end=re_, label="PLACE", text=text[rs:re_], attrs=attrs))
     return spans
