@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Collection
 
 from ..annotate import docgeo
 from ..gazetteer import normalize_name
@@ -442,14 +443,16 @@ def place_for(
     spans_by_sentence: dict[int, list[Span]],
     lookback: int,
     where: tuple[str | None, frozenset[str]] | None = None,
+    reports: Collection[int] = (),
 ) -> Span | None:
     """The place of the mention in sentence ``i`` (``where``: ``scene_of(doc)``, passed
     in by a caller placing several mentions): the sentence's best place
     (``place_rank``; a site's name in the title and a foreign country named as a party,
     ``foreign_party``, are none), else the best (``lookback_rank``) of the nearest of the ``lookback``
     earlier sentences of its paragraph that names one, else for the headline or first
-    line the best of the nearest of the ``lookback`` following sentences that names one;
-    None when none does."""
+    line the best places of the nearest of the ``lookback`` following sentences that
+    reports an incident (``reports``: the sentences with a trigger) and names one; None
+    when none does."""
     hint, named = where if where is not None else scene_of(doc)
     places = scene_places(spans, doc, named, hint)
     site = title_site_name(doc) if i == 0 else None
@@ -476,8 +479,11 @@ def place_for(
     if i <= 1:
         # a headline or first line that names no place reports the incident the lede goes
         # on to place ("Coalition air strikes kill 8 IS militants" ... "from villages in
-        # northern Syria"), not the town a later sentence names as an earlier target
+        # northern Syria"), not the town a later sentence names as an earlier target, nor
+        # the scene of a lede sentence that reports no incident ("Kurds advance on Azaz")
         for j in range(i + 1, min(len(doc.sentences), i + 1 + lookback)):
+            if j not in reports:
+                continue
             ps = scene_places(spans_by_sentence.get(j, []), doc, named, hint)
             if ps:
                 return _best_in_sentence(ps, doc, doc.sentences[j], trig, hint)
