@@ -181,14 +181,6 @@ def test_a_headline_with_no_place_takes_the_place_of_its_lede(pipe):
     assert toll and all(e.country == "Syria" for e in toll)
 
 
-def test_the_countryside_of_a_city_governorate_is_the_surrounding_governorate(pipe):
-    # Damascus is a governorate of its own; its countryside is Rif Dimashq
-    evs = events(pipe, "Two rebel commanders were killed on Thursday in fierce fighting in the Damascus countryside, sources said.")
-    assert [(e.admin1, e.geo_precision) for e in evs] == [("Rural Damascus", 3)]
-    evs = events(pipe, "Government shelling killed five people in the countryside of Aleppo on Monday, the monitor said.")
-    assert [(e.location, e.admin1) for e in evs] == [("Aleppo", "Aleppo")]
-
-
 def test_wresting_control_of_farms_is_a_territory_gain_in_place(pipe):
     evs = events(pipe, "Syrian troops and Hezbollah fighters managed to completely wrest control over the farms near the northern city of Aleppo on Thursday.")
     assert [(e.sub_event_type, e.admin1) for e in evs] == [("Government regains territory", "Aleppo")]

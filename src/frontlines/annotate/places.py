@@ -538,21 +538,6 @@ def _capital(cands: list[Place], gaz: Gazetteer) -> Place | None:
     return big if ll is not None and abs(ll[0] - big.latitude) < 1e-6 and abs(ll[1] - big.longitude) < 1e-6 else None
 
 
-def _countryside_unit(surface: str, cands: list[Place], gaz: Gazetteer) -> list[Place]:
-    """``cands`` of a town named with its countryside ("Damascus countryside", "the
-    countryside of Damascus"), with the first-level unit the gazetteer names "<town>
-    countryside" first when that is not the town's own unit (Rif Dimashq around the city
-    of Damascus, which is a governorate of its own)."""
-    top = cands[0]
-    if top.feature != "city":
-        return cands
-    unit = next(
-        (p for p in gaz.lookup(f"{surface} countryside") if p.feature == "admin1" and p.iso3 == top.iso3 and p.admin1 != top.admin1),
-        None,
-    )
-    return [unit] + cands if unit is not None else cands
-
-
 def _order(cands: list[Place], geo: docgeo.DocGeography, relation: str | None, gaz: Gazetteer, surface: str | None = None) -> list[Place]:
     """Candidates in the document's countries first (``docgeo.order``); for 'province',
     the admin1 entry first."""
@@ -753,8 +738,6 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
             in_hint = hint is not None and top.iso3 == hint
             if not (locative and (in_hint or hint is None)) and not (in_hint and not sentence_start):
                 continue
-        if rel == "countryside":
-            cands = _countryside_unit(surface, cands, gaz)
         attrs = {"candidates": cands, "relation": rel, "head": surface, "distance_km": dist}
         if dateline:
             attrs["dateline"] = True  # the reporting place, not the scene
