@@ -150,3 +150,37 @@ def test_a_country_named_as_the_neighbour_is_no_evidence(pipe):
     # the only places are the neighbour: the story stays in the country of its actors
     evs = events(pipe, "Syrian troops killed at least 40 jihadists in clashes near Lebanon overnight, a monitor said.")
     assert [e.country for e in evs] == ["Syria"]
+
+
+def test_a_town_named_as_what_the_scene_borders_is_no_scene(pipe):
+    # the clashes are on the Syrian side; the Lebanese town is only the reference point
+    evs = events(
+        pipe,
+        "Heavy fighting broke out between Nusra Front and ISIL militants on the Qalamoun barrens on Tuesday, killing 12 fighters. "
+        "Sources said the clashes reached the barrens of the town of Qara in Qalamoun and centred on two crossings "
+        "which border the outskirts of the northeastern Lebanese town of Arsal.",
+        title="ISIL and Nusra clash on Qalamoun barrens, 12 killed",
+    )
+    assert evs and set(countries(evs)) == {"Syria"}
+    assert "Aarsâl" not in {e.location for e in evs}
+
+
+def test_a_headline_with_no_place_takes_the_place_of_its_lede(pipe):
+    # the strikes hit villages in northern Syria; the Turkish town was an earlier target
+    evs = events(
+        pipe,
+        "Coalition air strikes and Turkish army kill 9 IS militants on Sunday. "
+        "Turkish army howitzers fired on the militants as they prepared to open fire on Turkey "
+        "from the villages of Tel Ahmar and Shabaniye in northern Syria. "
+        "Turkey and the coalition have struck IS in the area for months after rocket attacks by the militants "
+        "on the Turkish border town of Kilis. Kilis, just across the frontier from an IS-held region of Syria, "
+        "has been hit by rockets dozens of times this year.",
+        title="Coalition air strikes, Turkish army kill 9 IS militants",
+    )
+    toll = [e for e in evs if e.fatalities == 9]
+    assert toll and all(e.country == "Syria" for e in toll)
+
+
+def test_wresting_control_of_farms_is_a_territory_gain_in_place(pipe):
+    evs = events(pipe, "Syrian troops and Hezbollah fighters managed to completely wrest control over the farms near the northern city of Aleppo on Thursday.")
+    assert [(e.sub_event_type, e.admin1) for e in evs] == [("Government regains territory", "Aleppo")]

@@ -592,7 +592,9 @@ class Extractor:
         if dates.too_old(date, explicit, doc.article.published, int(th["max_event_age_days"])):
             return None
         lookback = int(self.thresholds["geocode"]["place_lookback_sentences"])
-        place_span = places.continue_scene(places.place_for(doc, i, sent, t, spans, spans_by_sentence, lookback, where), scene, i)
+        place_span = places.continue_scene(
+            places.place_for(doc, i, sent, t, spans, spans_by_sentence, lookback, where, reports=trigger_types or ()), scene, i
+        )
         hedges = [s for s in spans if s.label == "HEDGE"]
         attributions = [s for s in spans if s.label == "ATTRIBUTION"]
         country = actors.event_country(place_span, doc.country_hint)

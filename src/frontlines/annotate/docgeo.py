@@ -326,6 +326,28 @@ def in_ranges(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e for s, e in ranges)
 
 
+# "crossings which border the outskirts of the Lebanese town of Arsal", "villages bordering
+# Turkey", "Kilis, just across the frontier from an IS-held region of Syria": a place named as
+# the reference point the scene lies next to (a verb of bordering, or "across the frontier
+# from"; not the noun of "the Turkish border town of Kilis"), optionally through "the
+# outskirts of" and a place noun
+REFERENCE_BEFORE = re.compile(
+    r"\b(?:(?:which|that|they|it)\s+borders?|bordering|adjoining|adjacent\s+to|"
+    r"(?:just\s+)?(?:across|over)\s+the\s+(?:border|frontier)\s+from)\s+"
+    r"(?:(?:the|an?)\s+)?(?:(?:outskirts|edges?|limits|environs)\s+of\s+(?:the\s+)?)?"
+    r"(?:(?:[\w\-]+\s+){0,3}?(?:town|city|village|province|region|area|district|countryside|territory)\s+of\s+(?:the\s+)?)?$",
+    re.I,
+)
+REFERENCE_WINDOW_CHARS = 100  # "which border the outskirts of the northeastern Lebanese town of "
+
+
+def reference_lead(text: str, start: int) -> int | None:
+    """Where the phrase starts that names the place at ``start`` as a reference point the
+    scene borders ("which border the outskirts of ... Arsal"), or None."""
+    m = REFERENCE_BEFORE.search(text, max(0, start - REFERENCE_WINDOW_CHARS), start)
+    return m.start() if m is not None else None
+
+
 def border_neighbour(text: str, start: int) -> bool:
     """Whether the place at ``start`` is named as the other side of a border ("on the
     border with Iraq")."""

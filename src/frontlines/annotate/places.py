@@ -677,13 +677,15 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         # North Caucasus"): kept as a place, no evidence of the scene and not an event place
         seat = top.feature != "country" and not dateline and docgeo.named_as_seat(text, s, e)
         origin = not dateline and not seat and docgeo.named_as_origin(text, s)
-        role = "seat" if seat else "origin" if origin else None
+        # "which border the outskirts of Arsal": a reference point next to the scene
+        reference = not dateline and not seat and not origin and docgeo.reference_lead(text, s) is not None
+        role = "seat" if seat else "origin" if origin else "reference" if reference else None
         kept.append((i, j, surface, ranked, rel, rs, re_, dist, strong, locative, sentence_start, standalone, dateline, border,
                      named, fixed, role, promoted))
         if dateline:
             reporting = reporting or docgeo.clear_country(ranked) or top.iso3
         elif role is not None or border:
-            pass  # a seat, an origin or a neighbour is no evidence of where the story is
+            pass  # a seat, an origin, a reference point or a neighbour is no evidence of where the story is
         elif fixed and not facility:
             votes.append((ranked, "decided", surface))
         elif top.feature == "country" and docgeo.unit_homonym(surface, ranked):
@@ -740,6 +742,6 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         if border:
             attrs["border"] = True  # "on the border with Iraq": the neighbour, not the scene
         if role is not None:
-            attrs[role] = True  # "Moscow said" (seat), "fighters from Chechnya" (origin): not the scene
+            attrs[role] = True  # "Moscow said" (seat), "fighters from Chechnya" (origin), "bordering Arsal" (reference): not the scene
         spans.append(Span(start=rs, end=re_, label="PLACE", text=text[rs:re_], attrs=attrs))
     return spans

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Collection
 
 from ..annotate import docgeo
 from ..gazetteer import normalize_name
@@ -270,6 +271,8 @@ def not_scene(sp: Span, text: str, hint: str | None, named: frozenset[str]) -> b
         return True
     if not _foreign(sp, hint):
         return False
+    if sp.attrs.get("reference"):
+        return True  # "crossings which border the outskirts of the Lebanese town of Arsal"
     if top.feature == "country":
         # "near Lebanon": the scene is this side of the border
         return sp.attrs.get("relation") == "near" or bool(ORIGIN_BEFORE.search(text, max(0, sp.start - ORIGIN_WINDOW_CHARS), sp.start))
@@ -359,7 +362,16 @@ def scene_country(doc: Doc) -> str | None:
     and nationalities included; a scene is where something happens."""
     text = doc.text
     votes: Counter = Counter()
+    # a reference point the scene borders, and the nationality word that introduces it
+    # ("which border the outskirts of the Lebanese town of Arsal"), vote for no country
+    leads = [
+        (lead, sp.start)
+        for sp in doc.spans_of("PLACE")
+        if sp.attrs.get("reference") and (lead := docgeo.reference_lead(text, sp.start)) is not None
+    ]
     for sp in event_places(list(doc.spans_of("PLACE")), text):
+        if sp.attrs.get("reference"):
+            continue
         top = sp.attrs["candidates"][0]
         if top.feature != "country" and inflected_word(str(sp.attrs.get("head") or sp.text), getattr(top, "name", "")):
             continue
@@ -377,7 +389,7 @@ def scene_country(doc: Doc) -> str | None:
             votes[top.iso3] += 1
     for end, iso, _ in _nationality_words(text):
         if end >= 0:
-            if PLACE_NOUN.match(text, end):  # "the Syrian border town of"
+            if PLACE_NOUN.match(text, end) and not any(a <= end <= b for a, b in leads):  # "the Syrian border town of"
                 votes[iso] += DEMONYM_PLACE_WEIGHT
             continue
         after = POSSESSIVE_CAPITAL.match(text, -end)
@@ -431,27 +443,23 @@ def place_for(
     spans_by_sentence: dict[int, list[Span]],
     lookback: int,
     where: tuple[str | None, frozenset[str]] | None = None,
+    reports: Collection[int] = (),
 ) -> Span | None:
     """The place of the mention in sentence ``i`` (``where``: ``scene_of(doc)``, passed
     in by a caller placing several mentions): the sentence's best place
     (``place_rank``; a site's name in the title and a foreign country named as a party,
     ``foreign_party``, are none), else the best (``lookback_rank``) of the nearest of the ``lookback``
-    earlier sentences of its paragraph that names one; None when none does."""
+    earlier sentences of its paragraph that names one, else for the headline or first
+    line the best places of the nearest of the ``lookback`` following sentences that
+    reports an incident (``reports``: the sentences with a trigger) and names one; None
+    when none does."""
     hint, named = where if where is not None else scene_of(doc)
     places = scene_places(spans, doc, named, hint)
     site = title_site_name(doc) if i == 0 else None
     if site is not None:
         places = [p for p in places if not (site[0] <= p.start and p.end <= site[1])]
     if places:
-        armies = army_countries(doc.text[sent.start : sent.end]) if len(places) > 1 else frozenset()
-
-        def key(p: Span) -> tuple:
-            # a country whose army the sentence names ranks after the other countries
-            top = p.attrs["candidates"][0]
-            feature, *rest = place_rank(p, doc.text, trig, hint)
-            return (feature, top.feature == "country" and getattr(top, "iso3", None) in armies, *rest)
-
-        return anchored(min(places, key=key), places, doc.text)
+        return _best_in_sentence(places, doc, sent, trig, hint)
     para = sent.paragraph
     # a sentence that names the scene country's nationality ("Syrian government forces
     # dropped bombs elsewhere in the country") borrows no place abroad from the sentence before
@@ -468,7 +476,32 @@ def place_for(
             # a sentence back, the most precise place is the scene ("shelled the village of
             # Kafr Zita in the northern countryside of Hama ... The shelling also destroyed")
             return anchored(min(ps, key=lambda s: lookback_rank(s, doc.text, trig, hint)), ps, doc.text)
+    if i <= 1:
+        # a headline or first line that names no place reports the incident the lede goes
+        # on to place ("Coalition air strikes kill 8 IS militants" ... "from villages in
+        # northern Syria"), not the town a later sentence names as an earlier target, nor
+        # the scene of a lede sentence that reports no incident ("Kurds advance on Azaz")
+        for j in range(i + 1, min(len(doc.sentences), i + 1 + lookback)):
+            if j not in reports:
+                continue
+            ps = scene_places(spans_by_sentence.get(j, []), doc, named, hint)
+            if ps:
+                return _best_in_sentence(ps, doc, doc.sentences[j], trig, hint)
     return None
+
+
+def _best_in_sentence(places: list[Span], doc: Doc, sent: Sentence, trig: Span, hint: str | None) -> Span:
+    """The best (``place_rank``) of a sentence's scene places, a country whose army the
+    sentence names after the other countries ("Turkish army howitzers fired ... on Turkey
+    from northern Syria")."""
+    armies = army_countries(doc.text[sent.start : sent.end]) if len(places) > 1 else frozenset()
+
+    def key(p: Span) -> tuple:
+        top = p.attrs["candidates"][0]
+        feature, *rest = place_rank(p, doc.text, trig, hint)
+        return (feature, top.feature == "country" and getattr(top, "iso3", None) in armies, *rest)
+
+    return anchored(min(places, key=key), places, doc.text)
 
 
 def continue_scene(place: Span | None, scene: Span | None, i: int) -> Span | None:
