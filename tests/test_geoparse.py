@@ -214,3 +214,13 @@ def test_benchmark_within_161_km_and_same_id(bench):
 def test_benchmark_split_is_first_70_and_last_30_percent(bench):
     docs = list(range(10))
     assert bench.split(docs, "dev") == list(range(7)) and bench.split(docs, "test") == [7, 8, 9]
+
+
+def test_seats_and_reference_points_keep_their_role():
+    text = (
+        "Clashes reached the crossings which border the outskirts of the Lebanese town of Arsal, "
+        "near Qara in Syria's Qalamoun, on Tuesday. Moscow said its jets were not involved."
+    )
+    roles = {m.text: m.role for m in frontlines.geoparse(text)}
+    assert roles.get("Arsal") == "reference" and roles.get("Moscow") == "seat"
+    assert roles.get("near Qara") == "place"  # the span holds its relation word

@@ -25,7 +25,7 @@ _FEATURE_CLASS = {"country": ("A", "PCLI"), "admin1": ("A", "ADM1"), "admin2": (
 # leave it a nationality (not part of a longer name such as "French Quarter").
 _DEMONYM_FOLLOWERS = frozenset("president prime minister foreign defence defense army government forces troops state".split())
 _NEXT_WORD = re.compile(r" ([^\W\d_]+)")
-ROLES = ("place", "dateline", "border", "seat", "origin", "demonym")
+ROLES = ("place", "dateline", "border", "seat", "origin", "reference", "demonym")
 
 
 @functools.lru_cache(maxsize=1)
@@ -45,7 +45,8 @@ class PlaceMention:
     """One place named in a text: ``start``/``end`` index the text given; ``role`` is
     "place", "dateline" (the reporting place), "border" (the neighbour in "the border
     with Turkey"), "seat" (a government or office speaking: "Moscow said"), "origin"
-    ("fighters from the North Caucasus") or "demonym" ("Syrian", "European"); ``place`` the resolved entry (``place_dict``)."""
+    ("fighters from the North Caucasus"), "reference" (a point the scene borders: "crossings
+    which border the outskirts of Arsal") or "demonym" ("Syrian", "European"); ``place`` the resolved entry (``place_dict``)."""
 
     start: int
     end: int
@@ -156,7 +157,7 @@ class Geoparser:
         for sp in places:
             if sp.attrs.get("candidates"):
                 sp = anchored(sp, with_cands, doc.text)
-            role = next((r for r in ("dateline", "border", "seat", "origin") if sp.attrs.get(r)), "place")
+            role = next((r for r in ("dateline", "border", "seat", "origin", "reference") if sp.attrs.get(r)), "place")
             out.append(self._mention(doc, sp, role))
         out += self._demonyms(doc, places)
         out.sort(key=lambda m: (m.start, m.end))
