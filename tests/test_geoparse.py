@@ -58,8 +58,6 @@ def test_dateline_has_its_role(gp):
     assert got["Syrian"].role == "demonym" and got["Syrian"].place["iso3"] == "SYR"
 
 
-@pytest.mark.xfail(reason="docgeo reads no dateline with a date after the city, and a foreign dateline is "
-                   "dropped by annotate_places (issue 13, document geography)", strict=False)
 def test_dateline_with_a_date_in_front_of_a_story_elsewhere(gp):
     text = "BEIRUT, May 3 (Reuters) - Government shelling killed seven people in Aleppo on Tuesday, a monitor said."
     got = _by_text(gp.parse(text))
