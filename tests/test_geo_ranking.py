@@ -189,3 +189,41 @@ def test_ambiguous_towns_agree_on_a_state(gazetteer):
         "The Athens school board met on Tuesday. Coaches from Tyler and Henderson attended the meeting.",
     )
     assert _top(spans["Athens"]).admin1 == "Texas"
+
+
+def test_a_world_city_is_not_outranked_through_an_alternate_name():
+    # Lomé's alternate name "Rome" made Rome, Italy no clear best; Fostoria, Ohio (an
+    # alternate "Rome" too) then ranked among the US namesakes of a US-tinged story
+    rome = Place("Rome", 41.89, 12.51, "Italy", "ITA", admin1="Latium", population=2_318_895)
+    lome = Place("Lomé", 6.13, 1.22, "Togo", "TGO", admin1="Maritime", population=2_188_376)
+    rome_ga = Place("Rome", 34.26, -85.16, "United States", "USA", admin1="Georgia", population=36_323)
+    fostoria = Place("Fostoria", 41.16, -83.42, "United States", "USA", admin1="Ohio", population=13_167)
+    geo = docgeo.DocGeography({"USA": 1.0}, "USA", by_place={"USA": 1.0})
+    out = docgeo.order([rome, lome, rome_ga, fostoria], geo, "Rome")
+    assert out[0] is rome
+    assert out.index(rome_ga) < out.index(fostoria)  # own name before a stray alternate
+    # a namesake in a unit the text's other places attest still wins
+    geo = docgeo.DocGeography({"USA": 3.0}, "USA", by_place={"USA": 3.0},
+                              admin1={("USA", "Georgia"): {"atlanta": 1.0, "macon": 1.0}})
+    assert docgeo.order([rome, lome, rome_ga, fostoria], geo, "Rome")[0] is rome_ga
+
+
+def test_country_hint_does_not_demote_a_world_city():
+    from frontlines.geocode import resolve_place
+    from frontlines.records import Span
+
+    london = Place("London", 51.51, -0.13, "United Kingdom", "GBR", admin1="England", population=8_961_989)
+    london_on = Place("London", 42.98, -81.23, "Canada", "CAN", admin1="Ontario", population=422_324)
+    london_oh = Place("London", 39.89, -83.45, "United States", "USA", admin1="Ohio", population=10_060)
+    sp = Span(0, 6, "PLACE", "London", {"candidates": [london, london_on, london_oh], "head": "London"})
+    assert resolve_place(sp, "USA", None)[0].iso3 == "GBR"
+    # a town of modest size still yields to the story's country
+    small = Place("Cambridge", 52.2, 0.12, "United Kingdom", "GBR", admin1="England", population=145_674)
+    small_ma = Place("Cambridge", 42.37, -71.11, "United States", "USA", admin1="Massachusetts", population=110_402)
+    sp = Span(0, 9, "PLACE", "Cambridge", {"candidates": [small, small_ma], "head": "Cambridge"})
+    assert resolve_place(sp, "USA", None)[0].iso3 == "USA"
+    # a province ahead of a foreign town is no world city: the hint decides ("Virginia" in an Irish story)
+    va = Place("Virginia", 37.5, -78.9, "United States", "USA", admin1="Virginia", feature="admin1", population=5_722_167)
+    va_irl = Place("Virginia", 53.83, -7.08, "Ireland", "IRL", admin1="Ulster", population=2_648)
+    sp = Span(0, 8, "PLACE", "Virginia", {"candidates": [va, va_irl], "head": "Virginia"})
+    assert resolve_place(sp, "IRL", None)[0].iso3 == "IRL"

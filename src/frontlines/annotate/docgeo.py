@@ -582,7 +582,12 @@ def order(cands: list[Place], geo: DocGeography, surface: str | None = None, cap
             town = max((p for p in cands if p.feature == "city" and p.iso3 == geo.primary), key=unit, default=None)
             if town is not None and unit(town) > 0:
                 return [town] + [p for p in cands if p is not town]
-    if cands[0].feature not in WIDE_FEATURES and clear_country(cands) is not None:
+    # clear among the candidates the surface names by their own name: Lomé, an alternate
+    # name "Rome", is no rival of Rome, Italy, and Fostoria, Ohio, none of Rome, Georgia
+    named = own_named(surface, cands) if surface and cands[0].feature not in WIDE_FEATURES else cands
+    if named is not cands and clear_country(named) is not None:
+        cands = named + [p for p in cands if p not in named]
+    if cands[0].feature not in WIDE_FEATURES and clear_country(named) is not None:
         top = cands[0]  # the soft votes of ambiguous towns reorder only within its country
         return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES, -unit(p), -(unit(p, True) if p.iso3 == top.iso3 else 0.0)))
     return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES, -(geo.weight(p.iso3) + unit(p, True)), p.iso3 != geo.primary))
