@@ -227,3 +227,31 @@ def test_country_hint_does_not_demote_a_world_city():
     va_irl = Place("Virginia", 53.83, -7.08, "Ireland", "IRL", admin1="Ulster", population=2_648)
     sp = Span(0, 8, "PLACE", "Virginia", {"candidates": [va, va_irl], "head": "Virginia"})
     assert resolve_place(sp, "IRL", None)[0].iso3 == "IRL"
+
+
+def test_a_stray_alternate_name_takes_no_unit_evidence():
+    # Ariton, Alabama has "Charleston" among its alternate names; an Alabama town named in
+    # the story made it outrank every Charleston
+    sc = Place("Charleston", 32.78, -79.93, "United States", "USA", admin1="South Carolina", population=132_609)
+    ariton = Place("Ariton", 31.6, -85.72, "United States", "USA", admin1="Alabama", population=746)
+    wv = Place("Charleston", 38.35, -81.63, "United States", "USA", admin1="West Virginia", population=46_838)
+    geo = docgeo.DocGeography({"USA": 4.5}, "USA", by_place={"USA": 4.5}, admin1={("USA", "Alabama"): {"jemison": 1.0}})
+    out = docgeo.order([sc, ariton, wv], geo, "Charleston")
+    assert out[0] is sc and out[-1] is ariton
+    # with West Virginia attested, its Charleston goes first
+    geo.admin1[("USA", "West Virginia")] = {"huntington": 1.0}
+    assert docgeo.order([sc, ariton, wv], geo, "Charleston")[0] is wv
+
+
+def test_a_clear_best_yields_to_no_less_attested_country():
+    # a US story that quotes London: Washington, England (in the unit London attests) is
+    # not Washington, D.C.
+    dc = Place("Washington", 38.9, -77.04, "United States", "USA", admin1="Washington, D.C.", population=689_545)
+    tyne = Place("Washington", 54.9, -1.52, "United Kingdom", "GBR", admin1="England", population=53_526)
+    geo = docgeo.DocGeography({"USA": 6.0, "GBR": 1.0}, "USA", by_place={"USA": 5.5, "GBR": 1.0},
+                              admin1={("GBR", "England"): {"london": 1.0}})
+    assert docgeo.order([dc, tyne], geo, "Washington")[0] is dc
+    # a British story: the English town's unit counts
+    geo = docgeo.DocGeography({"GBR": 6.0, "USA": 1.0}, "GBR", by_place={"GBR": 6.0, "USA": 1.0},
+                              admin1={("GBR", "England"): {"sunderland": 1.0}})
+    assert docgeo.order([dc, tyne], geo, "Washington")[0] is tyne

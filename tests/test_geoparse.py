@@ -214,3 +214,17 @@ def test_benchmark_within_161_km_and_same_id(bench):
 def test_benchmark_split_is_first_70_and_last_30_percent(bench):
     docs = list(range(10))
     assert bench.split(docs, "dev") == list(range(7)) and bench.split(docs, "test") == [7, 8, 9]
+
+
+def test_a_province_of_an_attested_country_keeps_its_place_against_the_hint(gp):
+    # a US story with British towns: England the nation, not England, Arkansas; the
+    # towns keep the ranking the document geography gave them
+    text = ("Farmers across Iowa and Nebraska say prices fell again. Buyers in Cambridge and "
+            "Oxford, England, were unmoved, traders in Lincoln said.")
+    got = {m.text: m.place for m in gp.parse(text) if m.place}
+    assert (got["England"]["iso3"], got["England"]["feature"]) == ("GBR", "admin1")
+    assert got["Cambridge"]["iso3"] == "GBR"
+    # a country's name stays the country against a US state of that name in a story from Baku
+    text = "Talks in Baku between Armenia and Azerbaijan resumed as Georgia offered to host the next round."
+    got = {m.text: m.place for m in gp.parse(text) if m.place}
+    assert got["Georgia"]["feature"] == "country"

@@ -163,11 +163,24 @@ class Geoparser:
         return out
 
     def _mention(self, doc: Doc, sp: Span, role: str) -> PlaceMention:
+        from .annotate.docgeo import WIDE_FEATURES
         from .geocode import resolve_place
 
         start, end = doc.offsets.to_orig(sp.start), doc.offsets.to_orig(sp.end)
-        place, precision = resolve_place(sp, doc.country_hint, self.gazetteer)
         cands = sp.attrs.get("candidates") or []
+        # a town the document geography ranked first keeps its place (the country hint's
+        # re-sort put London, Ohio before London and Cambridge, Massachusetts before
+        # Cambridge in British stories with American places); a province first yields to
+        # the hint when the text gives its country no evidence ("Virginia" in an Irish
+        # story), else only to a country or region ("Georgia" in a story from Baku), not
+        # to a town of the hint's country (England, Arkansas)
+        hint = doc.country_hint
+        if cands and cands[0].feature == "city":
+            hint = None
+        elif cands and hint and doc.geography is not None and doc.geography.weight(cands[0].iso3) > 0:
+            ranked = sorted(cands, key=lambda p: p.feature == "city" or (p.feature not in WIDE_FEATURES and p.iso3 != hint))
+            sp, hint = dataclasses.replace(sp, attrs={**sp.attrs, "candidates": ranked}), None
+        place, precision = resolve_place(sp, hint, self.gazetteer)
         runners = [place_dict(c) for c in cands if place is None or c != place][:MAX_CANDIDATES]
         return PlaceMention(
             start=start,
@@ -277,6 +290,7 @@ class _Identity:
 
         self.article = doc.article
         self.country_hint = doc.country_hint
+        self.geography = getattr(doc, "geography", None)
         self.offsets = OffsetMap.identity(len(doc.article.text))
 
 

@@ -557,6 +557,18 @@ def order(cands: list[Place], geo: DocGeography, surface: str | None = None, cap
 
     own = normalize_name(cands[0].name)  # the key this mention's own vote has
 
+    # a candidate reached only through a stray alternate name takes no evidence from
+    # its unit and follows the namesakes of its country that bear the name (Ariton, Alabama,
+    # an alternate "Charleston", is not Charleston because an Alabama town is named)
+    own_set = None
+    if surface:
+        a = normalize_name(surface)
+        own_set = {id(p) for p in cands if _name_like(a, normalize_name(p.name)) or normalize_name(p.name).startswith(a + " ")}
+        own_set = own_set if own_set and len(own_set) < len(cands) else None
+
+    def own_name(p: Place) -> bool:
+        return own_set is None or id(p) in own_set
+
     # soft votes only break ties among towns of comparable size, never against a
     # province the name is ("California", not California, Missouri, whose neighbours are
     # Mexico, Oregon and Nevada, Missouri) or a city ten times bigger (Detroit, Houston)
@@ -566,6 +578,8 @@ def order(cands: list[Place], geo: DocGeography, surface: str | None = None, cap
     def unit(p: Place, soft: bool = False) -> float:
         if capital is not None and p.iso3 == capital.iso3 and p is not capital and p.feature == "city":
             return 0.0  # a namesake town does not outrank its country's capital (Washington)
+        if not own_name(p):
+            return 0.0
         soft = soft and soft_ok and p.population * SOFT_UNIT_POPULATION_RATIO >= biggest
         return geo.unit_weight(p, surface, own, soft)
 
@@ -589,5 +603,16 @@ def order(cands: list[Place], geo: DocGeography, surface: str | None = None, cap
         cands = named + [p for p in cands if p not in named]
     if cands[0].feature not in WIDE_FEATURES and clear_country(named) is not None:
         top = cands[0]  # the soft votes of ambiguous towns reorder only within its country
-        return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES, -unit(p), -(unit(p, True) if p.iso3 == top.iso3 else 0.0)))
-    return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES, -(geo.weight(p.iso3) + unit(p, True)), p.iso3 != geo.primary))
+        # a namesake abroad outranks the clear best by its unit's evidence only where its
+        # country has as much evidence as the best's (Washington, England, because London
+        # is named, is not Washington in a US story)
+        home = geo.weight(top.iso3)
+
+        def abroad(p: Place) -> bool:
+            return p.iso3 != top.iso3 and geo.weight(p.iso3) < home
+
+        return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES, -(0.0 if abroad(p) else unit(p)),
+                                            -(unit(p, True) if p.iso3 == top.iso3 else 0.0), not own_name(p)))
+    return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES,
+                                        -(geo.weight(p.iso3) + unit(p, True)),
+                                        not own_name(p), p.iso3 != geo.primary))
