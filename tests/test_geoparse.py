@@ -228,3 +228,20 @@ def test_a_province_of_an_attested_country_keeps_its_place_against_the_hint(gp):
     text = "Talks in Baku between Armenia and Azerbaijan resumed as Georgia offered to host the next round."
     got = {m.text: m.place for m in gp.parse(text) if m.place}
     assert got["Georgia"]["feature"] == "country"
+
+
+def test_a_place_word_inside_a_longer_name_is_in_the_storys_area(gp):
+    text = ("Police in St. Louis closed part of Hampton Avenue on Monday after a water main broke. "
+            "St. Louis crews expect repairs to take two days, a St. Louis spokesman said.")
+    doc = gp.document(text)
+    i = text.index("Hampton Avenue")
+    got = gp.resolve_span(doc, i, i + len("Hampton Avenue"))
+    # the avenue is in St. Louis, not in Hampton, Virginia
+    assert (got.place["name"], got.place["admin1"]) == ("St. Louis", "Missouri")
+    assert (got.start, got.end, got.text) == (i, i + len("Hampton Avenue"), "Hampton Avenue")
+    # a province or country inside a name is the name's own place
+    text = "Traders in London watched the Bank of England on Thursday, London brokers said."
+    doc = gp.document(text)
+    i = text.index("Bank of England")
+    got = gp.resolve_span(doc, i, i + len("Bank of England"))
+    assert (got.place["iso3"], got.place["feature"]) == ("GBR", "admin1")
