@@ -255,3 +255,23 @@ def test_a_clear_best_yields_to_no_less_attested_country():
     geo = docgeo.DocGeography({"GBR": 6.0, "USA": 1.0}, "GBR", by_place={"GBR": 6.0, "USA": 1.0},
                               admin1={("GBR", "England"): {"sunderland": 1.0}})
     assert docgeo.order([dc, tyne], geo, "Washington")[0] is tyne
+
+
+def test_a_province_named_exactly_keeps_its_place_against_towns_of_attested_units():
+    wales = Place("Wales", 52.5, -3.5, "United Kingdom", "GBR", admin1="Wales", feature="admin1", population=3_136_534)
+    town = Place("Wales", 53.34, -1.28, "United Kingdom", "GBR", admin1="England", population=5_956)
+    geo = docgeo.DocGeography({"GBR": 6.0}, "GBR", by_place={"GBR": 6.0},
+                              admin1={("GBR", "England"): {"london": 2.0, "england": 1.0}})
+    assert docgeo.order([wales, town], geo, "Wales")[0] is wales
+    idaho = Place("Idaho", 44.5, -114.25, "United States", "USA", admin1="Idaho", feature="admin1", population=1_839_106)
+    springs = Place("Idaho Springs", 39.74, -105.51, "United States", "USA", admin1="Colorado", population=1_717)
+    geo = docgeo.DocGeography({"USA": 9.0}, "USA", by_place={"USA": 9.0}, admin1={("USA", "Colorado"): {"denver": 1.0}})
+    assert docgeo.order([idaho, springs], geo, "Idaho")[0] is idaho
+
+
+def test_apposition_needs_a_candidate_that_bears_the_name():
+    dc = Place("Washington", 38.9, -77.04, "United States", "USA", admin1="Washington, D.C.", population=689_545)
+    watervliet = Place("Watervliet", 42.73, -73.7, "United States", "USA", admin1="New York", population=10_000)
+    ny = Place("New York", 43.0, -75.5, "United States", "USA", admin1="New York", feature="admin1")
+    assert docgeo.apposition([dc, watervliet], [ny], "Washington") is None
+    assert docgeo.apposition([dc, watervliet], [ny]) == (watervliet, ny)

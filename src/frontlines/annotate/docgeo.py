@@ -249,12 +249,17 @@ def prior(surface: str, cands: list[Place]) -> list[Place]:
     return out
 
 
-def apposition(cands: list[Place], container: list[Place]) -> tuple[Place, Place] | None:
+def apposition(cands: list[Place], container: list[Place], surface: str | None = None) -> tuple[Place, Place] | None:
     """"Springfield, Illinois", "Paris, Texas", "Erbil, Iraq": the candidate of the first
     name that lies in a unit (first-level unit or country) the second name can be, and
-    that unit; None when no candidate does (a list: "Aleppo, Idlib and Hama")."""
+    that unit; None when no candidate does (a list: "Aleppo, Idlib and Hama"). With the
+    first name's ``surface``, only a candidate that bears the name counts (Watervliet,
+    New York, an alternate "Washington", is not "Washington, New York and Boston")."""
     if not cands or cands[0].feature == "country":
         return None
+    if surface:
+        a = normalize_name(surface)
+        cands = [p for p in cands if _name_like(a, normalize_name(p.name))] or cands
     for c in container:
         if c.feature == "country":
             hit = next((p for p in cands if p.iso3 == c.iso3 and p.feature != "country"), None)
@@ -608,11 +613,16 @@ def order(cands: list[Place], geo: DocGeography, surface: str | None = None, cap
         # is named, is not Washington in a US story)
         home = geo.weight(top.iso3)
 
+        # a first-level unit the surface names exactly keeps its place against towns
+        # that take the evidence for their units ("Wales" in a story of England and
+        # Wales is not Wales, South Yorkshire; "Idaho" not Idaho Springs, Colorado)
+        unit_named = top.feature == "admin1" and bool(surface) and normalize_name(top.name) == normalize_name(surface)
+
         def abroad(p: Place) -> bool:
-            return p.iso3 != top.iso3 and geo.weight(p.iso3) < home
+            return (p.iso3 != top.iso3 and geo.weight(p.iso3) < home) or (unit_named and p.feature == "city")
 
         return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES, -(0.0 if abroad(p) else unit(p)),
-                                            -(unit(p, True) if p.iso3 == top.iso3 else 0.0), not own_name(p)))
+                                            -(unit(p, True) if p.iso3 == top.iso3 and not abroad(p) else 0.0), not own_name(p)))
     return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES,
                                         -(geo.weight(p.iso3) + unit(p, True)),
                                         not own_name(p), p.iso3 != geo.primary))

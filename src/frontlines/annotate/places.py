@@ -610,7 +610,7 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
     for k in range(len(matches) - 1):
         a, b = matches[k], matches[k + 1]
         if docgeo.APPOSITION_GAP.fullmatch(text, toks[a[1]][1], toks[b[0]][0]):
-            hit = docgeo.apposition(primed[k], primed[k + 1])
+            hit = docgeo.apposition(primed[k], primed[k + 1], a[2])
             if hit is not None:
                 decided[k] = [hit[0]] + [p for p in primed[k] if p != hit[0]]
                 decided.setdefault(k + 1, [hit[1]] + [p for p in primed[k + 1] if p != hit[1]])
