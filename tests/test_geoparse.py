@@ -245,3 +245,11 @@ def test_a_place_word_inside_a_longer_name_is_in_the_storys_area(gp):
     i = text.index("Bank of England")
     got = gp.resolve_span(doc, i, i + len("Bank of England"))
     assert (got.place["iso3"], got.place["feature"]) == ("GBR", "admin1")
+
+
+def test_a_nationality_word_is_its_country_not_a_town(gp):
+    # Canadian, Texas is a town; "Canadian" in running text is the nationality
+    text = ("The Pittsburgh firm moved $500 million in Canadian pension obligations to insurers, "
+            "officials in Pittsburgh, Pennsylvania, said.")
+    got = [m for m in gp.parse(text) if m.text == "Canadian"]
+    assert got and all(m.role == "demonym" and m.place["iso3"] == "CAN" for m in got)

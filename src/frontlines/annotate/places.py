@@ -648,6 +648,8 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         ) or (i > 0 and gap_prev == " " and prev_tok[0].isupper() and not sentence_start)
         if single and name_like and not (cands[0].feature in ("admin1", "country") or cands[0].population >= BIG_TOWN):
             continue  # part of a longer capitalised name ("Mark Lowcock", "Hassan Aden")
+        if single and not fixed and cands[0].feature == "city" and surface in docgeo._demonyms()[0]:
+            continue  # a nationality word ("Canadian"): its country (a demonym), not Canadian, Texas
         tier = gaz.match_tier(surface)
         top = cands[0]
         named = docgeo.names_place(surface, top, tier)
