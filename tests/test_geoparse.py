@@ -253,3 +253,18 @@ def test_a_nationality_word_is_its_country_not_a_town(gp):
             "officials in Pittsburgh, Pennsylvania, said.")
     got = [m for m in gp.parse(text) if m.text == "Canadian"]
     assert got and all(m.role == "demonym" and m.place["iso3"] == "CAN" for m in got)
+
+
+def test_a_town_inside_a_name_is_stray_only_outside_the_storys_units():
+    from frontlines.annotate.docgeo import DocGeography
+    from frontlines.geoparser import _stray
+
+    focus = {"name": "St. Louis", "feature": "city", "iso3": "USA", "admin1": "Missouri"}
+    geo = DocGeography({"USA": 3.0}, "USA", admin1={("USA", "Missouri"): {"st louis": 2.0}})
+    hampton = {"name": "Hampton", "feature": "city", "iso3": "USA", "admin1": "Virginia"}
+    assert _stray(hampton, focus, geo)
+    geo.admin1[("USA", "Virginia")] = {"norfolk": 1.0}  # Virginia attested: the town may be right
+    assert not _stray(hampton, focus, geo)
+    # the seat of a unit of its name ("Sokoto State") and a province are the name's own place
+    assert not _stray({"name": "Sokoto", "feature": "city", "iso3": "NGA", "admin1": "Sokoto"}, focus, geo)
+    assert not _stray({"name": "Alberta", "feature": "admin1", "iso3": "CAN", "admin1": "Alberta"}, focus, geo)

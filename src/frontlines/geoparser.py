@@ -318,12 +318,14 @@ def _stray(inner: dict, focus: dict, geo) -> bool:
     the story's ``focus``, one the text gives no evidence for beyond this word."""
     if inner.get("feature") not in FOCUS_FEATURES:
         return False
-    unit = (inner.get("iso3"), inner.get("admin1"))
-    if unit == (focus.get("iso3"), focus.get("admin1")):
-        return False
     from .gazetteer import normalize_name
 
     own = normalize_name(inner.get("name") or "")
+    if own and own == normalize_name(inner.get("admin1") or ""):
+        return False  # the seat of a unit of its name: "Sokoto State" is that unit's area
+    unit = (inner.get("iso3"), inner.get("admin1"))
+    if unit == (focus.get("iso3"), focus.get("admin1")):
+        return False
     evidence = (geo.admin1.get(unit) or {}) if geo is not None and unit[1] else {}
     return not any(w > 0 and s != own for s, w in evidence.items())
 
