@@ -618,11 +618,12 @@ def order(cands: list[Place], geo: DocGeography, surface: str | None = None, cap
         # Wales is not Wales, South Yorkshire; "Idaho" not Idaho Springs, Colorado)
         unit_named = top.feature == "admin1" and bool(surface) and normalize_name(top.name) == normalize_name(surface)
 
-        def abroad(p: Place) -> bool:
+        def held_back(p: Place) -> bool:
+            """Whether ``p`` takes no evidence from its unit here (the two cases above)."""
             return (p.iso3 != top.iso3 and geo.weight(p.iso3) < home) or (unit_named and p.feature == "city")
 
-        return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES, -(0.0 if abroad(p) else unit(p)),
-                                            -(unit(p, True) if p.iso3 == top.iso3 and not abroad(p) else 0.0), not own_name(p)))
+        return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES, -(0.0 if held_back(p) else unit(p)),
+                                            -(unit(p, True) if p.iso3 == top.iso3 and not held_back(p) else 0.0), not own_name(p)))
     return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES,
                                         -(geo.weight(p.iso3) + unit(p, True)),
                                         not own_name(p), p.iso3 != geo.primary))
