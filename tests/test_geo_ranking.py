@@ -171,3 +171,89 @@ def test_ambiguous_towns_agree_on_a_state(gazetteer):
         "The Athens school board met on Tuesday. Coaches from Tyler and Henderson attended the meeting.",
     )
     assert _top(spans["Athens"]).admin1 == "Texas"
+
+
+def test_a_world_city_is_not_outranked_through_an_alternate_name():
+    # Lomé's alternate name "Rome" made Rome, Italy no clear best; Fostoria, Ohio (an
+    # alternate "Rome" too) then ranked among the US namesakes of a US-tinged story
+    rome = Place("Rome", 41.89, 12.51, "Italy", "ITA", admin1="Latium", population=2_318_895)
+    lome = Place("Lomé", 6.13, 1.22, "Togo", "TGO", admin1="Maritime", population=2_188_376)
+    rome_ga = Place("Rome", 34.26, -85.16, "United States", "USA", admin1="Georgia", population=36_323)
+    fostoria = Place("Fostoria", 41.16, -83.42, "United States", "USA", admin1="Ohio", population=13_167)
+    geo = docgeo.DocGeography({"USA": 1.0}, "USA", by_place={"USA": 1.0})
+    out = docgeo.order([rome, lome, rome_ga, fostoria], geo, "Rome")
+    assert out[0] is rome
+    assert out.index(rome_ga) < out.index(fostoria)  # own name before a stray alternate
+    # a namesake in a unit the text's other places attest still wins
+    geo = docgeo.DocGeography({"USA": 3.0}, "USA", by_place={"USA": 3.0},
+                              admin1={("USA", "Georgia"): {"atlanta": 1.0, "macon": 1.0}})
+    assert docgeo.order([rome, lome, rome_ga, fostoria], geo, "Rome")[0] is rome_ga
+
+
+def test_country_hint_does_not_demote_a_world_city():
+    from frontlines.geocode import resolve_place
+    from frontlines.records import Span
+
+    london = Place("London", 51.51, -0.13, "United Kingdom", "GBR", admin1="England", population=8_961_989)
+    london_on = Place("London", 42.98, -81.23, "Canada", "CAN", admin1="Ontario", population=422_324)
+    london_oh = Place("London", 39.89, -83.45, "United States", "USA", admin1="Ohio", population=10_060)
+    sp = Span(0, 6, "PLACE", "London", {"candidates": [london, london_on, london_oh], "head": "London"})
+    assert resolve_place(sp, "USA", None)[0].iso3 == "GBR"
+    # a town of modest size still yields to the story's country
+    small = Place("Cambridge", 52.2, 0.12, "United Kingdom", "GBR", admin1="England", population=145_674)
+    small_ma = Place("Cambridge", 42.37, -71.11, "United States", "USA", admin1="Massachusetts", population=110_402)
+    sp = Span(0, 9, "PLACE", "Cambridge", {"candidates": [small, small_ma], "head": "Cambridge"})
+    assert resolve_place(sp, "USA", None)[0].iso3 == "USA"
+    # a province ahead of a foreign town is no world city: the hint decides ("Virginia" in an Irish story)
+    va = Place("Virginia", 37.5, -78.9, "United States", "USA", admin1="Virginia", feature="admin1", population=5_722_167)
+    va_irl = Place("Virginia", 53.83, -7.08, "Ireland", "IRL", admin1="Ulster", population=2_648)
+    sp = Span(0, 8, "PLACE", "Virginia", {"candidates": [va, va_irl], "head": "Virginia"})
+    assert resolve_place(sp, "IRL", None)[0].iso3 == "IRL"
+
+
+def test_a_stray_alternate_name_takes_no_unit_evidence():
+    # Ariton, Alabama has "Charleston" among its alternate names; an Alabama town named in
+    # the story made it outrank every Charleston
+    sc = Place("Charleston", 32.78, -79.93, "United States", "USA", admin1="South Carolina", population=132_609)
+    ariton = Place("Ariton", 31.6, -85.72, "United States", "USA", admin1="Alabama", population=746)
+    wv = Place("Charleston", 38.35, -81.63, "United States", "USA", admin1="West Virginia", population=46_838)
+    geo = docgeo.DocGeography({"USA": 4.5}, "USA", by_place={"USA": 4.5}, admin1={("USA", "Alabama"): {"jemison": 1.0}})
+    out = docgeo.order([sc, ariton, wv], geo, "Charleston")
+    assert out[0] is sc and out[-1] is ariton
+    # with West Virginia attested, its Charleston goes first
+    geo.admin1[("USA", "West Virginia")] = {"huntington": 1.0}
+    assert docgeo.order([sc, ariton, wv], geo, "Charleston")[0] is wv
+
+
+def test_a_clear_best_yields_to_no_less_attested_country():
+    # a US story that quotes London: Washington, England (in the unit London attests) is
+    # not Washington, D.C.
+    dc = Place("Washington", 38.9, -77.04, "United States", "USA", admin1="Washington, D.C.", population=689_545)
+    tyne = Place("Washington", 54.9, -1.52, "United Kingdom", "GBR", admin1="England", population=53_526)
+    geo = docgeo.DocGeography({"USA": 6.0, "GBR": 1.0}, "USA", by_place={"USA": 5.5, "GBR": 1.0},
+                              admin1={("GBR", "England"): {"london": 1.0}})
+    assert docgeo.order([dc, tyne], geo, "Washington")[0] is dc
+    # a British story: the English town's unit counts
+    geo = docgeo.DocGeography({"GBR": 6.0, "USA": 1.0}, "GBR", by_place={"GBR": 6.0, "USA": 1.0},
+                              admin1={("GBR", "England"): {"sunderland": 1.0}})
+    assert docgeo.order([dc, tyne], geo, "Washington")[0] is tyne
+
+
+def test_a_province_named_exactly_keeps_its_place_against_towns_of_attested_units():
+    wales = Place("Wales", 52.5, -3.5, "United Kingdom", "GBR", admin1="Wales", feature="admin1", population=3_136_534)
+    town = Place("Wales", 53.34, -1.28, "United Kingdom", "GBR", admin1="England", population=5_956)
+    geo = docgeo.DocGeography({"GBR": 6.0}, "GBR", by_place={"GBR": 6.0},
+                              admin1={("GBR", "England"): {"london": 2.0, "england": 1.0}})
+    assert docgeo.order([wales, town], geo, "Wales")[0] is wales
+    idaho = Place("Idaho", 44.5, -114.25, "United States", "USA", admin1="Idaho", feature="admin1", population=1_839_106)
+    springs = Place("Idaho Springs", 39.74, -105.51, "United States", "USA", admin1="Colorado", population=1_717)
+    geo = docgeo.DocGeography({"USA": 9.0}, "USA", by_place={"USA": 9.0}, admin1={("USA", "Colorado"): {"denver": 1.0}})
+    assert docgeo.order([idaho, springs], geo, "Idaho")[0] is idaho
+
+
+def test_apposition_needs_a_candidate_that_bears_the_name():
+    dc = Place("Washington", 38.9, -77.04, "United States", "USA", admin1="Washington, D.C.", population=689_545)
+    watervliet = Place("Watervliet", 42.73, -73.7, "United States", "USA", admin1="New York", population=10_000)
+    ny = Place("New York", 43.0, -75.5, "United States", "USA", admin1="New York", feature="admin1")
+    assert docgeo.apposition([dc, watervliet], [ny], "Washington") is None
+    assert docgeo.apposition([dc, watervliet], [ny]) == (watervliet, ny)

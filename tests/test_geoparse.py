@@ -222,3 +222,57 @@ def test_seats_and_reference_points_keep_their_role():
     roles = {m.text: m.role for m in frontlines.geoparse(text)}
     assert roles.get("Arsal") == "reference" and roles.get("Moscow") == "seat"
     assert roles.get("near Qara") == "place"  # the span holds its relation word
+
+
+def test_a_province_of_an_attested_country_keeps_its_place_against_the_hint(gp):
+    # a US story with British towns: England the nation, not England, Arkansas; the
+    # towns keep the ranking the document geography gave them
+    text = ("Farmers across Iowa and Nebraska say prices fell again. Buyers in Cambridge and "
+            "Oxford, England, were unmoved, traders in Lincoln said.")
+    got = {m.text: m.place for m in gp.parse(text) if m.place}
+    assert (got["England"]["iso3"], got["England"]["feature"]) == ("GBR", "admin1")
+    assert got["Cambridge"]["iso3"] == "GBR"
+    # a country's name stays the country against a US state of that name in a story from Baku
+    text = "Talks in Baku between Armenia and Azerbaijan resumed as Georgia offered to host the next round."
+    got = {m.text: m.place for m in gp.parse(text) if m.place}
+    assert got["Georgia"]["feature"] == "country"
+
+
+def test_a_place_word_inside_a_longer_name_is_in_the_storys_area(gp):
+    text = ("Police in St. Louis closed part of Hampton Avenue on Monday after a water main broke. "
+            "St. Louis crews expect repairs to take two days, a St. Louis spokesman said.")
+    doc = gp.document(text)
+    i = text.index("Hampton Avenue")
+    got = gp.resolve_span(doc, i, i + len("Hampton Avenue"))
+    # the avenue is in St. Louis, not in Hampton, Virginia
+    assert (got.place["name"], got.place["admin1"]) == ("St. Louis", "Missouri")
+    assert (got.start, got.end, got.text) == (i, i + len("Hampton Avenue"), "Hampton Avenue")
+    # a province or country inside a name is the name's own place
+    text = "Traders in London watched the Bank of England on Thursday, London brokers said."
+    doc = gp.document(text)
+    i = text.index("Bank of England")
+    got = gp.resolve_span(doc, i, i + len("Bank of England"))
+    assert (got.place["iso3"], got.place["feature"]) == ("GBR", "admin1")
+
+
+def test_a_nationality_word_is_its_country_not_a_town(gp):
+    # Canadian, Texas is a town; "Canadian" in running text is the nationality
+    text = ("The Pittsburgh firm moved $500 million in Canadian pension obligations to insurers, "
+            "officials in Pittsburgh, Pennsylvania, said.")
+    got = [m for m in gp.parse(text) if m.text == "Canadian"]
+    assert got and all(m.role == "demonym" and m.place["iso3"] == "CAN" for m in got)
+
+
+def test_a_town_inside_a_name_is_stray_only_outside_the_storys_units():
+    from frontlines.annotate.docgeo import DocGeography
+    from frontlines.geoparser import _stray
+
+    focus = {"name": "St. Louis", "feature": "city", "iso3": "USA", "admin1": "Missouri"}
+    geo = DocGeography({"USA": 3.0}, "USA", admin1={("USA", "Missouri"): {"st louis": 2.0}})
+    hampton = {"name": "Hampton", "feature": "city", "iso3": "USA", "admin1": "Virginia"}
+    assert _stray(hampton, focus, geo)
+    geo.admin1[("USA", "Virginia")] = {"norfolk": 1.0}  # Virginia attested: the town may be right
+    assert not _stray(hampton, focus, geo)
+    # the seat of a unit of its name ("Sokoto State") and a province are the name's own place
+    assert not _stray({"name": "Sokoto", "feature": "city", "iso3": "NGA", "admin1": "Sokoto"}, focus, geo)
+    assert not _stray({"name": "Alberta", "feature": "admin1", "iso3": "CAN", "admin1": "Alberta"}, focus, geo)

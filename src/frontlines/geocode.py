@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 
-from .annotate.docgeo import WIDE_FEATURES
+from .annotate.docgeo import UNATTESTED_TOWN_MIN, WIDE_FEATURES, clear_country, own_named
 from .gazetteer import Gazetteer
 from .records import Doc, Place, Span
 from .resolve.place import scene_country, scene_places
@@ -37,6 +37,19 @@ def _with_admin(place: Place, gaz: Gazetteer) -> Place:
     return dataclasses.replace(place, admin1=near.admin1, admin2=place.admin2 or near.admin2)
 
 
+def world_city(surface: str, cands: list[Place]) -> bool:
+    """Whether the best candidate is a big city (``UNATTESTED_TOWN_MIN``) the surface names
+    by its own name, far more populous (``CLEAR_POPULATION_RATIO``) than any namesake
+    elsewhere: London, Toronto and Rome stay themselves in a story whose main country has
+    a small town of that name (the document geography, which ranked them, already let a
+    namesake in a unit the text attests go first)."""
+    top = cands[0]
+    if top.feature != "city" or top.population < UNATTESTED_TOWN_MIN:
+        return False
+    named = own_named(surface, cands)
+    return named[0] is top and clear_country(named) == top.iso3
+
+
 def resolve_place(span: Span, country_hint: str | None, gaz: Gazetteer) -> tuple[Place | None, int | None]:
     """The gazetteer entry and precision code for one PLACE span (None, None if unknown)."""
     attrs = span.attrs or {}
@@ -45,7 +58,7 @@ def resolve_place(span: Span, country_hint: str | None, gaz: Gazetteer) -> tuple
         cands = gaz.lookup(attrs.get("head") or span.text, country_hint)
     if not cands:
         return None, None
-    if country_hint:
+    if country_hint and not world_city(attrs.get("head") or span.text, cands):
         cands.sort(key=lambda p: p.feature not in WIDE_FEATURES and p.iso3 != country_hint)
     top = cands[0]
     relation = attrs.get("relation")

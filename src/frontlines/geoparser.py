@@ -13,6 +13,8 @@ import dataclasses
 import datetime as dt
 import functools
 import re
+from collections import Counter
+
 from .records import Article, Doc, Place, Span
 
 # How many runner-up candidates a mention lists: enough to see the namesakes that lost
@@ -25,6 +27,9 @@ _FEATURE_CLASS = {"country": ("A", "PCLI"), "admin1": ("A", "ADM1"), "admin2": (
 # leave it a nationality (not part of a longer name such as "French Quarter").
 _DEMONYM_FOLLOWERS = frozenset("president prime minister foreign defence defense army government forces troops state".split())
 _NEXT_WORD = re.compile(r" ([^\W\d_]+)")
+# Features that can be a story's own area for a site named inside a longer name (a town
+# or a district; a province or country is too wide to place a building).
+FOCUS_FEATURES = frozenset({"city", "admin2"})
 ROLES = ("place", "dateline", "border", "seat", "origin", "reference", "demonym")
 
 
@@ -164,11 +169,24 @@ class Geoparser:
         return out
 
     def _mention(self, doc: Doc, sp: Span, role: str) -> PlaceMention:
+        from .annotate.docgeo import WIDE_FEATURES
         from .geocode import resolve_place
 
         start, end = doc.offsets.to_orig(sp.start), doc.offsets.to_orig(sp.end)
-        place, precision = resolve_place(sp, doc.country_hint, self.gazetteer)
         cands = sp.attrs.get("candidates") or []
+        # a town the document geography ranked first keeps its place (the country hint's
+        # re-sort put London, Ohio before London and Cambridge, Massachusetts before
+        # Cambridge in British stories with American places); a province first yields to
+        # the hint when the text gives its country no evidence ("Virginia" in an Irish
+        # story), else only to a country or region ("Georgia" in a story from Baku), not
+        # to a town of the hint's country (England, Arkansas)
+        hint = doc.country_hint
+        if cands and cands[0].feature == "city":
+            hint = None
+        elif cands and hint and doc.geography is not None and doc.geography.weight(cands[0].iso3) > 0:
+            ranked = sorted(cands, key=lambda p: p.feature == "city" or (p.feature not in WIDE_FEATURES and p.iso3 != hint))
+            sp, hint = dataclasses.replace(sp, attrs={**sp.attrs, "candidates": ranked}), None
+        place, precision = resolve_place(sp, hint, self.gazetteer)
         runners = [place_dict(c) for c in cands if place is None or c != place][:MAX_CANDIDATES]
         return PlaceMention(
             start=start,
@@ -249,6 +267,13 @@ class Geoparser:
             if cands:
                 break
         if not cands:
+            if found:
+                # a place word inside a longer name the gazetteer lacks (a plantation, a
+                # stadium, a chapel, an avenue: "Marigny Plantation", "Rogers Centre")
+                # names a site in the story's own area, not the namesake the word alone is
+                focus = self._focus(doc, start, end)
+                if focus is not None and _stray(found[0].place, focus.place, getattr(doc, "geography", None)):
+                    return dataclasses.replace(focus, start=start, end=end, text=doc.article.text[start:end], role="place")
             return found[0] if found else None
         geo = getattr(doc, "geography", None)
         if geo is not None:
@@ -261,6 +286,23 @@ class Geoparser:
         sp = Span(start, end, "PLACE", surface, {"candidates": cands, "relation": rel, "head": surface, "distance_km": dist})
         return self._mention(_Identity(doc), sp, "place")
 
+    def _focus(self, doc: Doc, start: int, end: int) -> PlaceMention | None:
+        """The story's own area: its most often named town or district (outside
+        ``start``..``end``; ties to the first named), None when it names none."""
+        counts: Counter = Counter()
+        first: dict = {}
+        for m in self.mentions_cache(doc):
+            p = m.place
+            if m.role != "place" or p is None or p.get("feature") not in FOCUS_FEATURES or (m.start < end and start < m.end):
+                continue
+            key = (p.get("name"), p.get("latitude"), p.get("longitude"))
+            counts[key] += 1
+            first.setdefault(key, m)
+        if not counts:
+            return None
+        best = max(counts.values())
+        return next(m for k, m in first.items() if counts[k] == best)
+
     def mentions_cache(self, doc: Doc) -> list[PlaceMention]:
         """``mentions(doc)``, computed once per Doc."""
         key = "_geoparser_mentions"
@@ -268,6 +310,25 @@ class Geoparser:
         if got is None:
             got = doc.__dict__[key] = self.mentions(doc)
         return got
+
+
+def _stray(inner: dict, focus: dict, geo) -> bool:
+    """Whether ``inner``, the town a word inside a longer name resolved to, lies outside
+    the story's area: a town (a province or country inside a name, "Bank of England",
+    "University of Alberta", is the name's own place) in another first-level unit than
+    the story's ``focus``, one the text gives no evidence for beyond this word."""
+    if inner.get("feature") not in FOCUS_FEATURES:
+        return False
+    from .gazetteer import normalize_name
+
+    own = normalize_name(inner.get("name") or "")
+    if own and own == normalize_name(inner.get("admin1") or ""):
+        return False  # the seat of a unit of its name: "Sokoto State" is that unit's area
+    unit = (inner.get("iso3"), inner.get("admin1"))
+    if unit == (focus.get("iso3"), focus.get("admin1")):
+        return False
+    evidence = (geo.admin1.get(unit) or {}) if geo is not None and unit[1] else {}
+    return not any(w > 0 and s != own for s, w in evidence.items())
 
 
 class _Identity:
@@ -278,6 +339,7 @@ class _Identity:
 
         self.article = doc.article
         self.country_hint = doc.country_hint
+        self.geography = getattr(doc, "geography", None)
         self.offsets = OffsetMap.identity(len(doc.article.text))
 
 

@@ -249,12 +249,17 @@ def prior(surface: str, cands: list[Place]) -> list[Place]:
     return out
 
 
-def apposition(cands: list[Place], container: list[Place]) -> tuple[Place, Place] | None:
+def apposition(cands: list[Place], container: list[Place], surface: str | None = None) -> tuple[Place, Place] | None:
     """"Springfield, Illinois", "Paris, Texas", "Erbil, Iraq": the candidate of the first
     name that lies in a unit (first-level unit or country) the second name can be, and
-    that unit; None when no candidate does (a list: "Aleppo, Idlib and Hama")."""
+    that unit; None when no candidate does (a list: "Aleppo, Idlib and Hama"). With the
+    first name's ``surface``, only a candidate that bears the name counts (Watervliet,
+    New York, an alternate "Washington", is not "Washington, New York and Boston")."""
     if not cands or cands[0].feature == "country":
         return None
+    if surface:
+        a = normalize_name(surface)
+        cands = [p for p in cands if _name_like(a, normalize_name(p.name))] or cands
     for c in container:
         if c.feature == "country":
             hit = next((p for p in cands if p.iso3 == c.iso3 and p.feature != "country"), None)
@@ -579,6 +584,18 @@ def order(cands: list[Place], geo: DocGeography, surface: str | None = None, cap
 
     own = normalize_name(cands[0].name)  # the key this mention's own vote has
 
+    # a candidate reached only through a stray alternate name takes no evidence from
+    # its unit and follows the namesakes of its country that bear the name (Ariton, Alabama,
+    # an alternate "Charleston", is not Charleston because an Alabama town is named)
+    own_set = None
+    if surface:
+        a = normalize_name(surface)
+        own_set = {id(p) for p in cands if _name_like(a, normalize_name(p.name)) or normalize_name(p.name).startswith(a + " ")}
+        own_set = own_set if own_set and len(own_set) < len(cands) else None
+
+    def own_name(p: Place) -> bool:
+        return own_set is None or id(p) in own_set
+
     # soft votes only break ties among towns of comparable size, never against a
     # province the name is ("California", not California, Missouri, whose neighbours are
     # Mexico, Oregon and Nevada, Missouri) or a city ten times bigger (Detroit, Houston)
@@ -588,6 +605,8 @@ def order(cands: list[Place], geo: DocGeography, surface: str | None = None, cap
     def unit(p: Place, soft: bool = False) -> float:
         if capital is not None and p.iso3 == capital.iso3 and p is not capital and p.feature == "city":
             return 0.0  # a namesake town does not outrank its country's capital (Washington)
+        if not own_name(p):
+            return 0.0
         soft = soft and soft_ok and p.population * SOFT_UNIT_POPULATION_RATIO >= biggest
         return geo.unit_weight(p, surface, own, soft)
 
@@ -604,7 +623,29 @@ def order(cands: list[Place], geo: DocGeography, surface: str | None = None, cap
             town = max((p for p in cands if p.feature == "city" and p.iso3 == geo.primary), key=unit, default=None)
             if town is not None and unit(town) > 0:
                 return [town] + [p for p in cands if p is not town]
-    if cands[0].feature not in WIDE_FEATURES and clear_country(cands) is not None:
+    # clear among the candidates the surface names by their own name: Lomé, an alternate
+    # name "Rome", is no rival of Rome, Italy, and Fostoria, Ohio, none of Rome, Georgia
+    named = own_named(surface, cands) if surface and cands[0].feature not in WIDE_FEATURES else cands
+    if named is not cands and clear_country(named) is not None:
+        cands = named + [p for p in cands if p not in named]
+    if cands[0].feature not in WIDE_FEATURES and clear_country(named) is not None:
         top = cands[0]  # the soft votes of ambiguous towns reorder only within its country
-        return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES, -unit(p), -(unit(p, True) if p.iso3 == top.iso3 else 0.0)))
-    return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES, -(geo.weight(p.iso3) + unit(p, True)), p.iso3 != geo.primary))
+        # a namesake abroad outranks the clear best by its unit's evidence only where its
+        # country has as much evidence as the best's (Washington, England, because London
+        # is named, is not Washington in a US story)
+        home = geo.weight(top.iso3)
+
+        # a first-level unit the surface names exactly keeps its place against towns
+        # that take the evidence for their units ("Wales" in a story of England and
+        # Wales is not Wales, South Yorkshire; "Idaho" not Idaho Springs, Colorado)
+        unit_named = top.feature == "admin1" and bool(surface) and normalize_name(top.name) == normalize_name(surface)
+
+        def held_back(p: Place) -> bool:
+            """Whether ``p`` takes no evidence from its unit here (the two cases above)."""
+            return (p.iso3 != top.iso3 and geo.weight(p.iso3) < home) or (unit_named and p.feature == "city")
+
+        return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES, -(0.0 if held_back(p) else unit(p)),
+                                            -(unit(p, True) if p.iso3 == top.iso3 and not held_back(p) else 0.0), not own_name(p)))
+    return sorted(cands, key=lambda p: (p.feature not in WIDE_FEATURES,
+                                        -(geo.weight(p.iso3) + unit(p, True)),
+                                        not own_name(p), p.iso3 != geo.primary))

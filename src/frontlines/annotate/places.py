@@ -608,7 +608,7 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
     for k in range(len(matches) - 1):
         a, b = matches[k], matches[k + 1]
         if docgeo.APPOSITION_GAP.fullmatch(text, toks[a[1]][1], toks[b[0]][0]):
-            hit = docgeo.apposition(primed[k], primed[k + 1])
+            hit = docgeo.apposition(primed[k], primed[k + 1], a[2])
             if hit is not None:
                 decided[k] = [hit[0]] + [p for p in primed[k] if p != hit[0]]
                 decided.setdefault(k + 1, [hit[1]] + [p for p in primed[k + 1] if p != hit[1]])
@@ -646,6 +646,8 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         ) or (i > 0 and gap_prev == " " and prev_tok[0].isupper() and not sentence_start)
         if single and name_like and not (cands[0].feature in ("admin1", "country") or cands[0].population >= BIG_TOWN):
             continue  # part of a longer capitalised name ("Mark Lowcock", "Hassan Aden")
+        if single and not fixed and cands[0].feature == "city" and surface in docgeo._demonyms()[0]:
+            continue  # a nationality word ("Canadian"): its country (a demonym), not Canadian, Texas
         tier = gaz.match_tier(surface)
         top = cands[0]
         named = docgeo.names_place(surface, top, tier)
