@@ -202,3 +202,18 @@ def test_imported_village_resolves_in_the_pipeline(private_gazetteer, tmp_path):
     places = [m.place for m in doc.mentions if m.place is not None]
     assert places and (places[0].name, places[0].latitude, places[0].longitude) == ("Kafr Dabruziyah", 35.66, 36.58)
     assert places[0].admin1 == "Idlib"
+
+
+def test_an_imported_village_named_like_a_city_quarter_stays_out_of_it(private_gazetteer, tmp_path):
+    # UCDP lists a village Hamadaniye 40 km west of Aleppo; "al-Hamadaniye neighbourhood" in
+    # an Aleppo story is the city's quarter, so the event is in Aleppo, not at the village
+    f = tmp_path / "v.csv"
+    f.write_text("name,lat,lon,admin1\nal-Hamadaniye,36.05,36.75,Idlib\n", encoding="utf-8")
+    private_gazetteer.import_file(f)
+    pipe = frontlines.Pipeline(frontlines.Options(gazetteer_path=private_gazetteer.path))
+    text = "Rebels fired rocket shells at al-Hamadaniye neighbourhood in Aleppo on Monday, killing a girl."
+    evs = pipe.process(frontlines.Article("t", text)).events
+    assert [(e.location, e.admin1) for e in evs] == [("Aleppo", "Aleppo")]
+    # the village itself, named as a village, is still found
+    doc = pipe.annotate(frontlines.Article("t2", "Airstrikes hit the village of al-Hamadaniye in Idlib on Monday."))
+    assert any(m.place is not None and m.place.latitude == 36.05 for m in doc.mentions)

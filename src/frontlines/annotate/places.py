@@ -47,6 +47,16 @@ PERSON_BEATING_TOWN = 200_000
 TITLE_ABBREVIATION_LETTERS = 5
 # Titles that begin place names rather than persons' names ("St. Petersburg", "St Athan").
 _PLACE_TITLES = frozenset({"st", "saint", "ste"})
+# A place followed by one of these words is a city's quarter ("al-Hamadaniye neighbourhood",
+# "Al-Zahraa district"); a namesake farther than DISTRICT_KM from every city of at least
+# DISTRICT_CITY_MIN people that the text names is another place. 20 km holds the quarters
+# of Aleppo and Homs; the UCDP import's same-named villages lay 40-300 km off on FA-KES dev.
+# "district" also names a second-level unit after its seat town ("Jisr al-Shughur
+# district", a town of 44,000): it marks a quarter only for a village-sized namesake.
+_DISTRICT_AFTER = re.compile(r"\s+(?:(?P<quarter>neighbou?rhoods?|quarter)|district)\b", re.I)
+DISTRICT_KM = 20.0
+DISTRICT_CITY_MIN = 100_000
+DISTRICT_VILLAGE_MAX = 5_000
 # 1 mile in km, for "10 miles north of X".
 MILE_KM = 1.609344
 # Surfaces whose stoplist test is remembered per process: the one-word matches of a run
@@ -746,4 +756,31 @@ def annotate_places(doc: Doc, gaz: Gazetteer) -> list[Span]:
         if role is not None:
             attrs[role] = True  # "Moscow said" (seat), "fighters from Chechnya" (origin), "bordering Arsal" (reference): not the scene
         spans.append(Span(start=rs, end=re_, label="PLACE", text=text[rs:re_], attrs=attrs))
-    return spans
+    return _city_districts(spans, text)
+
+
+def _city_districts(spans: list[Span], text: str) -> list[Span]:
+    """A small place named as a neighbourhood or district ("al-Hamadaniye neighbourhood",
+    "Al-Zahraa district") lies in a city of the text: its namesake near one of the text's
+    cities first, and none (the span dropped, so the event takes the city) when every
+    namesake lies far from them, as imported villages of the same name do."""
+    cities = [s.attrs["candidates"][0] for s in spans
+              if s.attrs["candidates"][0].feature == "city" and s.attrs["candidates"][0].population >= DISTRICT_CITY_MIN]
+    if not cities:
+        return spans
+    from ..assemble import haversine_km
+
+    out = []
+    for sp in spans:
+        cands = sp.attrs["candidates"]
+        top = cands[0]
+        m = _DISTRICT_AFTER.match(text, sp.end)
+        small = DISTRICT_CITY_MIN if m is not None and m.group("quarter") else DISTRICT_VILLAGE_MAX
+        if m is None or top.feature != "city" or top.population >= small:
+            out.append(sp)
+            continue
+        near = [c for c in cands if any(haversine_km(c, city) <= DISTRICT_KM for city in cities)]
+        if near:
+            ordered = near + [c for c in cands if c not in near]
+            out.append(sp if ordered[0] is top else Span(sp.start, sp.end, sp.label, sp.text, {**sp.attrs, "candidates": ordered}))
+    return out
