@@ -30,6 +30,9 @@ CLEAR_POPULATION_RATIO = 10
 # passes; airport codes and stray alternates ("Aid" for Anderson, "Hara" for Zawiya, "Ain"
 # for Al Ain City 0.55, "Car" for Carrao 0.67, "Orum" for Orem 0.75) do not.
 NAME_LIKE_RATIO = 0.8
+# pairs of normalised names compared per process (a pure test, repeated for the same
+# candidates in every article that names them)
+NAME_LIKE_CACHE_SIZE = 65_536
 # A one-word town in a country the text never speaks of stands on its own only when it is
 # a major city (Kabul, Mosul, Berlin): the one-word namesakes abroad that Syrian reporting
 # produced (a hotel "al-Meridian", "Burj", "George", Italian "Zara" for Zadar) were towns
@@ -285,6 +288,7 @@ def own_named(surface: str, cands: list[Place]) -> list[Place]:
     return out if out and out[0] is top else cands
 
 
+@functools.lru_cache(maxsize=NAME_LIKE_CACHE_SIZE)
 def _name_like(a: str, b: str) -> bool:
     """``names_place``'s test on two normalised names, with difflib's cheapest bound first."""
     if a == b:
@@ -400,6 +404,12 @@ def _demonyms() -> tuple[dict[str, str], re.Pattern | None]:
     return table, re.compile(r"(?<![\w\-])(?:" + "|".join(alts) + r")(?![\w])")
 
 
+# the document geography, the scene country and the places named count the demonyms of
+# the same texts (3-4 times an article): one pass each, remembered (callers only read)
+DEMONYM_COUNT_CACHE_SIZE = 256
+
+
+@functools.lru_cache(maxsize=DEMONYM_COUNT_CACHE_SIZE)
 def demonym_counts(text: str) -> Counter:
     """iso3 -> how often the text uses a nationality word of that country."""
     table, pat = _demonyms()

@@ -359,7 +359,17 @@ def scene_country(doc: Doc) -> str | None:
     nationality word
     before a place noun or country possessive ("the Syrian border town of", "Syrias
     Raqa"). The document's geography weighs every country the text speaks of, parties
-    and nationalities included; a scene is where something happens."""
+    and nationalities included; a scene is where something happens. Computed once per
+    Doc (stages 5 and 6 both ask; the spans do not change between them)."""
+    memo = doc.__dict__.setdefault("_scene_country", {})
+    key = len(doc.spans)
+    if key not in memo:
+        memo.clear()
+        memo[key] = _scene_country(doc)
+    return memo[key]
+
+
+def _scene_country(doc: Doc) -> str | None:
     text = doc.text
     votes: Counter = Counter()
     # a reference point the scene borders, and the nationality word that introduces it
