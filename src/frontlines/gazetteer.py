@@ -264,7 +264,8 @@ class _Builder:
         self.names.clear()
 
 
-def _load_yaml(name: str):
+def load_package_yaml(name: str):
+    """A YAML file of the package's data folder, parsed; a GazetteerError if unreadable."""
     import yaml
 
     path = _data_path(name)
@@ -277,7 +278,7 @@ def _load_yaml(name: str):
 
 def dotted_aliases() -> frozenset[str]:
     """The names of ``place_aliases.yaml`` written with periods ("U.S.", "D.C.")."""
-    data = _load_yaml("place_aliases.yaml") or {}
+    data = load_package_yaml("place_aliases.yaml") or {}
     return frozenset(a for group in data.values() if isinstance(group, list) for e in group if isinstance(e, dict)
                      for a in [e.get("name"), *(e.get("aliases") or [])] if isinstance(a, str) and "." in a)
 
@@ -324,7 +325,7 @@ def build_index(path: Path) -> None:
 
     t0 = time.time()
     path.parent.mkdir(parents=True, exist_ok=True)
-    aliases = _load_yaml("place_aliases.yaml")
+    aliases = load_package_yaml("place_aliases.yaml")
     affixes = list(aliases.get("admin1_affixes") or [])
     countries = _country_table(aliases)
 
@@ -443,7 +444,7 @@ def build_index(path: Path) -> None:
 @functools.lru_cache(maxsize=1)
 def _unit_words() -> tuple[str, ...]:
     """Generic unit words of data/admin_units.yaml ("District", "County"), longest first."""
-    words = _load_yaml("admin_units.yaml").get("unit_words") or []
+    words = load_package_yaml("admin_units.yaml").get("unit_words") or []
     return tuple(sorted({str(w) for w in words}, key=len, reverse=True))
 
 
@@ -455,7 +456,7 @@ def _bare_unit_name(name: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _generic_words() -> frozenset[str]:
     """Direction, rank and landform words of data/admin_units.yaml (normalised)."""
-    words = _load_yaml("admin_units.yaml").get("generic_words") or []
+    words = load_package_yaml("admin_units.yaml").get("generic_words") or []
     return frozenset(normalize_name(str(w)) for w in words)
 
 
@@ -1157,7 +1158,7 @@ class _BadRow(ValueError):
 @functools.lru_cache(maxsize=1)
 def _import_config() -> dict:
     """data/gazetteer_import.yaml with its lookups prepared (read once per process)."""
-    raw = _load_yaml("gazetteer_import.yaml")
+    raw = load_package_yaml("gazetteer_import.yaml")
     headers = {}
     for field, names in (raw.get("headers") or {}).items():
         if field not in IMPORT_FIELDS:

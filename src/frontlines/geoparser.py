@@ -36,13 +36,11 @@ ROLES = ("place", "dateline", "border", "seat", "origin", "reference", "demonym"
 @functools.lru_cache(maxsize=1)
 def _region_demonyms() -> tuple[dict[str, str], re.Pattern | None]:
     """Regional adjective -> region name (``place_names.yaml``), and a pattern over them."""
+    from .annotate.docgeo import words_pattern
     from .placenames import region_demonyms
 
     table = region_demonyms()
-    if not table:
-        return table, None
-    alts = sorted(map(re.escape, table), key=len, reverse=True)
-    return table, re.compile(r"(?<![\w\-])(?:" + "|".join(alts) + r")(?![\w])")
+    return table, words_pattern(table) if table else None
 
 
 @dataclasses.dataclass
@@ -257,8 +255,9 @@ class Geoparser:
         table, _ = docgeo._demonyms()
         iso = table.get(surface)
         country = gaz.country_place(iso) if iso else None
-        if country is None and surface in _region_demonyms()[0]:
-            country = next((p for p in gaz.lookup(_region_demonyms()[0][surface]) if p.feature == "region"), None)
+        regions, _ = _region_demonyms()
+        if country is None and surface in regions:
+            country = next((p for p in gaz.lookup(regions[surface]) if p.feature == "region"), None)
         if country is not None:
             return PlaceMention(start, end, doc.article.text[start:end], "demonym", place_dict(country), 3)
         cands = gaz.lookup(surface) if surface else []

@@ -400,8 +400,14 @@ def _demonyms() -> tuple[dict[str, str], re.Pattern | None]:
         table.setdefault(word, iso)
     if not table:
         return table, None
-    alts = sorted(map(re.escape, table), key=len, reverse=True)
-    return table, re.compile(r"(?<![\w\-])(?:" + "|".join(alts) + r")(?![\w])")
+    return table, words_pattern(table)
+
+
+def words_pattern(words) -> re.Pattern:
+    """One pattern matching any of ``words`` as whole words (not inside a hyphenated
+    word), the longest first ("South Sudanese" before "Sudanese")."""
+    alts = sorted(map(re.escape, words), key=len, reverse=True)
+    return re.compile(r"(?<![\w\-])(?:" + "|".join(alts) + r")(?![\w])")
 
 
 # the document geography, the scene country and the places named count the demonyms of

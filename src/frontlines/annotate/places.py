@@ -16,11 +16,8 @@ import dataclasses
 import functools
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
-from ..datafiles import load_yaml
-from ..errors import GazetteerError
-from ..gazetteer import TIER_SKELETON, Gazetteer, english_words, normalize_name
+from ..gazetteer import TIER_SKELETON, Gazetteer, english_words, load_package_yaml, normalize_name
 from ..records import Doc, Place, Span
 from . import docgeo
 from .actors import lower_same_len
@@ -53,7 +50,7 @@ _PLACE_TITLES = frozenset({"st", "saint", "ste"})
 # of Aleppo and Homs; the UCDP import's same-named villages lay 40-300 km off on FA-KES dev.
 # "district" also names a second-level unit after its seat town ("Jisr al-Shughur
 # district", a town of 44,000): it marks a quarter only for a village-sized namesake.
-_DISTRICT_AFTER = re.compile(r"\s+(?:(?P<quarter>neighbou?rhoods?|quarter)|district)\b", re.I)
+DISTRICT_AFTER = re.compile(r"\s+(?:(?P<quarter>neighbou?rhoods?|quarter)|district)\b", re.I)
 DISTRICT_KM = 20.0
 DISTRICT_CITY_MIN = 100_000
 DISTRICT_VILLAGE_MAX = 5_000
@@ -132,22 +129,10 @@ class _Names:
     all: frozenset[str]
 
 
-def _data_file(name: str) -> dict:
-    """A YAML file of the package's data folder, parsed; a GazetteerError if unreadable."""
-    import yaml
-
-    path = Path(__file__).resolve().parent.parent / "data" / name
-    try:
-        with open(path, encoding="utf-8") as f:
-            return load_yaml(f) or {}
-    except (OSError, yaml.YAMLError) as e:
-        raise GazetteerError(f"cannot read {path}: {e}") from e
-
-
 @functools.lru_cache(maxsize=1)
 def _names() -> _Names:
     """The first-name file, read once per process (immutable)."""
-    data = _data_file("person_names.yaml")
+    data = load_package_yaml("person_names.yaml")
     cues = frozenset(str(n) for n in data.get("first_names") or [])
     return _Names(cues, cues | frozenset(str(n) for n in data.get("word_names") or []))
 
@@ -155,7 +140,7 @@ def _names() -> _Names:
 @functools.lru_cache(maxsize=1)
 def _stoplist() -> _Stoplist:
     """The stoplist data file, read once per process (immutable)."""
-    data = _data_file("place_stoplist.yaml")
+    data = load_package_yaml("place_stoplist.yaml")
     words = frozenset(normalize_name(str(w)) for w in data.get("words") or [] if isinstance(w, str) and normalize_name(w))
     phrases = [p for p in data.get("phrases") or [] if isinstance(p, str) and p]
     pat = None
@@ -774,7 +759,7 @@ def _city_districts(spans: list[Span], text: str) -> list[Span]:
     for sp in spans:
         cands = sp.attrs["candidates"]
         top = cands[0]
-        m = _DISTRICT_AFTER.match(text, sp.end)
+        m = DISTRICT_AFTER.match(text, sp.end)
         small = DISTRICT_CITY_MIN if m is not None and m.group("quarter") else DISTRICT_VILLAGE_MAX
         if m is None or top.feature != "city" or top.population >= small:
             out.append(sp)

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Collection
 
 from ..annotate import docgeo
+from ..annotate.places import DISTRICT_AFTER
 from ..gazetteer import normalize_name
 from ..records import Doc, Sentence, Span
 
@@ -205,8 +206,8 @@ ORIGIN_WINDOW_CHARS = 30
 BORDER_BEFORE = re.compile(r"\bborder\s+(?:crossings?|posts?|gates?|points?|areas?)\s+(?:with|into)\s+(?:the\s+)?$", re.I)
 BORDER_AFTER = re.compile(r"\s*(?:-\s*)?(?:border|frontier)\b", re.I)
 # a city's district or neighbourhood that shares a city's name elsewhere: "the Sulaymaniyah
-# neighbourhood of Aleppo", "the district of Al Mashhad"
-DISTRICT_AFTER = re.compile(r"\s+(?:neighbou?rhoods?|district|quarter)\b", re.I)
+# neighbourhood of Aleppo", "the district of Al Mashhad" (the word after the name:
+# annotate.places.DISTRICT_AFTER)
 DISTRICT_BEFORE = re.compile(r"\b(?:neighbou?rhoods?|district|quarter)\s+of\s+(?:the\s+)?$", re.I)
 # direction and region words are relations, not towns abroad: "the North East", "Northern
 # Province of Aleppo", "north-east Syria"
