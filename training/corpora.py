@@ -9,7 +9,9 @@ by reference, and a reference found again in the pipeline's sentences.
 Corpora: ``fakes`` (fakes/fakes.csv by unit_id: article_title, article_content), ``case``
 (case2021/dev.tsv by id: EventSnippet; CASE test is never read), ``ucdp``
 (ucdp/ged_syria_2016_2019.csv by id: source_headline, its ``;``-separated headlines one
-per line), ``wikievents`` (wikievents/dev.jsonl by doc_id: text). The 50 articles of
+per line), ``wikievents`` (wikievents/dev.jsonl by doc_id: text), and the geoparsing corpora's news
+articles ``gwn``, ``trnews``, ``lgl`` (geoparse/{GWN,TR-News,lgl}.xml by the article's
+position in its file, from 0: the <text> element). The 50 articles of
 fakes_full/dev.json (the pipeline's dev set) are never yielded.
 """
 
@@ -101,6 +103,29 @@ def documents(data: Path, corpora: tuple[str, ...] = ("fakes", "case", "ucdp", "
                 yield "wikievents", d["doc_id"], Article(article_id=f"wiki-{d['doc_id']}", text=d["text"]), (
                     lambda off: ("text", off)
                 )
+    for corpus in GEONEWS:
+        if corpus in corpora:
+            for doc, text, day in geonews(data, corpus):
+                try:
+                    pub = dt.date.fromisoformat(day) if day else None
+                except ValueError:
+                    pub = None
+                yield corpus, doc, Article(article_id=f"{corpus}-{doc}", text=text, published=pub), (
+                    lambda off: ("text", off)
+                )
+
+
+GEONEWS = {"gwn": "GWN.xml", "trnews": "TR-News.xml", "lgl": "lgl.xml"}
+
+
+def geonews(data: Path, corpus: str) -> Iterator[tuple[str, str, str | None]]:
+    """(position in the file, article text, download date) of a geoparsing corpus's articles."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(data / "geoparse" / GEONEWS[corpus]).getroot()
+    for i, art in enumerate(root.findall("article")):
+        dl = art.find("dltime")
+        yield str(i), art.find("text").text or "", (dl.text or "").strip()[:10] if dl is not None else None
 
 
 def field_text(data: Path, corpus: str, doc: str, field: str) -> str | None:
