@@ -260,6 +260,7 @@ class CasualtyAnnotator:
         # "Another five people", "19 more were killed"); see ``part_of``
         self._part_after = re.compile(rf"[^,;:.]{{0,{PART_RIGHT_CHARS}}}?\b(?:{_opt_list(part)})\b") if part else None
         add_words = _opt_list(addition) if addition else "(?!)"
+        self._addition_words = frozenset(w.lower() for w in addition)
         self._addition_before = re.compile(rf"\b(?:{add_words})\s+(?:[\w'\-]+\s+)?$")
         self._addition_after = re.compile(rf"\s+(?:{add_words})\b(?!\s+than)")
         self._range_split = re.compile(r"^(?:between\s+)?(.+?)\s*(?:\s(?:and|to|or)\s|-|–)\s*(.+)$", re.I)
@@ -500,9 +501,10 @@ class CasualtyAnnotator:
         if c0 < 0:
             return None
         c1 = c0 + len(ctext)
-        # before the count ("Another five people", "the other four civilians"), right after
+        # opening the count ("Another five"), before it ("the other four civilians"), right after
         # it ("19 more were killed") or between it and its verb ("was also killed")
-        if self._addition_before.search(chunk[max(0, c0 - 24) : c0]) or self._addition_after.match(chunk, c1):
+        lead = ctext.split(maxsplit=1)[0] if ctext.strip() else ""
+        if (lead in self._addition_words and not ctext.startswith(("more than", "further than"))) or self._addition_before.search(chunk[max(0, c0 - 24) : c0]) or self._addition_after.match(chunk, c1):
             return "addition"
         if c1 < en and _ALSO_RE.search(chunk, c1, en):
             return "addition"
