@@ -31,8 +31,10 @@ from common import DATA, require, run_ledger, write_section
 
 from frontlines.assemble import main_event
 from frontlines.ingest import iter_articles
+from frontlines.placenames import admin1_geonames
 
-# FA-KES governorate names for the gazetteer's admin1 names (Rural Damascus is part of
+# FA-KES governorate names for the gazetteer's (GeoNames) admin1 names; the ledger's admin1
+# is the OCHA spelling, so an event's is read back in the gazetteer's spelling (admin1_geonames) (Rural Damascus is part of
 # FA-KES's "damascus": its annotators coded Ghouta and Douma there).
 GOVERNORATE = {
     "Aleppo": "aleppo", "Dimashq": "damascus", "Rif-dimashq": "damascus", "Idlib": "idlib",
@@ -173,7 +175,7 @@ def main() -> None:
         ev = mains.get(ids.get(i, ""))
         no_event += ev is None
         pred = {
-            "governorate": GOVERNORATE.get(ev.admin1, "") if ev and ev.admin1 else "",
+            "governorate": GOVERNORATE.get(admin1_geonames("SYR", ev.admin1), "") if ev and ev.admin1 else "",
             "perpetrator": perpetrator(ev.actor1 if ev else None),
             "cause": cause(ev),
             "deaths": ev.fatalities if ev else 0,

@@ -97,14 +97,16 @@ def test_a_correction_is_kept_when_a_new_article_joins_the_event(ledger):
     with Store(db) as s:
         got = correct(s, ev["event_id"], ["fatalities=86"], NOTE)
     assert got.fatalities == 86 and got.fatalities_high == 86  # the range widens to hold it
-    run([MARKET_LATER])  # a lower toll from another origin: stage 7 alone would now say 40
+    # a lower toll from one more origin: stage 7 alone keeps 58, the lowest figure that two
+    # origins give, and widens the range to 40
+    run([MARKET_LATER])
     after = _market(db)
     assert after["event_id"] == ev["event_id"] and _urls(after) == {MARKET_WIRE["url"], MARKET_LOCAL["url"], MARKET_LATER["url"]}
     assert after["fatalities"] == 86 and after["source_count"] == 3
     fat = next(c for c in after["corrections"] if c["field"] == "fatalities")
-    assert (fat["value"], fat["computed"], fat["note"], fat["implied_by"]) == (86, 40, NOTE, None)
+    assert (fat["value"], fat["computed"], fat["note"], fat["implied_by"]) == (86, 58, NOTE, None)
     assert after["fatalities_low"] == 40 and after["fatalities_high"] == 86
-    assert "Corrected by an analyst: fatalities 86 (computed 40)" in after["notes"]
+    assert "Corrected by an analyst: fatalities 86 (computed 58)" in after["notes"]
     # the history has the correction with its time and note, and the new article's changes
     with Store(db) as s:
         hist = s.event_history(ev["event_id"])
@@ -234,14 +236,15 @@ def test_a_correction_follows_its_reports_when_stage_7_renames_the_event(ledger)
     after = _market(db)
     # stage 7 names the event after its earliest report again; the correction went with it
     assert after["event_id"] == ev["event_id"] and after["source_count"] == 3
-    assert after["fatalities"] == 86 and any(c["field"] == "fatalities" and c["computed"] == 40 for c in after["corrections"])
+    assert after["fatalities"] == 86 and any(c["field"] == "fatalities" and c["computed"] == 58 for c in after["corrections"])
 
 
 def test_retracting_an_article_rebuilds_its_events_and_later_runs_keep_it_out(ledger):
     db, run = ledger
     run([MARKET_LATER])
     ev = _market(db)
-    assert ev["fatalities"] == 40 and ev["claim_status"] == "disputed" and ev["source_count"] == 3
+    # the civil defence's lone 40 disputes the 58 that two origins give: 58 kept, range 40-58
+    assert (ev["fatalities"], ev["fatalities_low"]) == (58, 40) and ev["claim_status"] == "disputed" and ev["source_count"] == 3
     later = _article(db, MARKET_LATER["url"])
     airport = _article(db, AIRPORT["url"])
     airport_events = [e["event_id"] for e in _events(db) if _urls(e) == {AIRPORT["url"]}]
@@ -258,7 +261,7 @@ def test_retracting_an_article_rebuilds_its_events_and_later_runs_keep_it_out(le
     row = next(h for h in hist if h["kind"] == "retraction")
     assert (row["article_id"], row["field"], row["old_value"], row["new_value"]) == (later, "reports", "3", "2")
     assert row["note"].startswith("Anadolu corrected") and row["changed_at"]
-    assert any(h["field"] == "fatalities" and (h["old_value"], h["new_value"]) == ("40", "58") for h in hist)
+    assert any(h["field"] == "fatalities_low" and (h["old_value"], h["new_value"]) == ("40", "58") for h in hist)
     # an event held by that article alone is retired
     with Store(db) as s:
         gone = retract(s, airport, "wrong town: the attack was in Mayadin")
@@ -280,7 +283,7 @@ def test_retracting_an_article_rebuilds_its_events_and_later_runs_keep_it_out(le
             unretract(s, airport, "not retracted now")
         assert s.retractions() == []
     back = _market(db)
-    assert back["fatalities"] == 40 and back["source_count"] == 3
+    assert (back["fatalities"], back["fatalities_low"]) == (58, 40) and back["source_count"] == 3
     assert set(airport_events) <= {e["event_id"] for e in _events(db)}
 
 

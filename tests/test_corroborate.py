@@ -219,3 +219,26 @@ def test_assign_ids_names_events_after_their_earliest_report_and_logs_changes():
     assert [(c.kind, c.event_id, c.other_event_id) for c in changes] == [("rename", ea, eb)]
     # the ids are those of one pass over everything, whatever was stored before
     assert [o.event_id for o in assign_ids([[r["a"], r["b"], r["c"]]], {})[0]] == [ea]
+
+
+def test_disputed_toll_keeps_the_lowest_figure_that_two_origins_give():
+    """Three origins agree on 31 dead, one gives 8 (an early or partial count): the lowest
+    corroborated figure is kept, the lone one stays in the range; with no figure
+    corroborated the lowest is kept (ACLED's conservative estimate)."""
+    from frontlines.corroborate import EventBuilder
+    from frontlines.provenance import Origin
+
+    def run(figures):
+        members, recs, origins, outlets = [], {}, {}, {}
+        for k, (fig, origin, day) in enumerate(figures):
+            r = _report(f"r{k}", f"a{k}", 736000, published=day)
+            members.append(r)
+            recs[r.report_id] = {"fatalities": fig, "mentions": [{"fields": {"fatalities": f"{fig} killed"}}]}
+            origins[r.report_id] = [Origin(origin, False, "attributed")]
+            outlets[r.report_id] = f"outlet{k}"
+        return EventBuilder()._fatalities(members, recs, origins, outlets)
+
+    toll = run([(31, "SOHR", "2016-06-03"), (8, "Civil Defence", "2016-06-03"), (31, "AFP", "2016-06-03"), (31, "Reuters", "2016-06-04")])
+    assert toll["disputed"] and (toll["value"], toll["low"], toll["high"]) == (31, 8, 31)
+    toll = run([(22, "SOHR", "2016-10-03"), (32, "Medical source", "2016-10-03"), (14, "Kurdish Red Crescent", "2016-10-03")])
+    assert toll["disputed"] and toll["value"] == 14

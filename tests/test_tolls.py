@@ -352,3 +352,70 @@ def test_lethal_force_on_protesters_takes_the_next_sentences_toll():
     assert _borrowed(doc, "Protests", types) == []  # a protest: not borrowed
     sbs = _by_sentence(doc)
     assert toll.killed_spans(doc, 0, doc.sentences[0], [], sbs, 1, "Protests", types, "Excessive force against protesters") == [nine]
+
+
+# -- parts of a toll and added victims (issue 12) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,part",
+    [
+        ("Fifteen of the dead came in a single barrel bomb strike on the Shaar district.", "part"),
+        ("At least six children were among those killed in the strike, medics said.", "part"),
+        ("Nine of those killed were members of the same family.", "part"),
+        ("Eleven militiamen made up the rest of the dead, the monitor said.", "part"),
+        ("One civilian was also killed in the air strikes, the monitor said.", "addition"),
+        ("Another five people were killed in an air raid on Sheikh Said.", "addition"),
+        ("19 more were killed in a double suicide attack on the base.", "addition"),
+        ("The other four civilians were killed by rocket fire on Midane.", "addition"),
+        # a toll of its own
+        ("At least 12 people were killed in the drone strike on the market.", None),
+        ("More than 20 soldiers were killed when militants overran the post near Menaka.", None),
+        ("Shelling killed three civilians including a child in Kherson.", None),
+    ],
+)
+def test_a_part_of_the_dead_or_added_victims_are_marked(ann, text, part):
+    first = next(s for s in spans(ann, text) if s.attrs["kind"] == "killed")
+    assert first.attrs.get("part") == part
+
+
+def _article_toll(pipe, text, title, published):
+    from frontlines.assemble import main_event
+
+    return main_event(pipe.process(make_article(text, title=title, published=published, outlet="AFP")).events)
+
+
+def test_a_part_of_the_dead_told_by_another_source_is_no_dispute_of_the_toll(pipe):
+    text = (
+        "At least 19 civilians including five children were killed by barrel bombs on Thursday in the "
+        "rebel-held east of Aleppo, a monitor said. Fifteen of the dead came in a barrel bomb strike on the "
+        "Shaar district, the Syrian Observatory for Human Rights said."
+    )
+    ev = _article_toll(pipe, text, "Barrel bombs kill 19 civilians in Aleppo", "2016-07-08")
+    assert ev.fatalities == 19
+
+
+def test_victims_added_by_also_do_not_lower_the_toll(pipe):
+    text = (
+        "US-led air strikes killed at least 20 Islamic State fighters near al-Shadadi in Hasaka province on "
+        "Thursday, a monitor said. One civilian was also killed in the air strikes, the Syrian Observatory "
+        "for Human Rights said."
+    )
+    ev = _article_toll(pipe, text, "Air strikes kill 20 Islamic State fighters in Syria", "2015-02-13")
+    assert ev.fatalities == 20
+
+
+def test_another_opens_another_incident_unless_it_ties_back(pipe):
+    text = (
+        "A drone strike killed at least 16 civilians on Friday in the Hay al-Wahda district of Omdurman, "
+        "a rights group said. Another five people were killed in shelling on the Karari district, "
+        "activists said."
+    )
+    evs = pipe.process(make_article(text, title="Drone strike kills 16 in Omdurman", published="2024-02-10", outlet="AFP")).events
+    assert sorted(e.fatalities for e in evs if e.fatalities) == [5, 16]
+    tied = (
+        "A car bomb killed at least 12 people at a checkpoint in Mogadishu on Sunday, police said. "
+        "Another three people died in the blast at a nearby market, witnesses said."
+    )
+    evs = pipe.process(make_article(tied, title="Car bomb kills 12 in Mogadishu", published="2019-12-29", outlet="AFP")).events
+    assert len([e for e in evs if e.event_type == "Explosions/Remote violence"]) == 1

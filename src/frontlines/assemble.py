@@ -202,9 +202,21 @@ SEPARATE_INCIDENT = re.compile(
 )
 
 
+# "Another" opening a sentence tells of more dead or another strike ("Another five people
+# were killed in an air raid on Sheikh Said", "Another strike hit a village in the east"),
+# unless it ties them back to the incident told ("Another ten died in the blast").
+ANOTHER_INCIDENT = re.compile(
+    r"^\W*another\b(?![^.]*\b(?:in|by|from|during|after)\s+the\s+(?:same\s+)?"
+    r"(?:attack|strike|raid|air raid|blast|explosion|bombing|shelling|assault|fighting|clash|clashes|ambush|incident)\b)",
+    re.I,
+)
+
+
 def opens_separate_incident(m: EventMention) -> bool:
     """Whether the mention's sentence opens by turning to another incident."""
-    return not m.headline and bool(SEPARATE_INCIDENT.match(m.evidence.sentence))
+    if m.headline:
+        return False
+    return bool(SEPARATE_INCIDENT.match(m.evidence.sentence) or ANOTHER_INCIDENT.match(m.evidence.sentence))
 
 
 def _same_toll_body(groups: list[_Group], m: EventMention) -> "_Group | None":
@@ -399,12 +411,26 @@ def vague_floors_dropped(items: list, value, vague) -> list:
     return [x for x in items if not (vague(x) and value(x) <= top)]
 
 
+def _part(m: EventMention) -> bool:
+    return bool(m.evidence.fields.get("fatalities_part"))
+
+
+def whole_tolls(items: list, value, part) -> list:
+    """``items`` without the figures that count a part of an incident's dead ("Fifteen of
+    the dead came in the strike on Shaar") or victims added to them ("One civilian was
+    also killed") when another figure of the article states the toll itself: a part is
+    no lower account of the whole, so it is no dispute of it."""
+    whole = [x for x in items if not part(x) and value(x)]
+    return whole if whole else items
+
+
 def _fatalities(group: list[EventMention]) -> tuple[int, int, int, bool]:
-    """Figures from different attributions that disagree are a dispute: keep the lowest
-    (SPEC). Figures from one voice are the same report repeated or updated: keep the
+    """Figures that state the toll (not a part of it, ``whole_tolls``) from different
+    attributions that disagree are a dispute: keep the lowest (SPEC). Figures from one voice are the same report repeated or updated: keep the
     highest of them (a later paragraph's 'toll rose to 12')."""
     by_source: dict[str, list[EventMention]] = {}
-    counted = vague_floors_dropped([m for m in group if m.fatalities or m.fatality_text], lambda m: m.fatalities, _vague)
+    counted = whole_tolls([m for m in group if m.fatalities or m.fatality_text], lambda m: m.fatalities, _part)
+    counted = vague_floors_dropped(counted, lambda m: m.fatalities, _vague)
     for m in counted:
         by_source.setdefault(m.evidence.attributed_to or "", []).append(m)
     if not by_source:

@@ -669,7 +669,7 @@ class EventBuilder:
                 chosen = figs[-1]
             else:
                 out["disputed"] = True
-                chosen = min(latest.values(), key=lambda f: (f["value"], f["report"].order))
+                chosen = min(self._corroborated(latest.values(), origins), key=lambda f: (f["value"], f["report"].order))
         out["value"] = chosen["value"]
         out["low"] = min(low_f["low"], chosen["value"])
         out["high"] = max(high_f["high"], chosen["value"])
@@ -685,6 +685,21 @@ class EventBuilder:
                 "text": (m0.get("fields") or {}).get("fatalities"), "used_for": used,
             })  # fmt: skip
         return out
+
+    def _corroborated(self, latest, origins) -> list[dict]:
+        """The figures (each origin's latest) that at least ``[toll] corroborated_origins``
+        distinct origins give, or all of them when none is: ACLED triangulates a toll
+        across sources and keeps the most conservative of the estimates that stand; a
+        lower figure only one origin gives against a figure others agree on is most often
+        a partial count (one site of the strikes, the first bodies found), so the lowest
+        corroborated figure is kept and the lone one stays in the range and the notes."""
+        need = int(self.settings["toll"].get("corroborated_origins", 2))
+        latest = list(latest)
+        support: dict[int, set[str]] = {}
+        for f in latest:
+            support.setdefault(f["value"], set()).update(o.name for o in origins[f["report"].report_id])
+        kept = [f for f in latest if len(support[f["value"]]) >= need]
+        return kept or latest
 
     @staticmethod
     def notes(ev: Event, toll: dict[str, Any], actor_claims: dict[str, set[str]], doubted_by: list[str]) -> str:
@@ -704,7 +719,8 @@ class EventBuilder:
             for f in toll["sources"]:  # the latest figure of each origin
                 per[f["origin"]] = f["figure"]
             figs = ", ".join(f"{v} per {o}" for o, v in sorted(per.items(), key=lambda kv: (kv[1], kv[0])))
-            parts.append(f"Toll disputed: {figs}; the lowest is kept.")
+            kept = "the lowest is kept" if ev.fatalities == ev.fatalities_low else "the lowest that two or more origins give is kept"
+            parts.append(f"Toll disputed: {figs}; {kept}.")
         elif toll["rising"]:
             parts.append(f"Toll rose from {toll['low']} to {toll['value']} as reports were updated.")
         if actor_claims:

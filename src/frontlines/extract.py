@@ -618,6 +618,10 @@ class Extractor:
         }
         evidence = evidence_for(doc, sent, attributions, hedges, fields)
         evidence.fields.update(notes)
+        part = toll.part_of_toll(killed)
+        if part:
+            # "Fifteen of the dead", "One civilian was also killed": not the whole toll
+            evidence.fields["fatalities_part"] = part
         if killed and all(k.attrs.get("vague") for k in killed):
             # "dozens", "scores": a floor, not a figure another report's count disputes
             evidence.fields["fatalities_vague"] = "; ".join(str(k.attrs.get("count_text") or k.text) for k in killed)

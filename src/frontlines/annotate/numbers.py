@@ -53,6 +53,11 @@ TOTAL_RIGHT_CHARS = 70
 # How far before a cue a superlative makes it a comparison ("the first explosion to hit the
 # heart of the western town since": 53 characters).
 SUPERLATIVE_CHARS = 60
+# Characters after a count (within its clause) searched for a part cue ("Fifteen of the
+# dead", "six children were among those killed": 12; 30 leaves room for "were said to be").
+PART_RIGHT_CHARS = 30
+# "also" between a count and its verb adds its victims to a toll told before.
+_ALSO_RE = re.compile(r"\balso\b")
 # Month names (a count right after one is a day or a year of a date: "Jun 182016", "Oct 2016
 # Sixteen civilians", "September 24 2016"); "May" only capitalised, "may" is a verb.
 _MONTH_BEFORE_RE = re.compile(
@@ -134,6 +139,8 @@ class CasualtyAnnotator:
         rels: list[str] = []
         not_after: list[str] = []
         subset: list[str] = []
+        part: list[str] = []
+        addition: list[str] = []
         not_people: list[str] = []
         total_cues: dict[str, dict[str, Any]] = {}
         not_after_cue: list[str] = []
@@ -160,6 +167,8 @@ class CasualtyAnnotator:
             rels += d.get("family_relatives") or []
             not_after += [str(w) for w in d.get("not_count_after") or []]
             subset += d.get("subset_cues") or []
+            part += [str(w) for w in d.get("part_cues") or []]
+            addition += [str(w) for w in d.get("addition_cues") or []]
             not_people += [str(w) for w in d.get("not_people") or []]
             total_cues.update(d.get("total_cues") or {})
             not_after_cue += [str(w) for w in d.get("total_not_after") or []]
@@ -246,6 +255,14 @@ class CasualtyAnnotator:
         self._subset = re.compile(
             rf"(?:{_opt_list(subset, WORD_START)})\s+{count}{not_after_re}{noun}(?![\w\-])"
         )
+        # a count told as a part of dead counted elsewhere ("Fifteen of the dead", "six
+        # children were among those killed") or as victims added to them ("was also killed",
+        # "Another five people", "19 more were killed"); see ``part_of``
+        self._part_after = re.compile(rf"[^,;:.]{{0,{PART_RIGHT_CHARS}}}?\b(?:{_opt_list(part)})\b") if part else None
+        add_words = _opt_list(addition) if addition else "(?!)"
+        self._addition_words = frozenset(w.lower() for w in addition)
+        self._addition_before = re.compile(rf"\b(?:{add_words})\s+(?:[\w'\-]+\s+)?$")
+        self._addition_after = re.compile(rf"\s+(?:{add_words})\b(?!\s+than)")
         self._range_split = re.compile(r"^(?:between\s+)?(.+?)\s*(?:\s(?:and|to|or)\s|-|–)\s*(.+)$", re.I)
         self._digits = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$")
         self._parsed = BoundedMemo(_PARSE_CACHE_MAX)  # memo of parse_count
@@ -464,8 +481,34 @@ class CasualtyAnnotator:
                 attrs["kind"] = prev[-1].attrs["kind"]
                 if "total_of" in prev[-1].attrs:
                     attrs["total_of"] = prev[-1].attrs["total_of"]
+            part = self._part_of(chunk, st, en, attrs)
+            if part:
+                attrs["part"] = part
             spans.append(Span(base + st, base + en, "CASUALTY", orig[st:en], attrs))
         return spans
+
+    def _part_of(self, chunk: str, st: int, en: int, attrs: dict[str, Any]) -> str | None:
+        """"part" when the count at ``chunk[st:en]`` is a part of dead counted elsewhere
+        ("Fifteen of the dead came in ...", "six children were among those killed"),
+        "addition" when it adds victims to a toll told before ("One civilian was also
+        killed", "Another five people were killed", "19 more were killed"), else None."""
+        if attrs["kind"] != "killed" or attrs.get("subset") or attrs.get("toll"):
+            return None
+        if self._part_after is not None and (self._part_after.match(chunk, en) or self._part_after.search(chunk, st, en)):
+            return "part"
+        ctext = str(attrs.get("count_text") or "").lower()
+        c0 = chunk.find(ctext, st, en) if ctext else -1
+        if c0 < 0:
+            return None
+        c1 = c0 + len(ctext)
+        # opening the count ("Another five"), before it ("the other four civilians"), right after
+        # it ("19 more were killed") or between it and its verb ("was also killed")
+        lead = ctext.split(maxsplit=1)[0] if ctext.strip() else ""
+        if (lead in self._addition_words and not ctext.startswith(("more than", "further than"))) or self._addition_before.search(chunk[max(0, c0 - 24) : c0]) or self._addition_after.match(chunk, c1):
+            return "addition"
+        if c1 < en and _ALSO_RE.search(chunk, c1, en):
+            return "addition"
+        return None
 
     def _names_incident(self, chunk: str, st: int, en: int, prev_end: int, next_start: int) -> bool:
         """Whether the count's clause (``_total_cue``'s windows) names one incident: an

@@ -131,6 +131,17 @@ def fatalities(killed: list[Span]) -> tuple[int, int, int, str | None]:
     return low, value, max(high, value), text
 
 
+def part_of_toll(killed: list[Span]) -> str | None:
+    """"part" or "addition" when every 'killed' phrase of a mention counts a part of dead
+    told elsewhere ("Fifteen of the dead came in ...") or victims added to them ("One
+    civilian was also killed"): such a figure is no account of the incident's whole toll,
+    so it never disputes one (``assemble``). None otherwise."""
+    parts = {k.attrs.get("part") for k in killed}
+    if not killed or None in parts:
+        return None
+    return "part" if "part" in parts else "addition"
+
+
 def _best_stated(killed: list[Span]) -> list[Span]:
     """The phrases that state the toll best: a death toll ("bringing the toll to 61
     people") is the incident's whole toll, so the other figures of its sentence ("a

@@ -678,7 +678,8 @@ def claim_reasons(ev: dict[str, Any]) -> list[str]:
             reasons.append(f"origin {o['origin']}{party}" + (f", relayed by {', '.join(via)}" if via else ""))
     lo, hi = ev.get("fatalities_low") or 0, ev.get("fatalities_high") or 0
     if hi > lo:
-        reasons.append(f"fatality reports range {lo}\u2013{hi}; the lowest is kept")
+        kept = "the lowest is kept" if (ev.get("fatalities") or 0) == lo else f"{ev.get('fatalities')} is kept (see the notes)"
+        reasons.append(f"fatality reports range {lo}\u2013{hi}; {kept}")
     if status == "confirmed" and not hedges:
         reasons.append("independent sources agree and none hedges")
     elif status == "reported" and not hedges and not attributed:
