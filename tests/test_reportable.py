@@ -293,3 +293,21 @@ def test_a_campaigns_toll_is_a_total(pipe):
     sentences = [m.evidence.sentence for m in doc.mentions]
     assert not any("week-long offensive" in s or "operations against" in s for s in sentences)
     assert any("Kostiantynivka" in s for s in sentences)
+
+
+SUDAN_DATELINED = """RSF shelling kills 9 in El Obeid AFP Thursday 28 Nov 2024 Shelling by the Rapid Support Forces killed nine civilians in the city of El Obeid on Thursday, a medical source said.
+The shells hit a crowded bus station in the east of the city.
+The attack is the latest in a series on the city.
+In early November a drone strike on a market in the city killed 30 people.
+"""
+
+
+def test_background_is_read_against_the_articles_own_dateline(pipe):
+    # the metadata's date (2 November) is not the article's: its dateline (28 November)
+    # makes "in early November" three weeks old, background to Thursday's shelling
+    ev = events_of(pipe, SUDAN_DATELINED, "2024-11-02")
+    assert has(ev, "RSF shelling kills 9 in El Obeid")
+    assert not has(ev, "In early November a drone strike")
+    doc, _ = _doc(pipe, SUDAN_DATELINED, "2024-11-02")
+    assert doc.news_date == dt.date(2024, 11, 28)
+    assert {m.event_date for m in doc.mentions} == {dt.date(2024, 11, 28)}

@@ -589,7 +589,7 @@ class Extractor:
         a2 = actors.civilian_actor2(sub.event_type, civ_victims, named, a1, a2)
         a2 = actors.holder_actor2(doc.text, sub.event_type, named, a1, a2)
         date, precision, date_text, explicit = dates.date_for(doc, i, sent, t, spans_by_sentence)
-        if dates.too_old(date, explicit, doc.article.published, int(th["max_event_age_days"])):
+        if dates.too_old(date, explicit, doc.news_day(), int(th["max_event_age_days"])):
             return None
         lookback = int(self.thresholds["geocode"]["place_lookback_sentences"])
         place_span = places.continue_scene(
@@ -601,7 +601,7 @@ class Extractor:
         default = actors.default_actor(self.lexicon.defaults, sub.name, country)
         flown = None
         if default is None:  # an air strike no one names: who flies there (data/air_operators.yaml)
-            day = date or doc.article.published
+            day = date or doc.news_day()
             flown = airpower.infer_operator(
                 self.lexicon.air_operators, self._air_names, doc, i, sent, t, sub.name, a1, a2, spans_by_sentence, country, place_span, day
             )

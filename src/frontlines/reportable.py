@@ -139,7 +139,7 @@ def features(doc: Doc, i: int, spans: Sequence[Span], max_age_days: int = 45, te
     ``text``: the part of the sentence scored when not all of it (``trigger_clause``)."""
     sent = doc.sentences[i]
     text = sent.text if text is None else text
-    pub = doc.article.published
+    pub = doc.news_day()
     n = len(doc.sentences)
     f: dict[str, float] = {}
     if i == 0:
@@ -269,7 +269,7 @@ def sentence_cues(text: str) -> dict[str, bool]:
 
 def _dated_to_a_recent_day(doc: Doc, spans: Sequence[Span], days: int = 14) -> bool:
     """Whether the sentence dates something to a day within ``days`` before publication."""
-    pub = doc.article.published
+    pub = doc.news_day()
     for s in spans:
         if s.label == "DATE" and s.attrs.get("date") is not None and int(s.attrs.get("precision") or 9) == 1:
             if _is_since(doc, s):
@@ -289,7 +289,7 @@ _SINCE_BEFORE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?)?$", r
 
 def _since_old_date(doc: Doc, sent, spans: Sequence[Span] | None) -> bool:
     """Whether the sentence counts "since" a date a week or more before publication."""
-    pub = doc.article.published
+    pub = doc.news_day()
     if pub is None or not spans:
         return False
     for s in spans:
@@ -337,13 +337,13 @@ def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[S
         hi = min(len(text), trigger.end - sent.start + HABIT_AFTER_CHARS)
         if cues.get("habitual") and HABITUAL.search(text, lo, hi):
             return "generic"
-    if trigger is not None and doc.article.published is not None:
+    if trigger is not None and doc.news_day() is not None:
         lo = max(0, trigger.start - sent.start - 60)
         hi = min(len(text), trigger.end - sent.start + 60)
         if cues.get("old_relative") and OLD_RELATIVE.search(text, lo, hi):
             return "background"
         for sp in spans or ():
-            if sp.label == "DATE" and lo <= sp.start - sent.start < hi and _old_month(doc.article.published, sp):
+            if sp.label == "DATE" and lo <= sp.start - sent.start < hi and _old_month(doc.news_day(), sp):
                 return "background"
     return None
 
