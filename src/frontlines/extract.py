@@ -230,6 +230,11 @@ def _lowered_cues(lexicon: "Lexicon") -> dict:
     ("unless", kind) -> its ``unless`` wording."""
     out: dict = {kind: _for_lower_text(pat) for kind, pat in lexicon.cues.items()}
     out.update({("unless", kind): _for_lower_text(pat) for kind, pat in lexicon.cue_unless.items()})
+    # cues read right before the trigger: anchored at its start ("the man who | beheaded")
+    for kind in trigger.CUES_BEFORE_TRIGGER:
+        if kind in lexicon.cues:
+            pat = lexicon.cues[kind]
+            out[("before", kind)] = _for_lower_text(re.compile("(?:" + pat.pattern + ")$", pat.flags))
     return out
 
 

@@ -55,6 +55,24 @@ PERIOD_TOTAL = re.compile(
     r"|\bhas\s+(?:killed|claimed\s+the\s+lives\s+of|left)\s+(?:more\s+than|over|at\s+least|nearly|some|about|around)?\s*[\d,.]+\s*(?:million|thousand|hundred)?\s*(?:people|lives|civilians)?\s*(?:since|in\s+the\s+(?:past|last))\b",
     re.I,
 )
+DATA_FILE = "reportable.yaml"  # the rules' word lists (cumulative tolls)
+
+
+@functools.lru_cache(maxsize=1)
+def cumulative_toll() -> re.Pattern:
+    """A campaign's toll in the present perfect ("Severe bombardment of the city has killed
+    at least 84", "the siege has claimed 200 lives"): a subject of data/reportable.yaml's
+    ``cumulative_subjects`` and one of its ``cumulative_verbs`` in the same clause."""
+    from importlib import resources
+
+    from frontlines.datafiles import read_yaml_file
+
+    raw = read_yaml_file(str(resources.files("frontlines") / "data" / DATA_FILE)) or {}
+    subjects = "|".join(f"(?:{w})" for w in raw["cumulative_subjects"])
+    verbs = "|".join(f"(?:{w})" for w in raw["cumulative_verbs"])
+    return re.compile(rf"\b(?:{subjects})\b[^.;:]{{0,80}}?\b(?:{verbs})\b", re.I)
+
+
 # Relative time far back, next to the trigger: "four years ago", "last year", "late last
 # year", "months ago", "in the 1980s".
 OLD_RELATIVE = re.compile(
@@ -81,9 +99,10 @@ ONGOING = re.compile(
 # How close to the trigger a habitual adverb must be to make it a habit ("regularly fire
 # rockets", "is targeted regularly by air strikes"): its own verb phrase, not the sentence.
 HABIT_BEFORE_CHARS, HABIT_AFTER_CHARS = 25, 20
-# Modal and future verbs ("will", "would", "could", "may", "plans to", "is expected to").
+# Modal and future verbs ("will", "would", "could", "may", "plans to", "is expected to");
+# searched in lower case, so not the month ("May 23", "in May").
 MODAL = re.compile(
-    r"\b(?:will|would|could|might|may|shall|should|must|going\s+to|expected\s+to|likely\s+to|"
+    r"\b(?:will|would|could|might|(?<!in\s)(?<!early\s)(?<!late\s)(?<!since\s)(?<!of\s)(?<!until\s)may(?!\s+\d)|shall|should|must|going\s+to|expected\s+to|likely\s+to|"
     r"plans?\s+to|planning\s+to|aims?\s+to|intends?\s+to|prepar(?:es|ing)\s+to|threat(?:en|ens|ened)\s+to|vow(?:s|ed)?\s+to|warn(?:s|ed)?)\b",
     )
 STATEMENT = re.compile(
@@ -309,7 +328,8 @@ def _is_since(doc: Doc, date: Span) -> bool:
 def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[Span] | None = None) -> str | None:
     """The explicit rule that makes sentence ``i`` non-reportable, or None.
 
-    ``total``: a period total ("since 2011", "in the past week", "the war that has killed");
+    ``total``: a period total ("since 2011", "in the past week", "the war that has killed"),
+    or a campaign's toll ("the bombardment of the city has killed at least 84");
     ``caption``: a photo caption; ``related``: a related-story, tag or "read more" line;
     ``generic``: a habitual adverb on the trigger's own verb phrase ("regularly fire
     rockets", "is targeted regularly by air strikes"); ``background``: an old relative time
@@ -331,6 +351,8 @@ def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[S
         # day's incident is reported; the total is the model's (and the toll's) concern
         return None
     if cues.get("period_total") or _since_old_date(doc, sent, spans):
+        return "total"
+    if (" has " in text or " have " in text) and cumulative_toll().search(text):
         return "total"
     if trigger is not None:
         lo = max(0, trigger.start - sent.start - HABIT_BEFORE_CHARS)
