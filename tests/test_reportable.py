@@ -358,3 +358,31 @@ def test_a_person_identified_by_a_past_act_is_no_event(pipe):
     myanmar = ("Junta troops repel attack in Sagaing\n\nMore than 30 resistance fighters were killed by junta "
                "troops and allied militias who repelled a major attack on a base near Monywa, state media said.")
     assert has(events_of(pipe, myanmar, "2023-11-20"), "More than 30 resistance fighters")
+
+
+SUDAN_OVERVIEW = """RSF drone hits Port Sudan depot
+
+A drone launched by the Rapid Support Forces struck a fuel depot in Port Sudan on Tuesday, killing two guards, the army said.
+Two campaigns are being fought in Darfur, one by the army around El Fasher and one by allied militias to the west.
+Militias have launched fresh attacks on villages across Sudan, killing at least 40 people, aid groups said.
+Attacks across several provinces have displaced thousands of families.
+"""
+
+
+def test_campaigns_going_on_and_tolls_across_a_country_are_not_events(pipe):
+    ev = events_of(pipe, SUDAN_OVERVIEW, "2025-05-07")
+    assert has(ev, "A drone launched by the Rapid Support Forces struck a fuel depot")
+    assert not has(ev, "Two campaigns are being fought")
+    assert not has(ev, "Militias have launched fresh attacks on villages across Sudan")
+    assert not has(ev, "Attacks across several provinces")
+    # a day's incident across a country's border region is still reported
+    doc, sbs = _doc(pipe, "Strikes\n\nJets struck villages across the border region on Monday, killing six.", "2025-05-07")
+    assert rule_reason(doc, 1, None, sbs.get(1, [])) is None
+    # a wave of protests across a country is coded as protests; "ongoing" of an inquiry is
+    # no campaign going on
+    protests = ("Protests in Sudan\n\nThousands of protesters rallied across the country to demand civilian rule, "
+                "witnesses said.\nRockets struck an army base near Kassala, and the operation is ongoing.")
+    ev = events_of(pipe, protests, "2025-05-07")
+    assert has(ev, "Thousands of protesters rallied across the country")
+    doc, sbs = _doc(pipe, protests, "2025-05-07")
+    assert rule_reason(doc, 2, None, sbs.get(2, [])) is None

@@ -59,18 +59,60 @@ DATA_FILE = "reportable.yaml"  # the rules' word lists (cumulative tolls)
 
 
 @functools.lru_cache(maxsize=1)
-def cumulative_toll() -> re.Pattern:
-    """A campaign's toll in the present perfect ("Severe bombardment of the city has killed
-    at least 84", "the siege has claimed 200 lives"): a subject of data/reportable.yaml's
-    ``cumulative_subjects`` and one of its ``cumulative_verbs`` in the same clause."""
+def _word_lists() -> dict[str, list[str]]:
     from importlib import resources
 
     from frontlines.datafiles import read_yaml_file
 
-    raw = read_yaml_file(str(resources.files("frontlines") / "data" / DATA_FILE)) or {}
-    subjects = "|".join(f"(?:{w})" for w in raw["cumulative_subjects"])
-    verbs = "|".join(f"(?:{w})" for w in raw["cumulative_verbs"])
+    return read_yaml_file(str(resources.files("frontlines") / "data" / DATA_FILE)) or {}
+
+
+def _alternation(key: str) -> str:
+    return "|".join(f"(?:{w})" for w in _word_lists()[key])
+
+
+@functools.lru_cache(maxsize=1)
+def cumulative_toll() -> re.Pattern:
+    """A campaign's toll in the present perfect ("Severe bombardment of the city has killed
+    at least 84", "the siege has claimed 200 lives"): a subject of data/reportable.yaml's
+    ``cumulative_subjects`` and one of its ``cumulative_verbs`` in the same clause."""
+    subjects, verbs = _alternation("cumulative_subjects"), _alternation("cumulative_verbs")
     return re.compile(rf"\b(?:{subjects})\b[^.;:]{{0,80}}?\b(?:{verbs})\b", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def ongoing_campaign() -> re.Pattern:
+    """A campaign described as going on ("campaigns are being fought"): ``ongoing_verbs``."""
+    return re.compile(rf"\b(?:{_alternation('ongoing_verbs')})\b", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def across_places() -> re.Pattern:
+    """"across" a whole country or many places (``across_places``); the match ends where
+    a country's name would start ("across |Syria")."""
+    return re.compile(rf"\bacross\s+(?:(?P<listed>{_alternation('across_places')})\b|(?=[A-Z]))")
+
+
+def _across_country(doc: Doc, sent, text: str, spans: Sequence[Span] | None) -> bool:
+    """Whether the sentence counts over a whole country or many places ("attacks across
+    Syria", "across the country", "across several provinces")."""
+    for m in across_places().finditer(text):
+        if m.group("listed"):
+            return True
+        at = sent.start + m.end()
+        if any(s.label == "PLACE" and s.start == at and _is_country(s) for s in spans or ()):
+            return True
+    return False
+
+
+def _protest(trigger: Span | None) -> bool:
+    """Whether the trigger is a protest's (``across_not_for``: waves of protests are coded)."""
+    return trigger is not None and trigger.attrs.get("sub_event") in _word_lists()["across_not_for"]
+
+
+def _is_country(place: Span) -> bool:
+    cands = place.attrs.get("candidates") or []
+    return bool(cands) and getattr(cands[0], "feature", None) == "country"
 
 
 # Relative time far back, next to the trigger: "four years ago", "last year", "late last
@@ -329,10 +371,12 @@ def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[S
     """The explicit rule that makes sentence ``i`` non-reportable, or None.
 
     ``total``: a period total ("since 2011", "in the past week", "the war that has killed"),
-    or a campaign's toll ("the bombardment of the city has killed at least 84");
+    or a campaign's toll ("the bombardment of the city has killed at least 84"), or one
+    across a whole country ("attacks across Syria killing at least 12");
     ``caption``: a photo caption; ``related``: a related-story, tag or "read more" line;
-    ``generic``: a habitual adverb on the trigger's own verb phrase ("regularly fire
-    rockets", "is targeted regularly by air strikes"); ``background``: an old relative time
+    ``generic``: a campaign described as going on ("two campaigns are being fought"), or
+    a habitual adverb on the trigger's own verb phrase ("regularly fire rockets", "is
+    targeted regularly by air strikes"); ``background``: an old relative time
     ("four years ago", "last year"), or a month that ended more than two weeks before
     publication ("in early October" in a November story), within the trigger's clause (60
     characters either side of it); these two need ``trigger``.
@@ -354,6 +398,11 @@ def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[S
         return "total"
     if (" has " in text or " have " in text) and cumulative_toll().search(text):
         return "total"
+    if "across " in text and _across_country(doc, sent, text, spans) and not _protest(trigger):
+        return "total"
+    if " being " in text or "way" in text or "ongoing" in text:
+        if ongoing_campaign().search(text):
+            return "generic"
     if trigger is not None:
         lo = max(0, trigger.start - sent.start - HABIT_BEFORE_CHARS)
         hi = min(len(text), trigger.end - sent.start + HABIT_AFTER_CHARS)
