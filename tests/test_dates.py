@@ -97,3 +97,41 @@ def test_never_raises(ann, text, pub):
     d = Doc(article=Article("t", text, published=pub), text=text)
     for s in ann.annotate(d):
         assert text[s.start : s.end] == s.text
+
+
+def _annotated(ann, text, published=PUB):
+    d = Doc(article=Article("t", text, published=published), text=text)
+    spans = {s.text: s.attrs["date"] for s in ann.annotate(d)}
+    return d, spans
+
+
+@pytest.mark.parametrize(
+    "text,news",
+    [
+        # an agency byline run into the headline, a "Published" line, a date line of its own
+        ("Drone strike kills 7 in Sumy Monitor AFP Wednesday 29 Oct 2014 A drone hit a bus on Monday.", dt.date(2014, 10, 29)),
+        ("Shelling in Kherson\n\nPublished July 27 2016 Shells hit the market on Monday.", dt.date(2016, 7, 27)),
+        ("RSF attack on El Fasher\n\n16-11-2014 The RSF attacked the city on Monday.", dt.date(2014, 11, 16)),
+        ("Date of publication 12 June 2016 Jets struck the market on Monday.", dt.date(2016, 6, 12)),
+    ],
+)
+def test_a_dateline_is_the_day_relative_dates_are_read_against(ann, text, news):
+    # the metadata's date (25 May 2017) is not the article's: the text's own dateline wins
+    d, spans = _annotated(ann, text)
+    assert d.news_date == news and d.news_day() == news
+    monday = news - dt.timedelta(days=news.weekday())
+    assert [v for k, v in spans.items() if k == "on Monday"] == [monday]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The attack on 24 May 2017 killed five, officials said on Monday.",  # a date in a sentence
+        "Jets struck Idlib on Monday. " * 12 + "AFP 24 May 2015",  # past the head of the text
+        "Troops said the siege of 24 May 2015 was lifted on Monday.",
+    ],
+)
+def test_no_dateline_keeps_the_publication_date(ann, text):
+    d, spans = _annotated(ann, text)
+    assert d.news_date is None and d.news_day() == PUB
+    assert spans["on Monday"] == dt.date(2017, 5, 22)

@@ -230,6 +230,11 @@ def _lowered_cues(lexicon: "Lexicon") -> dict:
     ("unless", kind) -> its ``unless`` wording."""
     out: dict = {kind: _for_lower_text(pat) for kind, pat in lexicon.cues.items()}
     out.update({("unless", kind): _for_lower_text(pat) for kind, pat in lexicon.cue_unless.items()})
+    # cues read right before the trigger: anchored at its start ("the man who | beheaded")
+    for kind in trigger.CUES_BEFORE_TRIGGER:
+        if kind in lexicon.cues:
+            pat = lexicon.cues[kind]
+            out[("before", kind)] = _for_lower_text(re.compile("(?:" + pat.pattern + ")$", pat.flags))
     return out
 
 
@@ -589,7 +594,7 @@ class Extractor:
         a2 = actors.civilian_actor2(sub.event_type, civ_victims, named, a1, a2)
         a2 = actors.holder_actor2(doc.text, sub.event_type, named, a1, a2)
         date, precision, date_text, explicit = dates.date_for(doc, i, sent, t, spans_by_sentence)
-        if dates.too_old(date, explicit, doc.article.published, int(th["max_event_age_days"])):
+        if dates.too_old(date, explicit, doc.news_day(), int(th["max_event_age_days"])):
             return None
         lookback = int(self.thresholds["geocode"]["place_lookback_sentences"])
         place_span = places.continue_scene(
@@ -601,7 +606,7 @@ class Extractor:
         default = actors.default_actor(self.lexicon.defaults, sub.name, country)
         flown = None
         if default is None:  # an air strike no one names: who flies there (data/air_operators.yaml)
-            day = date or doc.article.published
+            day = date or doc.news_day()
             flown = airpower.infer_operator(
                 self.lexicon.air_operators, self._air_names, doc, i, sent, t, sub.name, a1, a2, spans_by_sentence, country, place_span, day
             )

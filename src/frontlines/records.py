@@ -151,6 +151,14 @@ class Doc:
     # the place annotation (stage 4); None before it
     geography: Any = None
     warnings: list[str] = field(default_factory=list)
+    # the day the text itself dates its report (a dateline at its head: "AFP Wednesday 29
+    # Oct 2014", "Published July 27 2016"), set by the date annotator; None when it prints none
+    news_date: dt.date | None = None
+
+    def news_day(self) -> dt.date | None:
+        """The day of the report: the text's own dateline, else the publication date (the
+        metadata's date is not always the article's: feeds and archives re-date copy)."""
+        return self.news_date or self.article.published
 
     def spans_of(self, label: str) -> list[Span]:
         return [s for s in self.spans if s.label == label]

@@ -55,6 +55,66 @@ PERIOD_TOTAL = re.compile(
     r"|\bhas\s+(?:killed|claimed\s+the\s+lives\s+of|left)\s+(?:more\s+than|over|at\s+least|nearly|some|about|around)?\s*[\d,.]+\s*(?:million|thousand|hundred)?\s*(?:people|lives|civilians)?\s*(?:since|in\s+the\s+(?:past|last))\b",
     re.I,
 )
+DATA_FILE = "reportable.yaml"  # the rules' word lists (cumulative tolls)
+
+
+@functools.lru_cache(maxsize=1)
+def _word_lists() -> dict[str, list[str]]:
+    from importlib import resources
+
+    from frontlines.datafiles import read_yaml_file
+
+    return read_yaml_file(str(resources.files("frontlines") / "data" / DATA_FILE)) or {}
+
+
+def _alternation(key: str) -> str:
+    return "|".join(f"(?:{w})" for w in _word_lists()[key])
+
+
+@functools.lru_cache(maxsize=1)
+def cumulative_toll() -> re.Pattern:
+    """A campaign's toll in the present perfect ("Severe bombardment of the city has killed
+    at least 84", "the siege has claimed 200 lives"): a subject of data/reportable.yaml's
+    ``cumulative_subjects`` and one of its ``cumulative_verbs`` in the same clause."""
+    subjects, verbs = _alternation("cumulative_subjects"), _alternation("cumulative_verbs")
+    return re.compile(rf"\b(?:{subjects})\b[^.;:]{{0,80}}?\b(?:{verbs})\b", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def ongoing_campaign() -> re.Pattern:
+    """A campaign described as going on ("campaigns are being fought"): ``ongoing_verbs``."""
+    return re.compile(rf"\b(?:{_alternation('ongoing_verbs')})\b", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def across_places() -> re.Pattern:
+    """"across" a whole country or many places (``across_places``); the match ends where
+    a country's name would start ("across |Syria")."""
+    return re.compile(rf"\bacross\s+(?:(?P<listed>{_alternation('across_places')})\b|(?=[A-Z]))")
+
+
+def _across_country(doc: Doc, sent, text: str, spans: Sequence[Span] | None) -> bool:
+    """Whether the sentence counts over a whole country or many places ("attacks across
+    Syria", "across the country", "across several provinces")."""
+    for m in across_places().finditer(text):
+        if m.group("listed"):
+            return True
+        at = sent.start + m.end()
+        if any(s.label == "PLACE" and s.start == at and _is_country(s) for s in spans or ()):
+            return True
+    return False
+
+
+def _protest(trigger: Span | None) -> bool:
+    """Whether the trigger is a protest's (``across_not_for``: waves of protests are coded)."""
+    return trigger is not None and trigger.attrs.get("sub_event") in _word_lists()["across_not_for"]
+
+
+def _is_country(place: Span) -> bool:
+    cands = place.attrs.get("candidates") or []
+    return bool(cands) and getattr(cands[0], "feature", None) == "country"
+
+
 # Relative time far back, next to the trigger: "four years ago", "last year", "late last
 # year", "months ago", "in the 1980s".
 OLD_RELATIVE = re.compile(
@@ -81,9 +141,10 @@ ONGOING = re.compile(
 # How close to the trigger a habitual adverb must be to make it a habit ("regularly fire
 # rockets", "is targeted regularly by air strikes"): its own verb phrase, not the sentence.
 HABIT_BEFORE_CHARS, HABIT_AFTER_CHARS = 25, 20
-# Modal and future verbs ("will", "would", "could", "may", "plans to", "is expected to").
+# Modal and future verbs ("will", "would", "could", "may", "plans to", "is expected to");
+# searched in lower case, so not the month ("May 23", "in May").
 MODAL = re.compile(
-    r"\b(?:will|would|could|might|may|shall|should|must|going\s+to|expected\s+to|likely\s+to|"
+    r"\b(?:will|would|could|might|(?<!in\s)(?<!early\s)(?<!late\s)(?<!since\s)(?<!of\s)(?<!until\s)may(?!\s+\d)|shall|should|must|going\s+to|expected\s+to|likely\s+to|"
     r"plans?\s+to|planning\s+to|aims?\s+to|intends?\s+to|prepar(?:es|ing)\s+to|threat(?:en|ens|ened)\s+to|vow(?:s|ed)?\s+to|warn(?:s|ed)?)\b",
     )
 STATEMENT = re.compile(
@@ -139,7 +200,7 @@ def features(doc: Doc, i: int, spans: Sequence[Span], max_age_days: int = 45, te
     ``text``: the part of the sentence scored when not all of it (``trigger_clause``)."""
     sent = doc.sentences[i]
     text = sent.text if text is None else text
-    pub = doc.article.published
+    pub = doc.news_day()
     n = len(doc.sentences)
     f: dict[str, float] = {}
     if i == 0:
@@ -269,7 +330,7 @@ def sentence_cues(text: str) -> dict[str, bool]:
 
 def _dated_to_a_recent_day(doc: Doc, spans: Sequence[Span], days: int = 14) -> bool:
     """Whether the sentence dates something to a day within ``days`` before publication."""
-    pub = doc.article.published
+    pub = doc.news_day()
     for s in spans:
         if s.label == "DATE" and s.attrs.get("date") is not None and int(s.attrs.get("precision") or 9) == 1:
             if _is_since(doc, s):
@@ -289,7 +350,7 @@ _SINCE_BEFORE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?)?$", r
 
 def _since_old_date(doc: Doc, sent, spans: Sequence[Span] | None) -> bool:
     """Whether the sentence counts "since" a date a week or more before publication."""
-    pub = doc.article.published
+    pub = doc.news_day()
     if pub is None or not spans:
         return False
     for s in spans:
@@ -309,10 +370,13 @@ def _is_since(doc: Doc, date: Span) -> bool:
 def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[Span] | None = None) -> str | None:
     """The explicit rule that makes sentence ``i`` non-reportable, or None.
 
-    ``total``: a period total ("since 2011", "in the past week", "the war that has killed");
+    ``total``: a period total ("since 2011", "in the past week", "the war that has killed"),
+    or a campaign's toll ("the bombardment of the city has killed at least 84"), or one
+    across a whole country ("attacks across Syria killing at least 12");
     ``caption``: a photo caption; ``related``: a related-story, tag or "read more" line;
-    ``generic``: a habitual adverb on the trigger's own verb phrase ("regularly fire
-    rockets", "is targeted regularly by air strikes"); ``background``: an old relative time
+    ``generic``: a campaign described as going on ("two campaigns are being fought"), or
+    a habitual adverb on the trigger's own verb phrase ("regularly fire rockets", "is
+    targeted regularly by air strikes"); ``background``: an old relative time
     ("four years ago", "last year"), or a month that ended more than two weeks before
     publication ("in early October" in a November story), within the trigger's clause (60
     characters either side of it); these two need ``trigger``.
@@ -332,18 +396,25 @@ def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[S
         return None
     if cues.get("period_total") or _since_old_date(doc, sent, spans):
         return "total"
+    if (" has " in text or " have " in text) and cumulative_toll().search(text):
+        return "total"
+    if "across " in text and _across_country(doc, sent, text, spans) and not _protest(trigger):
+        return "total"
+    if " being " in text or "way" in text or "ongoing" in text:
+        if ongoing_campaign().search(text):
+            return "generic"
     if trigger is not None:
         lo = max(0, trigger.start - sent.start - HABIT_BEFORE_CHARS)
         hi = min(len(text), trigger.end - sent.start + HABIT_AFTER_CHARS)
         if cues.get("habitual") and HABITUAL.search(text, lo, hi):
             return "generic"
-    if trigger is not None and doc.article.published is not None:
+    if trigger is not None and doc.news_day() is not None:
         lo = max(0, trigger.start - sent.start - 60)
         hi = min(len(text), trigger.end - sent.start + 60)
         if cues.get("old_relative") and OLD_RELATIVE.search(text, lo, hi):
             return "background"
         for sp in spans or ():
-            if sp.label == "DATE" and lo <= sp.start - sent.start < hi and _old_month(doc.article.published, sp):
+            if sp.label == "DATE" and lo <= sp.start - sent.start < hi and _old_month(doc.news_day(), sp):
                 return "background"
     return None
 

@@ -1,6 +1,8 @@
 """Date annotator: absolute and relative date expressions resolved to ``datetime.date``.
 
-Relative expressions are read against ``doc.article.published`` as news past tense:
+Relative expressions are read against the day of the report as news past tense: the
+text's own dateline when its head prints one ("AFP Wednesday 29 Oct 2014", "Published July
+27 2016"; ``doc.news_date``), else ``doc.article.published``:
 "on Wednesday" is the most recent Wednesday on or before the publication day (the same
 day when the article is published on a Wednesday: agencies file same-day reports "on
 Wednesday"; in an article published Thursday it is the day before), "last Wednesday"
@@ -53,6 +55,18 @@ _SMALL = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }
+# A dateline: a full date within the first characters of the text (a headline, an agency
+# byline and the date fit in 300 on every outlet of the FA-KES set, as for ingest's header),
+# at the start of its line or after the words that announce the report's day or an agency
+# ("AFP Wednesday 29 Oct 2014", "Date of publication 12 June 2016", "Last updated").
+DATELINE_HEAD_CHARS = 300
+DATELINE_LEAD = re.compile(
+    r"\W*(?:(?:(?i:date\s+of\s+publication|published(?:\s+on)?|posted(?:\s+on)?|(?:last\s+)?updated(?:\s+at|\s+on)?))"
+    r"|[A-Z]{2,6})?\W*$"
+)
+# ... or after a headline run into the agency's byline ("Twin car bombs kill 25 in Homs AFP
+# Wednesday 9 Apr 2014 ..."): the date follows an all-capitals agency name.
+DATELINE_AGENCY = re.compile(r"(?<![\w-])[A-Z]{2,6}\W*$")
 _ANY_DAY = dt.date(2001, 1, 15)  # stands in for a missing publication date (precision only)
 _PARTS = r"(?:\s+(?:night|morning|evening|afternoon|midnight|night-time|nighttime))?"
 # Anchor kinds every match of a pattern contains: a pattern that names a month holds an
@@ -94,7 +108,7 @@ class DateAnnotator:
         b, e = r"(?<![\w/.\-])", r"(?![\w/\-]|\.\d)"
         self._patterns: list[tuple[str, re.Pattern[str]]] = [
             ("iso", re.compile(rf"{b}{year}-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01]){e}")),
-            ("num", re.compile(rf"{b}(?P<a>[0-3]?\d)[/.](?P<c>[01]?\d)[/.]{year}{e}")),
+            ("num", re.compile(rf"{b}(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<c>[01]?\d)(?P=sep){year}{e}")),
             ("dmy", re.compile(rf"{b}(?:(?i:on)\s+)?{wd_any}{day}(?:\s+of)?\s+{mon},?\s+{year}{e}")),
             ("mdy", re.compile(rf"{b}(?:(?i:on)\s+)?{wd_any}{mon}\s+{day},?\s+{year}{e}")),
             ("dm", re.compile(rf"{b}(?:(?i:on)\s+)?{wd_any}{day}(?:\s+of)?\s+{mon}(?![\w])")),
@@ -183,6 +197,10 @@ class DateAnnotator:
                             cands.append((m.start(), m.end(), name, m))
         cands.sort(key=lambda c: (c[0] - c[1], c[0]))
         taken = keep_disjoint(cands, lambda c: (c[0], c[1]))
+        head = self._dateline(text, taken)
+        doc.news_date = head
+        if head is not None:
+            pub = head  # the report's own day: "on Wednesday" is the Wednesday before it
         spans: list[Span] = []
         context_year: int | None = None
         for st, en, name, m in taken:
@@ -200,6 +218,22 @@ class DateAnnotator:
             spans.append(Span(st, en, "DATE", text[st:en],
                               {"date": date, "precision": prec, "relative": rel}))
         return spans
+
+    def _dateline(self, text: str, taken) -> dt.date | None:
+        """The full date (day, month and year) a dateline at the head of the text prints:
+        within its first ``DATELINE_HEAD_CHARS`` characters, alone at the start of its line,
+        after the words that announce the day of the report, or after a news agency's name."""
+        for st, en, name, m in sorted(taken, key=lambda c: c[0]):
+            if st >= DATELINE_HEAD_CHARS:
+                break
+            if name not in ("iso", "num", "dmy", "mdy"):
+                continue
+            line = text.rfind("\n", 0, st) + 1
+            if DATELINE_LEAD.match(text, line, st) or DATELINE_AGENCY.search(text, line, st):
+                res = self._resolve(name, m, None, None, text)
+                if res is not None and res[0] is not None:
+                    return res[0]
+        return None
 
     def _anchors(self, text: str) -> list[tuple[str, int, int]]:
         """Words a date expression must contain: (kind, start, end), kind M/W/Y/R."""

@@ -42,7 +42,7 @@ def date_for(doc: Doc, i: int, sent: Sentence, trig: Span, spans_by_sentence: di
         ds = _dated(spans_by_sentence.get(j, []))
         if ds:
             return ds[0].attrs["date"], max(int(ds[0].attrs.get("precision", 1)), 1), ds[0].text, False
-    pub = doc.article.published
+    pub = doc.news_day()
     if pub is not None:
         # no date in the text: the report date, at week precision (ACLED practice)
         return pub, 2, "publication date", False

@@ -1,9 +1,9 @@
 """The trigger resolver: which of a sentence's trigger matches is its event.
 
 Candidates are the triggers that survive the protest-context check, a governing plan,
-the non-event cues (intention, negation, description, background, sentence-wide cues)
-and are not nested in a longer trigger; a concessive backdrop ranks below any event, and
-territory sub-events are resolved by who gained ground.
+the non-event cues (intention, negation, description, identification, background,
+sentence-wide cues) and are not nested in a longer trigger; a concessive backdrop ranks
+below any event, and territory sub-events are resolved by who gained ground.
 """
 
 from __future__ import annotations
@@ -51,6 +51,15 @@ NEGATION_AFTER_CHARS = 25
 BACKDROP_WINDOW_CHARS = 40
 # how far before a trigger a descriptive clause makes it a standing fact
 DESCRIPTION_WINDOW_CHARS = 80
+# non-event cues read right before the trigger (``extract._lowered_cues`` anchors them at
+# its start): a relative clause that identifies a person by a past act
+CUES_BEFORE_TRIGGER = ("identification",)
+# an identifying clause that dates its act to a day this recent (before the report) still
+# reports it ("the gunmen who attacked the village on Saturday"): the two weeks of the
+# coding rule for background
+IDENTIFICATION_RECENT_DAYS = 14
+# where an identifying clause ends: a comma, a semicolon or a dash after the trigger
+_CLAUSE_END = re.compile(r"[,;:\u2013\u2014]|\s-\s")
 
 
 class Candidate(NamedTuple):
@@ -106,8 +115,8 @@ def cancel_reason(
     cue_scope: dict[str, frozenset[str]],
     scoped: dict[str, bool] | None = None,
 ) -> str | None:
-    """Why a trigger is not an event (intention, negation, description, background, a
-    sentence-wide cue), or None.
+    """Why a trigger is not an event (intention, negation, description, identification,
+    background, a sentence-wide cue), or None.
 
     ``cues`` holds the cue patterns for lower-cased text (``extract._lowered_cues``: the
     same matches, found ~2x faster). ``scoped`` memoises, for one sentence, the
@@ -138,6 +147,13 @@ def cancel_reason(
     # the deal") names the event noun as a standing fact, not as news
     if DESCRIPTIVE_CLAUSE_BEFORE.search(doc.text, max(sent.start, trig.start - DESCRIPTION_WINDOW_CHARS), trig.start):
         return "description"
+    # a relative clause identifying a person by a past act ("the man who beheaded two
+    # journalists"), unless the clause dates the act to a recent day
+    ident, on_low = cues.get(("before", "identification"), (None, False))
+    if ident is not None:
+        m = ident.search(low if on_low else doc.text, window_start, trig.start)
+        if m is not None and not _recent_day_in_clause(doc, sent, m.start(), trig.end):
+            return "identification"
     # background wording near the trigger ("In 2013, a sarin attack"); farther away it
     # belongs to another clause ("captured two villages near the scene of a 2017 attack")
     bg, on_low = cues.get("background", (None, False))
@@ -152,6 +168,20 @@ def cancel_reason(
             if scoped[kind]:
                 return kind
     return None
+
+
+def _recent_day_in_clause(doc: Doc, sent: Sentence, start: int, trig_end: int) -> bool:
+    """Whether the clause from ``start`` (its relative pronoun) to the next comma, semicolon
+    or dash after the trigger holds a DATE of a day within ``IDENTIFICATION_RECENT_DAYS``
+    before the report."""
+    end = _CLAUSE_END.search(doc.text, trig_end, sent.end)
+    stop = end.start() if end is not None else sent.end
+    day = doc.news_day()
+    for sp in doc.spans:
+        if sp.label == "DATE" and start <= sp.start < stop and sp.attrs.get("date") is not None:
+            if int(sp.attrs.get("precision") or 9) == 1 and day is not None and 0 <= (day - sp.attrs["date"]).days <= IDENTIFICATION_RECENT_DAYS:
+                return True
+    return False
 
 
 def candidate_triggers(
