@@ -33,9 +33,9 @@ from frontlines.assemble import main_event
 from frontlines.ingest import iter_articles
 from frontlines.placenames import admin1_geonames
 
-# FA-KES governorate names for the gazetteer's (GeoNames) admin1 names; the ledger's admin1
-# is the OCHA spelling, so an event's is read back in the gazetteer's spelling (admin1_geonames) (Rural Damascus is part of
-# FA-KES's "damascus": its annotators coded Ghouta and Douma there).
+# FA-KES governorate names for the gazetteer's (GeoNames) admin1 names (Rural Damascus is part
+# of FA-KES's "damascus": its annotators coded Ghouta and Douma there). The ledger's admin1 is
+# the OCHA spelling, so an event's is read back in the gazetteer's (admin1_geonames).
 GOVERNORATE = {
     "Aleppo": "aleppo", "Dimashq": "damascus", "Rif-dimashq": "damascus", "Idlib": "idlib",
     "Deir ez-Zor": "deir ezzor", "Ar-Raqqah": "raqqa", "Homs": "homs", "Al-Hasakah": "hasakeh",

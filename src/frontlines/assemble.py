@@ -426,8 +426,9 @@ def whole_tolls(items: list, value, part) -> list:
 
 def _fatalities(group: list[EventMention]) -> tuple[int, int, int, bool]:
     """Figures that state the toll (not a part of it, ``whole_tolls``) from different
-    attributions that disagree are a dispute: keep the lowest (SPEC). Figures from one voice are the same report repeated or updated: keep the
-    highest of them (a later paragraph's 'toll rose to 12')."""
+    attributions that disagree are a dispute: keep the lowest (SPEC). Figures from one
+    voice are the same report repeated or updated: keep the highest of them (a later
+    paragraph's 'toll rose to 12')."""
     by_source: dict[str, list[EventMention]] = {}
     counted = whole_tolls([m for m in group if m.fatalities or m.fatality_text], lambda m: m.fatalities, _part)
     counted = vague_floors_dropped(counted, lambda m: m.fatalities, _vague)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from ..annotate.actors import lower_same_len
 from ..records import Doc, Sentence, Span
+from ..reportable import OLD_MONTH_DAYS
 from .actors import CIVILIAN_INTER, STATE_INTERS
 
 if TYPE_CHECKING:
@@ -56,8 +57,8 @@ DESCRIPTION_WINDOW_CHARS = 80
 CUES_BEFORE_TRIGGER = ("identification",)
 # an identifying clause that dates its act to a day this recent (before the report) still
 # reports it ("the gunmen who attacked the village on Saturday"): the two weeks of the
-# coding rule for background
-IDENTIFICATION_RECENT_DAYS = 14
+# coding rule for background, one setting with the reportable rules'
+IDENTIFICATION_RECENT_DAYS = OLD_MONTH_DAYS
 # where an identifying clause ends: a comma, a semicolon or a dash after the trigger
 _CLAUSE_END = re.compile(r"[,;:\u2013\u2014]|\s-\s")
 
