@@ -176,6 +176,7 @@ class Clusterer:
         self.earliest_by = {int(k): int(v) for k, v in dates.get("earliest_days", {"2": 7, "3": 31}).items()}
         distinct = self.settings.get("distinct", {})
         self.other_day_toll_ratio = float(distinct.get("other_day_toll_ratio", 0) or 0)
+        self.other_day_rising_ratio = float(distinct.get("other_day_rising_ratio", 0) or 0)
         self.other_sub_event_and_actor = bool(distinct.get("other_sub_event_and_actor", False))
         self.other_sub_event_toll_ratio = float(distinct.get("other_sub_event_toll_ratio", 0) or 0)
         self.other_place_toll_ratio = float(distinct.get("other_place_toll_ratio", 0) or 0)
@@ -235,12 +236,14 @@ class Clusterer:
 
     def _other_day_other_toll(self, a: Report, b: Report) -> bool:
         """Whether two reports dated to different days (both at day precision) give figures
-        (neither vague) that differ by ``other_day_toll_ratio`` or more: two incidents, as an
-        update of one toll keeps the incident's day (4 dead on Monday, 70 on Tuesday)."""
-        r = self.other_day_toll_ratio
+        (neither vague) ``other_day_toll_ratio`` apart (``other_day_rising_ratio`` when the
+        later day's is the higher, as an update may be): two incidents, as an update of one
+        toll keeps the incident's day (70 dead on Monday, 4 on Tuesday)."""
         if a.day is None or b.day is None or a.day == b.day or a.precision != 1 or b.precision != 1:
             return False
-        return self._tolls_apart(a, b, r)
+        early, late = (a, b) if a.day < b.day else (b, a)
+        rising = late.fatalities > early.fatalities  # a later day's higher figure may be an update
+        return self._tolls_apart(a, b, self.other_day_rising_ratio if rising else self.other_day_toll_ratio)
 
     def _other_attack_other_side(self, a: Report, b: Report) -> bool:
         """Whether two reports tell of attacks of different sub-event types (shelling, an air
