@@ -242,3 +242,73 @@ def test_disputed_toll_keeps_the_lowest_figure_that_two_origins_give():
     assert toll["disputed"] and (toll["value"], toll["low"], toll["high"]) == (31, 8, 31)
     toll = run([(22, "SOHR", "2016-10-03"), (32, "Medical source", "2016-10-03"), (14, "Kurdish Red Crescent", "2016-10-03")])
     assert toll["disputed"] and toll["value"] == 14
+
+
+# -- evidence of distinct incidents ([distinct] in corroboration.toml) ---------------------
+def _distinct(reports) -> set[frozenset]:
+    return {frozenset(reports[i].report_id for i in g) for g in Clusterer().cluster(reports)}
+
+
+def _rep(rid, article, day, fat, *, sub="Air/drone strike", actor1=None, actor2=None, geonameid=None, lat=15.35, lon=44.2,
+         vague=False, published=None, iso3="YEM", admin1="Amanat al Asimah"):  # fmt: skip
+    r = _report(rid, article, day, lat=lat, lon=lon, admin1=admin1, sub=sub, actor1=actor1, published=published or "2015-09-0" + str(day % 9 + 1))
+    r.iso3, r.fatalities, r.toll_vague, r.geonameid, r.actor2 = iso3, fat, vague, geonameid, actor2
+    r.family = "explosion"
+    return r
+
+
+def test_true_duplicates_across_outlets_still_merge():
+    """One strike on a Sanaa market told by three outlets on the day (18, 20, 21 dead), and a
+    toll that rose from 12 to 30 by the next day's report, dated to the day after: one event each."""
+    same_day = [_rep("a", "A", 736000, 18, actor1="Saudi-led Coalition"), _rep("b", "B", 736000, 20, actor1="Saudi-led Coalition"),
+                _rep("c", "C", 736000, 21, actor1="Saudi-led Coalition", lat=15.36)]  # fmt: skip
+    assert frozenset("abc") in _distinct(same_day)
+    rising = [_rep("d", "D", 736000, 12, actor1="Saudi-led Coalition", published="2015-09-01"),
+              _rep("e", "E", 736001, 30, actor1="Saudi-led Coalition", published="2015-09-02")]  # fmt: skip
+    assert Clusterer().compatible(*rising) and frozenset("de") in _distinct(rising)
+
+
+def test_another_day_and_another_toll_is_another_incident():
+    """Shelling of Donetsk: 70 dead on one day, 4 the next (a toll never falls that far in an
+    update); with 'dozens' (a vague toll) the next day's report may still be the same incident."""
+    kw = dict(sub="Shelling/artillery/missile attack", iso3="UKR", admin1="Donetsk", lat=48.0, lon=37.8, actor1="Military Forces of Russia")
+    c = Clusterer()
+    assert _distinct([_rep("a", "A", 736000, 70, **kw), _rep("b", "B", 736001, 4, **kw)]) == {frozenset("a"), frozenset("b")}
+    assert _distinct([_rep("a", "A", 736000, 70, **kw), _rep("b", "B", 736001, 30, vague=True, **kw)]) == {frozenset("ab")}
+    # the same day: one incident whose counts disagree (a dispute, not two events)
+    assert c.compatible(_rep("a", "A", 736000, 70, **kw), _rep("b", "B", 736000, 4, **kw))
+    # a later day's higher figure: an update up to other_day_rising_ratio (12 -> 30), beyond it another incident
+    assert c.compatible(_rep("a", "A", 736000, 12, **kw), _rep("b", "B", 736001, 30, **kw))
+    assert not c.compatible(_rep("a", "A", 736000, 5, **kw), _rep("b", "B", 736001, 22, **kw))
+    # a falling one: 12 then 5 a day later is another incident, 12 then 9 a correction
+    assert not c.compatible(_rep("a", "A", 736000, 12, **kw), _rep("b", "B", 736001, 5, **kw))
+    assert c.compatible(_rep("a", "A", 736000, 12, **kw), _rep("b", "B", 736001, 9, **kw))
+
+
+def test_one_sides_shelling_and_the_others_air_raids_are_two_incidents():
+    """El Fasher on one day: the RSF shells a market, the army's aircraft bomb an RSF position;
+    their reports share the city and the day but not the attack nor the attacker."""
+    kw = dict(iso3="SDN", admin1="North Darfur", lat=13.63, lon=25.35, geonameid=379252)
+    shelling = _rep("a", "A", 736000, 9, sub="Shelling/artillery/missile attack", actor1="Rapid Support Forces", actor2="Civilians (Sudan)", **kw)
+    raid = _rep("b", "B", 736000, 9, actor1="Military Forces of Sudan", actor2="Civilians (Sudan)", **kw)
+    assert _distinct([shelling, raid]) == {frozenset("a"), frozenset("b")}
+    # the other side's account of the same strike (each blames the other) is not kept apart by this rule
+    other = _rep("c", "C", 736000, 9, actor1="Civilians (Sudan)", actor2="Rapid Support Forces", **kw)
+    assert not Clusterer()._other_attack_other_side(shelling, other)
+
+
+def test_other_sub_event_with_other_toll_and_other_town_with_other_toll():
+    """Two outlets calling one strike shelling and an air raid with close counts stay one
+    incident; with counts 3 and 18 they are two. Two towns 15 km apart with 2 and 11 dead: two."""
+    kw = dict(iso3="MMR", admin1="Sagaing", lat=22.0, lon=95.1)
+    c = Clusterer()
+    a = _rep("a", "A", 736000, 30, geonameid=1, **kw)
+    b = _rep("b", "B", 736000, 31, sub="Shelling/artillery/missile attack", geonameid=1, **kw)
+    assert c.compatible(a, b)
+    b.fatalities = 3
+    assert not c.compatible(a, b) and c._other_kind_other_toll(a, b)
+    town1 = _rep("t1", "T1", 736000, 2, geonameid=1298824, **kw)
+    town2 = _rep("t2", "T2", 736000, 11, geonameid=1308465, **dict(kw, lat=22.12))
+    assert c._other_place_other_toll(town1, town2) and not c.compatible(town1, town2)
+    town2.fatalities = 3  # close counts: one incident told at two nearby towns may still join
+    assert c.compatible(town1, town2)

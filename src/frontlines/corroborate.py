@@ -105,6 +105,7 @@ class Report:
     actor1: str | None = None
     actor2: str | None = None
     fatalities: int = 0
+    toll_vague: bool = False  # the toll is only vague words ("dozens"): _vague_record
     words: frozenset[str] = frozenset()
     order: tuple[str, str] = ("", "")  # (published, report_id): canonical order
     published: int | None = None  # the article's publication day as a date ordinal
@@ -148,6 +149,7 @@ def report_from_record(rec: dict[str, Any], article_id: str, published: str | No
         actor1=_known_actor(rec.get("actor1"), f0, "actor1"),
         actor2=_known_actor(rec.get("actor2"), f0, "actor2"),
         fatalities=int(rec.get("fatalities") or 0),
+        toll_vague=_vague_record(rec),
         words=frozenset(toks),
         order=(published or "9999-99-99", rec["event_id"]),
         published=pub,
@@ -172,6 +174,12 @@ class Clusterer:
         self.falling_ratio = float(self.settings.get("toll", {}).get("falling_ratio", 10))
         self.max_trusted_toll = int(self.settings.get("toll", {}).get("max_trusted", 1500))
         self.earliest_by = {int(k): int(v) for k, v in dates.get("earliest_days", {"2": 7, "3": 31}).items()}
+        distinct = self.settings.get("distinct", {})
+        self.other_day_toll_ratio = float(distinct.get("other_day_toll_ratio", 0) or 0)
+        self.other_day_rising_ratio = float(distinct.get("other_day_rising_ratio", 0) or 0)
+        self.other_sub_event_and_actor = bool(distinct.get("other_sub_event_and_actor", False))
+        self.other_sub_event_toll_ratio = float(distinct.get("other_sub_event_toll_ratio", 0) or 0)
+        self.other_place_toll_ratio = float(distinct.get("other_place_toll_ratio", 0) or 0)
 
     # pair tests ---------------------------------------------------------------------
     @staticmethod
@@ -199,7 +207,53 @@ class Clusterer:
             return False
         if self._toll_fell(a, b) or self._toll_fell(b, a):
             return False
+        if self._other_day_other_toll(a, b) or self._other_attack_other_side(a, b):
+            return False
+        if self._other_kind_other_toll(a, b) or self._other_place_other_toll(a, b):
+            return False
         return True
+
+    def _tolls_apart(self, a: Report, b: Report, ratio: float) -> bool:
+        """Whether both reports give figures (neither vague, neither doubtful) and the larger
+        is at least ``ratio`` times the smaller."""
+        if not ratio or not (a.fatalities and b.fatalities) or a.toll_vague or b.toll_vague:
+            return False
+        lo, hi = sorted((a.fatalities, b.fatalities))
+        return hi <= self.max_trusted_toll and hi >= ratio * lo
+
+    def _other_kind_other_toll(self, a: Report, b: Report) -> bool:
+        """Whether two reports of different sub-event types (an air strike, shelling) also give
+        tolls ``other_sub_event_toll_ratio`` apart: two signals of two incidents, where one
+        alone is an outlet's other word for the same strike or another outlet's count."""
+        return a.sub_event_type != b.sub_event_type and self._tolls_apart(a, b, self.other_sub_event_toll_ratio)
+
+    def _other_place_other_toll(self, a: Report, b: Report) -> bool:
+        """Whether two reports placed at two different towns or neighbourhoods (both precise,
+        both in the gazetteer) also give tolls ``other_place_toll_ratio`` apart."""
+        if a.geonameid is None or b.geonameid is None or a.geonameid == b.geonameid or not (a.precise and b.precise):
+            return False
+        return self._tolls_apart(a, b, self.other_place_toll_ratio)
+
+    def _other_day_other_toll(self, a: Report, b: Report) -> bool:
+        """Whether two reports dated to different days (both at day precision) give figures
+        (neither vague) ``other_day_toll_ratio`` apart (``other_day_rising_ratio`` when the
+        later day's is the higher, as an update may be): two incidents, as an update of one
+        toll keeps the incident's day (70 dead on Monday, 4 on Tuesday)."""
+        if a.day is None or b.day is None or a.day == b.day or a.precision != 1 or b.precision != 1:
+            return False
+        early, late = (a, b) if a.day < b.day else (b, a)
+        rising = late.fatalities > early.fatalities  # a later day's higher figure may be an update
+        return self._tolls_apart(a, b, self.other_day_rising_ratio if rising else self.other_day_toll_ratio)
+
+    def _other_attack_other_side(self, a: Report, b: Report) -> bool:
+        """Whether two reports tell of attacks of different sub-event types (shelling, an air
+        strike) by different named perpetrators, neither blaming the other's target: one side's
+        shelling and the other side's air raids on the same city and day are two events."""
+        if not self.other_sub_event_and_actor or a.sub_event_type == b.sub_event_type:
+            return False
+        if not (a.actor1 and b.actor1) or a.actor1 == b.actor1:
+            return False
+        return a.actor1 != b.actor2 and b.actor1 != a.actor2  # not the other side's account of it
 
     def _toll_fell(self, a: Report, b: Report) -> bool:
         """Whether ``b``, published after ``a``, gives a toll that no update of ``a``'s
