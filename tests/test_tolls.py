@@ -481,3 +481,16 @@ def test_the_ledger_keeps_each_listed_incidents_toll(pipe):
     )
     got = tolls(pipe, "Violence in central Mali", text)
     assert ("Remote explosive/landmine/IED", 4) in got, got
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("The army said it killed an estimated at least 50 militants near Palmyra on Sunday.", 50),
+        ("At least an estimated 30 civilians were killed when drones hit the market in Sumy.", 30),
+        ("Troops killed more than an estimated 20 fighters in the hills outside Gao.", 20),
+    ],
+)
+def test_stacked_modifiers_still_count(ann, text, value):
+    # "an estimated at least 50": two modifiers before one count
+    assert killed(ann, text) == [value]
