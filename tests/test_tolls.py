@@ -419,3 +419,78 @@ def test_another_opens_another_incident_unless_it_ties_back(pipe):
     )
     evs = pipe.process(make_article(tied, title="Car bomb kills 12 in Mogadishu", published="2019-12-29", outlet="AFP")).events
     assert len([e for e in evs if e.event_type == "Explosions/Remote violence"]) == 1
+
+
+# -- a sentence that lists several incidents' tolls ---------------------------------------------
+
+
+def _trig(doc: Doc, words: str, sub: str) -> Span:
+    at = doc.text.index(words)
+    return Span(at, at + len(words), "TRIGGER", words, {"sub_event": sub})
+
+
+def test_each_figure_of_a_list_of_incidents_belongs_to_its_clause():
+    doc = _doc(
+        "The monitor said more than 30 prisoners were executed, 11 more were killed in a car bomb attack "
+        "and at least 7 others died in the assault on the base."
+    )
+    executed = _dead(doc, "more than 30 prisoners were executed", 30, victims="prisoners")
+    executed.attrs["count_text"] = "more than 30"
+    more = _dead(doc, "11 more were killed", 11, victims=None)
+    more.attrs.update(count_text="11", part="addition")
+    others = _dead(doc, "at least 7 others died", 7)
+    others.attrs["count_text"] = "at least 7"
+    trigs = [_trig(doc, "executed", "Attack"), _trig(doc, "car bomb", "Remote explosive/landmine/IED"), _trig(doc, "assault", "Armed clash")]
+    sbs = _by_sentence(doc)
+
+    def clause_toll(t):
+        got = toll.killed_spans(doc, 0, doc.sentences[0], sbs[0], sbs, 1, None, None, None, trigger=t, triggers=trigs)
+        return [k.attrs["value"] for k in got], toll.part_of_toll(got)
+
+    # the car bomb's own dead are its whole toll, not victims added to another's
+    assert clause_toll(trigs[1]) == ([11], None)
+    assert clause_toll(trigs[0]) == ([30], None)
+    assert clause_toll(trigs[2]) == ([7], None)
+
+
+def test_verb_first_clauses_split_after_their_figure():
+    doc = _doc("Gunmen killed 12 villagers in Mopti on Sunday while a roadside bomb killed four soldiers near Gao.")
+    villagers = _dead(doc, "killed 12 villagers", 12, victims="civilians")
+    soldiers = _dead(doc, "killed four soldiers", 4, victims="soldiers")
+    for k, c in ((villagers, "12"), (soldiers, "four")):
+        k.attrs["count_text"] = c
+    trigs = [_trig(doc, "Gunmen killed", "Attack"), _trig(doc, "roadside bomb", "Remote explosive/landmine/IED")]
+    assert toll.incident_clause(doc.text, [villagers, soldiers], trigs[1], trigs) == [soldiers]
+    assert toll.incident_clause(doc.text, [villagers, soldiers], trigs[0], trigs) == [villagers]
+
+
+def test_one_incidents_figures_are_no_list_of_incidents():
+    # a clause without a trigger of its own: the figures are one incident's victim groups
+    doc = _doc("Five soldiers were killed and three civilians died when shells hit the market in Kharkiv.")
+    a = _dead(doc, "Five soldiers were killed", 5, victims="soldiers")
+    b = _dead(doc, "three civilians died", 3, victims="civilians")
+    a.attrs["count_text"], b.attrs["count_text"] = "Five", "three"
+    shells = _trig(doc, "shells", "Shelling/artillery/missile attack")
+    assert toll.incident_clause(doc.text, [a, b], shells, [shells]) is None
+
+
+def test_the_ledger_keeps_each_listed_incidents_toll(pipe):
+    text = (
+        "Gunmen killed 12 villagers in Mopti on Sunday while a roadside bomb killed four soldiers near Gao, "
+        "the army said."
+    )
+    got = tolls(pipe, "Violence in central Mali", text)
+    assert ("Remote explosive/landmine/IED", 4) in got, got
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("The army said it killed an estimated at least 50 militants near Palmyra on Sunday.", 50),
+        ("At least an estimated 30 civilians were killed when drones hit the market in Sumy.", 30),
+        ("Troops killed more than an estimated 20 fighters in the hills outside Gao.", 20),
+    ],
+)
+def test_stacked_modifiers_still_count(ann, text, value):
+    # "an estimated at least 50": two modifiers before one count
+    assert killed(ann, text) == [value]

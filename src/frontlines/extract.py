@@ -584,7 +584,8 @@ class Extractor:
         t, sub = chosen
         a1, assoc1, a2, assoc2, actor1_source = actors.sentence_actors(doc, i, sent, t, spans, spans_by_sentence)
         killed = toll.killed_spans(
-            doc, i, sent, spans, spans_by_sentence, int(th["toll_lookahead_sentences"]), sub.event_type, trigger_types, sub.name
+            doc, i, sent, spans, spans_by_sentence, int(th["toll_lookahead_sentences"]), sub.event_type, trigger_types, sub.name,
+            trigger=t, triggers=trig,
         )
         low, value, high, fat_text = toll.fatalities(killed)
         if not value and trigger.refers_back(doc.text, t, sub.event_type, reported):

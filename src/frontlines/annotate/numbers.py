@@ -32,6 +32,9 @@ from frontlines.records import Doc, Span
 # "12 people in the town of Douma were killed" and "5 were reported to have been killed"
 # without reaching into the next clause (clause words like "and", "but" stop the gap).
 MAX_GAP_WORDS = 7
+# Modifiers that may stand in a row before a count: "an estimated at least 50", "at least
+# another 12"; more are not written.
+MAX_MODIFIERS = 2
 # Words allowed between "death toll" and the figure: 15 reaches over "the death toll from
 # the terrorist groups rocket attacks on Salah Eddin neighborhood in Aleppo city rose to"
 # (14 words; 8 did not); the words never cross punctuation, so the figure stays in the toll's clause.
@@ -177,7 +180,8 @@ class CasualtyAnnotator:
         self.passive, self.active, self.kind_nouns, self.victims = passive, active, kind_nouns, victims
         # singular victim nouns ("a child was killed" -> 1)
         self.singular = {w for w in victims if not w.endswith("s")}
-        self._mod_re = re.compile(r"^(?:" + _opt_list(mods) + r")\s+", re.I)  # on count text
+        # modifiers may stack ("an estimated at least 50", "at least another 12")
+        self._mod_re = re.compile(r"^(?:(?:" + _opt_list(mods) + r")\s+){1,%d}" % MAX_MODIFIERS, re.I)  # on count text
         self._totals = _total_cues(total_cues)
         self._incident = re.compile(rf"(?<![\w\-])(?:{_opt_list(incident)})(?![\w\-])")
         self._superlative = re.compile(rf"\b(?:{_opt_list(not_after_cue)})\b[^,;]{{0,{SUPERLATIVE_CHARS}}}$")
@@ -201,7 +205,7 @@ class CasualtyAnnotator:
         # two people named one by one: "a man and a woman were killed" -> 2
         pair = rf"(?:an?|one|another)\s+(?:{sg_pat})\s+and\s+(?:an?|one|another)(?=\s+(?:[\w'\-]+\s+){{0,2}}?(?:{sg_pat})\b)"
         count = (
-            rf"(?P<count>{family}|{pair}|(?:(?:{_opt_list(mods)})\s+)?(?:{rng}|{vague})|{sg})"
+            rf"(?P<count>{family}|{pair}|(?:(?:{_opt_list(mods)})\s+){{0,{MAX_MODIFIERS}}}(?:{rng}|{vague})|{sg})"
         )
         # words that are neither a qualifier of the victims nor part of the gap to the verb:
         # another figure ("Sep 24 2016 Ninety-two civilians", "4 towns resumes six people")
@@ -220,7 +224,7 @@ class CasualtyAnnotator:
         # after "a <noun> killed", a count of its own makes the verb active: in "a suicide
         # bomber killed five policemen" the bomber is the killer, not one of the dead
         # (plural counts keep the headline form "6 citizens killed, 22 injured")
-        self._object_after = re.compile(rf"\s+(?:(?:{_opt_list(mods)})\s+)?(?:{digit_num}|{word_num}|{vague})(?![\w\-])")
+        self._object_after = re.compile(rf"\s+(?:(?:{_opt_list(mods)})\s+){{0,{MAX_MODIFIERS}}}(?:{digit_num}|{word_num}|{vague})(?![\w\-])")
         verb_p = _opt_list(passive)
         verb_a = _opt_list(active)
         knoun = _opt_list(kind_nouns)

@@ -8,6 +8,7 @@ its own, no "Separately, ..." opening a new incident)."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 
@@ -58,6 +59,8 @@ def killed_spans(
     event_type: str | None = None,
     trigger_types: dict[int, set[str]] | None = None,
     sub_event: str | None = None,
+    trigger: Span | None = None,
+    triggers: list[Span] | None = None,
 ) -> list[Span]:
     """The 'killed' CASUALTY spans of sentence ``i``; when it has none, those of the first
     of the next ``lookahead`` sentences of its paragraph that has some ("The strike hit a
@@ -69,13 +72,17 @@ def killed_spans(
     search stops at a sentence that reports something else: one with a trigger of another
     event type (``trigger_types``: sentence -> the event types of its triggers; or a TRIGGER
     span) or one that opens another incident ("Separately, ..."). A trigger of the same
-    type continues the report ("Blast kills 40 in depot. The explosion ripped through...")."""
+    type continues the report ("Blast kills 40 in depot. The explosion ripped through...").
+
+    A sentence that lists several incidents, each figure with its own (``triggers``), gives
+    the mention of ``trigger`` only the figure of its clause (``incident_clause``)."""
     if sub_event in NO_FATALITY_SUB_EVENTS:
         return []
     own = [c for c in spans if c.label == "CASUALTY"]
     killed = [c for c in own if c.attrs.get("kind") == "killed"]
     if killed:
-        return killed
+        clause = incident_clause(doc.text, killed, trigger, triggers or ())
+        return clause if clause is not None else killed
     violent = event_type is None or event_type in VIOLENT_TYPES or sub_event in VIOLENT_SUB_EVENTS
     if not violent or any(c.attrs.get("kind") == "total" for c in own):
         return []
@@ -94,6 +101,68 @@ def killed_spans(
         if any(c.attrs.get("kind") == "total" for c in casualties):
             break  # the report moved on to totals
     return []
+
+
+# Words between two figures that end the first one's clause ("..., 19 more were killed in
+# a suicide attack while shelling killed 16"): a comma, a semicolon, "and", "while", "as".
+CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|while|as|whereas|but)\b", re.I)
+
+
+def _figure_first(k: Span) -> bool:
+    """Whether a 'killed' phrase opens with its count ("19 more were killed", "at least 16
+    others had died"), so that the incident it counts is told after it; a verb-first
+    phrase ("killing five civilians", "killed 12 villagers") follows its incident."""
+    count = str(k.attrs.get("count_text") or "").lower()
+    return bool(count) and k.text.lower().startswith(count)
+
+
+def incident_clause(text: str, killed: list[Span], trigger: Span | None, triggers) -> list[Span] | None:
+    """The 'killed' phrase of ``trigger``'s clause when the sentence lists several
+    incidents with a toll each ("more than 50 troops were summarily executed, 19 more were
+    killed in a double suicide attack and at least 16 others had died in the assault"):
+    each figure belongs to the incident its clause tells, not to the sentence's chosen
+    one. The sentence is cut between consecutive figures (before a figure-first phrase,
+    after a verb-first one, else at a comma or conjunction between them); only when every
+    clause holds a trigger of its own is it such a list. The phrase is returned as the
+    whole toll of its incident ("19 more" adds to the list, not to this incident's dead).
+    None when the sentence is no such list (one incident's figures add up as before)."""
+    if trigger is None or len(killed) < 2:
+        return None
+    ks = sorted(killed, key=lambda k: k.start)
+    cuts = []
+    for a, b in zip(ks, ks[1:]):
+        if _figure_first(b):
+            cuts.append(b.start)
+        elif not _figure_first(a):
+            cuts.append(a.end)
+        else:
+            breaks = list(CLAUSE_BREAK.finditer(text, a.end, b.start))
+            if not breaks:
+                return None
+            cuts.append(breaks[-1].start())
+    bounds = [ks[0].start if _figure_first(ks[0]) else -1, *cuts, 1 << 62]
+    # an incident ahead of a figure-first first phrase ("In the suicide attack 19 died")
+    # is no clause of this cut
+    def clause_of(t: Span) -> int | None:
+        for n in range(len(ks)):
+            if bounds[n] <= t.start < bounds[n + 1]:
+                return n
+        return None
+
+    held: dict[int, set[tuple[int, int]]] = {}
+    for t in triggers:
+        n = clause_of(t)
+        if n is not None:
+            held.setdefault(n, set()).add((t.start, t.end))
+    if len(held) < len(ks):
+        return None
+    n = clause_of(trigger)
+    if n is None:
+        return None
+    k = ks[n]
+    if k.attrs.get("part"):
+        k = dataclasses.replace(k, attrs={key: v for key, v in k.attrs.items() if key != "part"})
+    return [k]
 
 
 def fatalities(killed: list[Span]) -> tuple[int, int, int, str | None]:
