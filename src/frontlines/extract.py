@@ -24,7 +24,7 @@ from .errors import DataFileValue, LexiconError
 from .annotate.actors import lower_same_len
 from .records import Doc, EventMention, Span
 from .reportable import Reportable, dispute_earlier, disputed_report
-from .subtype import Subtyper
+from .subtype import Subtyper, context as subtype_context
 from .resolve import actors, airpower, toll, trigger
 from .resolve import date as dates, place as places
 from .resolve.claim import claim_for
@@ -535,6 +535,35 @@ class Extractor:
                     )
         return out
 
+    def sentence_views(self, doc: Doc) -> dict[int, tuple[list[Span], list[Span], dict[str, float]]]:
+        """Per sentence with triggers: its ACTOR/CASUALTY spans, its triggers and the rules'
+        context for the learned check (``subtype_context``), as ``_mention`` computes them
+        (without the story's earlier mentions). Training reads the classifier's features
+        with it, so that they are those the pipeline gives at run time."""
+        import bisect
+
+        th = self.thresholds["extract"]
+        starts = [s.start for s in doc.sentences]
+        by_sentence: dict[int, list[Span]] = {}
+        for t in self.find_triggers(doc):
+            i = bisect.bisect_right(starts, t.start) - 1
+            if i >= 0 and t.end <= doc.sentences[i].end:
+                by_sentence.setdefault(i, []).append(t)
+        spans_by_sentence = _spans_by_sentence(doc)
+        cues, cue_scope = self._cues_low, self.lexicon.cue_scope
+        out = {}
+        for i, trig in sorted(by_sentence.items()):
+            sent = doc.sentences[i]
+            spans = spans_by_sentence.get(i, [])
+            scoped: dict[str, bool] = {}
+            chosen = trigger.resolve_trigger(
+                doc, sent, trig, spans, self.lexicon, lambda t: trigger.cancel_reason(doc, sent, t, th, cues, cue_scope, scoped)
+            )
+            verdict = self._reportable.judge(doc, i, spans, chosen[0]) if chosen is not None else None
+            out[i] = ([s for s in spans if s.label in ("ACTOR", "CASUALTY")], trig,
+                      subtype_context(chosen[1].name if chosen else None, verdict))
+        return out
+
     def _headline_news(self, i: int, verdict, event_type: str) -> bool:
         """Whether a dropped mention is the headline's violent incident that only the model
         doubted, at ``[reportable] headline_min_probability`` or more."""
@@ -560,20 +589,30 @@ class Extractor:
         )
         if chosen is None:  # the model may bring back a trigger the rules set aside
             chosen = self.subtyper.rescue(sent.text, spans, trig, self.lexicon.sub_events)
-        if chosen is None:
-            return None
+            if chosen is None:
+                return None
+            rule_pick = None
+        else:
+            rule_pick = chosen[1].name
         t, sub = chosen
         verdict = None if keep_headline else self._reportable.judge(doc, i, spans, t)
+        # what the rules found, a feature of the learned check (``subtype.context``)
+        context = subtype_context(rule_pick, verdict)
         if verdict is not None and not verdict.keep and not disputed_report(doc, spans, sub.event_type, reported):
-            # background, a total, a caption...: no specific incident reported; a denial or
+            # background, a total, a caption...: no specific incident reported, unless the
+            # learned check is sure of a conflict event (``[subtype] keep_p``); a denial or
             # doubt of an incident already reported disputes that incident's mention
-            dispute_earlier(spans, sub.event_type, reported)
-            if headline_dropped is not None and self._headline_news(i, verdict, sub.event_type):
-                headline_dropped.append(verdict)
-            return None
-        # the learned check of the rules' pick (``frontlines.subtype``), on the sentences
-        # that report an incident only (the cost stays small)
-        chosen = self.subtyper.refine(sent.text, spans, trig, chosen, self.lexicon.sub_events)
+            kept = self.subtyper.keep(sent.text, spans, trig, chosen, self.lexicon.sub_events, context)
+            if kept is None:
+                dispute_earlier(spans, sub.event_type, reported)
+                if headline_dropped is not None and self._headline_news(i, verdict, sub.event_type):
+                    headline_dropped.append(verdict)
+                return None
+            chosen = kept
+        else:
+            # the learned check of the rules' pick (``frontlines.subtype``), on the sentences
+            # that report an incident only (the cost stays small)
+            chosen = self.subtyper.refine(sent.text, spans, trig, chosen, self.lexicon.sub_events, context)
         if chosen is None:
             return None
         t, sub = chosen
