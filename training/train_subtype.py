@@ -19,6 +19,7 @@ and exits 0. Needs numpy (training only; the package reads the weights in pure P
 from __future__ import annotations
 
 import argparse
+import collections
 import csv
 import hashlib
 import os
@@ -290,6 +291,12 @@ def cross_validate(k: int, l2: float, use_own: bool, quick: bool = False, own_we
     best = scored[0][3]
     rules = predict_snippets(pipe, [r[2] for r in fd], None, {})
     orules = predict_snippets(pipe, [r[2] for r in fo], None, {}) if own else []
+    for name, g, c, q in (("CASE dev", gold, clf_only, preds[best]), ("own", ogold, oclf, opreds[best])):
+        if not g:
+            continue
+        lost = collections.Counter("none" if y == NON_CONFLICT else "other type" for x, y, z in zip(g, q, c) if z == x != y)
+        won = sum(1 for x, y, z in zip(g, q, c) if y == x != z)
+        print(f"{name}: best setting wrong where the classifier alone is right: {dict(lost)}; right where it is wrong: {won}")
     print(f"per type F1 (CASE dev: rules / classifier CV / best setting CV; own: the same) [n CASE, n own]")
     tables = [macro_f1(gold, p, labels)[1] for p in (rules, clf_only, preds[best])]
     otables = [macro_f1(ogold, p, labels)[1] for p in (orules, oclf, opreds[best])] if own else tables

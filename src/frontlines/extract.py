@@ -457,6 +457,10 @@ class Extractor:
         self._cues_low = _lowered_cues(self.lexicon)
         self._reportable = Reportable.from_thresholds(self.thresholds)
         self.subtyper = Subtyper(self.thresholds)
+        # the learned check's keep of a sentence the reportable model dropped applies to the
+        # headline and lede only: the news comes first, background later ([subtype]
+        # keep_sentences)
+        self._keep_sentences = int(self.thresholds.get("subtype", {}).get("keep_sentences", 0))
 
     def warm(self) -> None:
         """Load the learned models (reportable events, sub-event types) now instead of on
@@ -599,10 +603,14 @@ class Extractor:
         # what the rules found, a feature of the learned check (``subtype.context``)
         context = subtype_context(rule_pick, verdict)
         if verdict is not None and not verdict.keep and not disputed_report(doc, spans, sub.event_type, reported):
-            # background, a total, a caption...: no specific incident reported, unless the
-            # learned check is sure of a conflict event (``[subtype] keep_p``); a denial or
-            # doubt of an incident already reported disputes that incident's mention
-            kept = self.subtyper.keep(sent.text, spans, trig, chosen, self.lexicon.sub_events, context)
+            # background, a total, a caption...: no specific incident reported, unless only
+            # the reportable model doubted it, in the headline or lede, and the learned check
+            # is sure of a conflict event (``[subtype] keep_p``); a denial or doubt of an
+            # incident already reported disputes that incident's mention
+            kept = (
+                self.subtyper.keep(sent.text, spans, trig, chosen, self.lexicon.sub_events, context)
+                if i < self._keep_sentences and verdict.reason == "model" else None
+            )
             if kept is None:
                 dispute_earlier(spans, sub.event_type, reported)
                 if headline_dropped is not None and self._headline_news(i, verdict, sub.event_type):

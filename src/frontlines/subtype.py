@@ -62,6 +62,10 @@ class _Cues:
 
         data = read_yaml_file(Path(__file__).parent / "data" / "subtype_cues.yaml")
         self.groups = [(g, re.compile(r"\b(?:" + "|".join(ps) + r")\b")) for g, ps in data["groups"].items()]
+        # every position where some group's cue starts, in one pass (zero-width, so cues
+        # that overlap are all found); each group is then tried at those positions only
+        every = [p for ps in data["groups"].values() for p in ps]
+        self.starts = re.compile(r"(?=\b(?:" + "|".join(every) + r")\b)")
         self.pairs = [tuple(p) for p in data.get("pairs", [])]
         self.agent_of = set(data.get("agent_of", []))
 
@@ -77,11 +81,12 @@ def cue_features(text: str, spans: Iterable = ()) -> dict[str, float]:
     if _CUES is None:
         _CUES = _Cues()
     low = text.lower()
-    hits = {}
-    for g, pat in _CUES.groups:
-        m = pat.search(low)
-        if m is not None:
-            hits[g] = m.start()
+    hits: dict[str, int] = {}
+    for m in _CUES.starts.finditer(low):
+        q = m.start()
+        for g, pat in _CUES.groups:  # the first position a group matches at: its search()
+            if g not in hits and pat.match(low, q):
+                hits[g] = q
     out = {"q=" + g: 1.0 for g in hits}
     for a, b in _CUES.pairs:
         if a in hits and b in hits:
