@@ -611,9 +611,11 @@ class Extractor:
                 self.subtyper.keep(sent.text, spans, trig, chosen, self.lexicon.sub_events, context)
                 if i < self._keep_sentences and verdict.reason == "model" else None
             )
-            if kept is None:
+            if kept is None or (i == 0 and headline_dropped is not None):
+                # a headline the model would keep is restored like the headline news the
+                # reportable model alone doubted: only when no body sentence reports violence
                 dispute_earlier(spans, sub.event_type, reported)
-                if headline_dropped is not None and self._headline_news(i, verdict, sub.event_type):
+                if headline_dropped is not None and (kept is not None or self._headline_news(i, verdict, sub.event_type)):
                     headline_dropped.append(verdict)
                 return None
             chosen = kept
