@@ -604,12 +604,12 @@ class Extractor:
         context = subtype_context(rule_pick, verdict)
         if verdict is not None and not verdict.keep and not disputed_report(doc, spans, sub.event_type, reported):
             # background, a total, a caption...: no specific incident reported, unless only
-            # the reportable model doubted it, in the headline or lede, and the learned check
-            # is sure of a conflict event (``[subtype] keep_p``); a denial or doubt of an
+            # the reportable model doubted it, in the headline or lede, the sentence denies
+            # nothing, and the learned check is sure of a conflict event (``[subtype] keep_p``); a denial or doubt of an
             # incident already reported disputes that incident's mention
             kept = (
                 self.subtyper.keep(sent.text, spans, trig, chosen, self.lexicon.sub_events, context)
-                if i < self._keep_sentences and verdict.reason == "model" else None
+                if i < self._keep_sentences and verdict.reason == "model" and not _doubts(spans) else None
             )
             if kept is None or (i == 0 and headline_dropped is not None):
                 # a headline the model would keep is restored like the headline news the
@@ -699,6 +699,11 @@ class Extractor:
             score=score,
             headline=i == 0,
         )
+
+
+def _doubts(spans) -> bool:
+    """Whether a sentence denies or doubts what it tells (a denial never becomes an event)."""
+    return any(s.label == "HEDGE" and s.attrs.get("kind") in ("denial", "doubt") for s in spans)
 
 
 def _spans_by_sentence(doc: Doc) -> dict[int, list[Span]]:
