@@ -24,7 +24,7 @@ from .errors import DataFileValue, LexiconError
 from .annotate.actors import lower_same_len
 from .records import Doc, EventMention, Span
 from .reportable import Reportable, dispute_earlier, disputed_report
-from .subtype import Subtyper
+from .subtype import Subtyper, context as subtype_context
 from .resolve import actors, airpower, toll, trigger
 from .resolve import date as dates, place as places
 from .resolve.claim import claim_for
@@ -462,6 +462,10 @@ class Extractor:
         self._cues_low = _lowered_cues(self.lexicon)
         self._reportable = Reportable.from_thresholds(self.thresholds)
         self.subtyper = Subtyper(self.thresholds)
+        # the learned check's keep of a sentence the reportable model dropped applies to the
+        # headline and lede only: the news comes first, background later ([subtype]
+        # keep_sentences)
+        self._keep_sentences = int(self.thresholds.get("subtype", {}).get("keep_sentences", 0))
 
     def warm(self) -> None:
         """Load the learned models (reportable events, sub-event types) now instead of on
@@ -540,6 +544,35 @@ class Extractor:
                     )
         return out
 
+    def sentence_views(self, doc: Doc) -> dict[int, tuple[list[Span], list[Span], dict[str, float]]]:
+        """Per sentence with triggers: its ACTOR/CASUALTY spans, its triggers and the rules'
+        context for the learned check (``subtype_context``), as ``_mention`` computes them
+        (without the story's earlier mentions). Training reads the classifier's features
+        with it, so that they are those the pipeline gives at run time."""
+        import bisect
+
+        th = self.thresholds["extract"]
+        starts = [s.start for s in doc.sentences]
+        by_sentence: dict[int, list[Span]] = {}
+        for t in self.find_triggers(doc):
+            i = bisect.bisect_right(starts, t.start) - 1
+            if i >= 0 and t.end <= doc.sentences[i].end:
+                by_sentence.setdefault(i, []).append(t)
+        spans_by_sentence = _spans_by_sentence(doc)
+        cues, cue_scope = self._cues_low, self.lexicon.cue_scope
+        out = {}
+        for i, trig in sorted(by_sentence.items()):
+            sent = doc.sentences[i]
+            spans = spans_by_sentence.get(i, [])
+            scoped: dict[str, bool] = {}
+            chosen = trigger.resolve_trigger(
+                doc, sent, trig, spans, self.lexicon, lambda t: trigger.cancel_reason(doc, sent, t, th, cues, cue_scope, scoped)
+            )
+            verdict = self._reportable.judge(doc, i, spans, chosen[0]) if chosen is not None else None
+            out[i] = ([s for s in spans if s.label in ("ACTOR", "CASUALTY")], trig,
+                      subtype_context(chosen[1].name if chosen else None, verdict))
+        return out
+
     def _headline_news(self, i: int, verdict, event_type: str) -> bool:
         """Whether a dropped mention is the headline's violent incident that only the model
         doubted, at ``[reportable] headline_min_probability`` or more."""
@@ -565,20 +598,36 @@ class Extractor:
         )
         if chosen is None:  # the model may bring back a trigger the rules set aside
             chosen = self.subtyper.rescue(sent.text, spans, trig, self.lexicon.sub_events)
-        if chosen is None:
-            return None
+            if chosen is None:
+                return None
+            rule_pick = None
+        else:
+            rule_pick = chosen[1].name
         t, sub = chosen
         verdict = None if keep_headline else self._reportable.judge(doc, i, spans, t)
+        # what the rules found, a feature of the learned check (``subtype.context``)
+        context = subtype_context(rule_pick, verdict)
         if verdict is not None and not verdict.keep and not disputed_report(doc, spans, sub.event_type, reported):
-            # background, a total, a caption...: no specific incident reported; a denial or
-            # doubt of an incident already reported disputes that incident's mention
-            dispute_earlier(spans, sub.event_type, reported)
-            if headline_dropped is not None and self._headline_news(i, verdict, sub.event_type):
-                headline_dropped.append(verdict)
-            return None
-        # the learned check of the rules' pick (``frontlines.subtype``), on the sentences
-        # that report an incident only (the cost stays small)
-        chosen = self.subtyper.refine(sent.text, spans, trig, chosen, self.lexicon.sub_events)
+            # background, a total, a caption...: no specific incident reported, unless only
+            # the reportable model doubted it, in the headline or lede, the sentence denies
+            # nothing, and the learned check is sure of a conflict event (``[subtype] keep_p``); a denial or doubt of an
+            # incident already reported disputes that incident's mention
+            kept = (
+                self.subtyper.keep(sent.text, spans, trig, chosen, self.lexicon.sub_events, context)
+                if i < self._keep_sentences and verdict.reason == "model" and not _doubts(spans) else None
+            )
+            if kept is None or (i == 0 and headline_dropped is not None):
+                # a headline the model would keep is restored like the headline news the
+                # reportable model alone doubted: only when no body sentence reports violence
+                dispute_earlier(spans, sub.event_type, reported)
+                if headline_dropped is not None and (kept is not None or self._headline_news(i, verdict, sub.event_type)):
+                    headline_dropped.append(verdict)
+                return None
+            chosen = kept
+        else:
+            # the learned check of the rules' pick (``frontlines.subtype``), on the sentences
+            # that report an incident only (the cost stays small)
+            chosen = self.subtyper.refine(sent.text, spans, trig, chosen, self.lexicon.sub_events, context)
         if chosen is None:
             return None
         t, sub = chosen
@@ -660,6 +709,11 @@ class Extractor:
             score=score,
             headline=i == 0,
         )
+
+
+def _doubts(spans) -> bool:
+    """Whether a sentence denies or doubts what it tells (a denial never becomes an event)."""
+    return any(s.label == "HEDGE" and s.attrs.get("kind") in ("denial", "doubt") for s in spans)
 
 
 def _spans_by_sentence(doc: Doc) -> dict[int, list[Span]]:

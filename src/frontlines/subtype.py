@@ -1,12 +1,15 @@
 """Learned sub-event classifier beside the trigger rules (issue 12).
 
-A linear model (``learn``: hashed word 1-2-grams) plus the annotators' own findings as named
-extras (trigger sub-types, actor kinds and inter codes, casualty kinds, word stems) gives a
-probability for each ACLED sub-event type and for "no conflict event". The extractor asks
-``Subtyper.refine`` about each sentence that holds triggers (only those: the cost stays
-small): it keeps the rules' pick unless the model is confident of another type or of no
-conflict event, and may bring back a trigger the rules set aside (thresholds.toml
-[subtype]).
+A linear model (``learn``: hashed word 1-2-grams) plus named extras gives a probability for
+each ACLED sub-event type and for "no conflict event". The extras: what the annotators found
+(trigger sub-types, actor kinds and inter codes, casualty kinds), word stems, the cue groups
+of data/subtype_cues.yaml and their pairs (protest + lethal force, who gained ground), and
+what the rules decided about the sentence (``context``: the trigger resolver's pick and the
+reportable-event verdict). The extractor asks it about each sentence that holds triggers
+(only those: the cost stays small): ``refine`` keeps the rules' pick unless the model is
+confident of another type or of no conflict event, ``keep`` brings back a sentence the
+reportable check dropped when the model is sure of a conflict type, ``rescue`` one whose
+triggers the rules all set aside (thresholds.toml [subtype]).
 
 The weights ship in data/models/subtype.npz (rebuilt by training/train_subtype.py) and are
 read on first use, never at import.
@@ -36,10 +39,77 @@ def extras(text_words: Iterable[str], spans: Iterable = (), triggers: Iterable =
     return out
 
 
-def sentence_extras(text: str, spans: Iterable = (), triggers: Iterable = ()) -> dict[str, float]:
+def context(rule_pick: str | None, verdict=None) -> dict[str, float]:
+    """The rules' findings on a sentence, as features: the sub-event type the trigger
+    resolver picked ("none": it set every trigger aside) and, when it picked one, the
+    reportable-event verdict ("keep", or the rule or "model" that dropped it)."""
+    if rule_pick is None:
+        return {"r=none": 1.0}
+    out = {"r=" + rule_pick: 1.0}
+    if verdict is not None:
+        out["rep=" + ("keep" if verdict.keep else str(verdict.reason))] = 1.0
+    return out
+
+
+class _Cues:
+    """The cue groups of data/subtype_cues.yaml, compiled once (``cue_features``)."""
+
+    def __init__(self) -> None:
+        import re
+        from pathlib import Path
+
+        from .datafiles import read_yaml_file
+
+        data = read_yaml_file(Path(__file__).parent / "data" / "subtype_cues.yaml")
+        self.groups = [(g, re.compile(r"\b(?:" + "|".join(ps) + r")\b")) for g, ps in data["groups"].items()]
+        # every position where some group's cue starts, in one pass (zero-width, so cues
+        # that overlap are all found); each group is then tried at those positions only
+        every = [p for ps in data["groups"].values() for p in ps]
+        self.starts = re.compile(r"(?=\b(?:" + "|".join(every) + r")\b)")
+        self.pairs = [tuple(p) for p in data.get("pairs", [])]
+        self.agent_of = set(data.get("agent_of", []))
+
+
+_CUES: _Cues | None = None
+
+
+def cue_features(text: str, spans: Iterable = ()) -> dict[str, float]:
+    """The cue groups a sentence holds ("q=protest"), the listed pairs of them it holds
+    ("q=protest+lethal"), and for ``agent_of`` groups the kind of the actor named last
+    before the cue ("q=gain@state"; "@none" when none is)."""
+    global _CUES
+    if _CUES is None:
+        _CUES = _Cues()
+    low = text.lower()
+    hits: dict[str, int] = {}
+    for m in _CUES.starts.finditer(low):
+        q = m.start()
+        for g, pat in _CUES.groups:  # the first position a group matches at: its search()
+            if g not in hits and pat.match(low, q):
+                hits[g] = q
+    out = {"q=" + g: 1.0 for g in hits}
+    for a, b in _CUES.pairs:
+        if a in hits and b in hits:
+            out[f"q={a}+{b}"] = 1.0
+    if hits.keys() & _CUES.agent_of:
+        actors = [s for s in spans if s.label == "ACTOR"]
+        for g in _CUES.agent_of & hits.keys():
+            before = [s for s in actors if s.end <= hits[g]]
+            out[f"q={g}@{before[-1].attrs.get('kind') if before else 'none'}"] = 1.0
+    return out
+
+
+def sentence_extras(text: str, spans: Iterable = (), triggers: Iterable = (), ctx: dict | None = None) -> dict[str, float]:
+    """Every named feature of a sentence (or a short text): ``extras``, ``cue_features``
+    and the rules' ``context`` when given."""
     from .learn import tokens
 
-    return extras(tokens(text), spans, triggers)
+    spans = list(spans)
+    out = extras(tokens(text), spans, triggers)
+    out.update(cue_features(text, spans))
+    if ctx:
+        out.update(ctx)
+    return out
 
 
 class Subtyper:
@@ -69,38 +139,56 @@ class Subtyper:
     def active(self) -> bool:
         return bool(self.th.get("enabled", True)) and self.model is not None
 
-    def proba(self, sentence: str, spans: Iterable, triggers: Iterable) -> dict[str, float]:
-        """P(type) of a sentence, from its text, ACTOR/CASUALTY spans and trigger spans."""
-        p = self._memo.get(sentence)
+    def proba(self, sentence: str, spans: Iterable, triggers: Iterable, ctx: dict | None = None) -> dict[str, float]:
+        """P(type) of a sentence, from its text, ACTOR/CASUALTY spans, trigger spans and
+        the rules' ``context``."""
+        key = (sentence, tuple(ctx or ()))
+        p = self._memo.get(key)
         if p is None:
             if len(self._memo) > 512:  # one article's sentences, a few articles back
                 self._memo.clear()
             model = self.model
             spans = [x for x in spans if x.label in ("ACTOR", "CASUALTY")]
-            p = dict(zip(model.classes, model.proba(sentence, sentence_extras(sentence, spans, triggers)).tolist()))
-            self._memo[sentence] = p
+            p = dict(zip(model.classes, model.proba(sentence, sentence_extras(sentence, spans, triggers, ctx)).tolist()))
+            self._memo[key] = p
         return p
 
     def rescue(self, sentence: str, spans: list, triggers: list, sub_events: dict):
         """A sentence whose triggers the rules all set aside (a cue, a nesting): the
         trigger of the model's type when the model gives it ``rescue_p``, else None. Not
-        scored at all while ``rescue_p`` is above 1 (the shipped setting)."""
+        scored at all while ``rescue_p`` is above 1."""
         if self.th.get("rescue_p", 1.1) > 1.0 or not self.active:
             return None
-        p = self.proba(sentence, spans, triggers)
+        p = self.proba(sentence, spans, triggers, context(None))
         best = max(p, key=p.get)
         for t in triggers:
             if t.attrs["sub_event"] == best and p[best] >= self.th["rescue_p"]:
                 return t, sub_events[best]
         return None
 
-    def refine(self, sentence: str, spans: list, triggers: list, chosen, sub_events: dict):
+    def keep(self, sentence: str, spans: list, triggers: list, chosen, sub_events: dict, ctx: dict | None = None):
+        """A sentence the reportable-event check dropped: kept, with the model's type, when
+        the model gives a conflict type ``keep_p`` or more; else None. Not scored while
+        ``keep_p`` is above 1."""
+        if self.th.get("keep_p", 1.1) > 1.0 or not self.active:
+            return None
+        p = self.proba(sentence, spans, triggers, ctx)
+        best = max(p, key=p.get)
+        if best == NON_CONFLICT or best not in sub_events or p[best] < self.th["keep_p"]:
+            return None
+        t, sub = chosen
+        if best == sub.name:
+            return chosen
+        by_sub = {x.attrs["sub_event"]: x for x in reversed(triggers)}
+        return by_sub.get(best, t), sub_events[best]
+
+    def refine(self, sentence: str, spans: list, triggers: list, chosen, sub_events: dict, ctx: dict | None = None):
         """The rules' ``chosen`` (trigger, sub-event) of a sentence after the model's check:
         the same, another type (with its trigger when the sentence holds one), or None (no
         conflict event)."""
         if not self.active:
             return chosen
-        p = self.proba(sentence, spans, triggers)
+        p = self.proba(sentence, spans, triggers, ctx)
         t, sub = chosen
         by_sub = {}
         for x in triggers:
