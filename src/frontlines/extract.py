@@ -609,12 +609,14 @@ class Extractor:
         context = subtype_context(rule_pick, verdict)
         if verdict is not None and not verdict.keep and not disputed_report(doc, spans, sub.event_type, reported):
             # background, a total, a caption...: no specific incident reported, unless only
-            # the reportable model doubted it, in the headline or lede, the sentence denies
-            # nothing, and the learned check is sure of a conflict event (``[subtype] keep_p``); a denial or doubt of an
-            # incident already reported disputes that incident's mention
+            # the reportable model doubted it, in the headline or lede, the sentence denies,
+            # doubts, plans or calls for nothing, and the learned check is sure of a conflict
+            # event (``[subtype] keep_p``); a denial or doubt of an incident already reported
+            # disputes that incident's mention
             kept = (
                 self.subtyper.keep(sent.text, spans, trig, chosen, self.lexicon.sub_events, context)
-                if i < self._keep_sentences and verdict.reason == "model" and not _doubts(spans) else None
+                if i < self._keep_sentences and verdict.reason == "model" and not _doubts(spans) and not _intends(spans)
+                else None
             )
             if kept is None or (i == 0 and headline_dropped is not None):
                 # a headline the model would keep is restored like the headline news the
@@ -714,6 +716,12 @@ class Extractor:
 def _doubts(spans) -> bool:
     """Whether a sentence denies or doubts what it tells (a denial never becomes an event)."""
     return any(s.label == "HEDGE" and s.attrs.get("kind") in ("denial", "doubt") for s in spans)
+
+
+def _intends(spans) -> bool:
+    """Whether a sentence also tells a plan, threat or call ("as France and Britain called
+    for sanctions"): the learned check does not overrule the reportable model there."""
+    return any(s.label == "INTENTION" for s in spans)
 
 
 def _spans_by_sentence(doc: Doc) -> dict[int, list[Span]]:
