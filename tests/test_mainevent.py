@@ -91,10 +91,21 @@ def test_headline_incident_kept_when_only_the_model_doubted_it(gazetteer, p, kep
     pipe = Pipeline()
     extractor, judge, doubt = _doubting_headline(pipe, p)
     extractor._reportable.judge = doubt
+    extractor.subtyper.th["keep_p"] = 1.1  # the floor alone, without the learned check's keep
     evs = events(pipe, MOSUL, published="2016-10-01")
     assert bool(evs) is kept
     if kept:
         assert evs[0].sub_event_type == "Remote explosive/landmine/IED" and evs[0].fatalities == 9
+
+
+def test_headline_below_the_floor_kept_when_the_learned_check_is_sure(gazetteer):
+    """The sub-event model's keep (``[subtype] keep_p``) restores a headline incident the
+    reportable model doubted below ``headline_min_probability``."""
+    pipe = Pipeline()
+    extractor, judge, doubt = _doubting_headline(pipe, 0.1)
+    extractor._reportable.judge = doubt
+    evs = events(pipe, MOSUL, published="2016-10-01")
+    assert [e.fatalities for e in evs] == [9]
 
 
 def test_headline_not_restored_when_the_body_reports_the_incident(gazetteer):
