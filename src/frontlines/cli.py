@@ -200,7 +200,7 @@ def run(inputs, db, workers, gazetteer_path, lexicons, actor_files, thresholds, 
         thresholds_file=Path(thresholds) if thresholds else None,
     )
     _check_data_files(options)
-    stdin = click.get_text_stream("stdin") if "-" in inputs else None
+    stdin = sys.stdin if "-" in inputs else None  # click.get_text_stream is deprecated (Click 8.2)
     from .lock import WRITER_WAIT_S, describe
 
     def on_wait(holder) -> None:
