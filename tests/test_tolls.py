@@ -494,3 +494,19 @@ def test_the_ledger_keeps_each_listed_incidents_toll(pipe):
 def test_stacked_modifiers_still_count(ann, text, value):
     # "an estimated at least 50": two modifiers before one count
     assert killed(ann, text) == [value]
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        # a run-on headline whose comma was lost: the "others" are the wounded
+        ("One person killed 16 others injured in rocket attacks on Aleppo", [1]),
+        ("Girl killed two others injured in rocket attack on Aleppo district", [1]),
+        ("A mortar round killed a woman three others were wounded", [1]),
+        # "others" that the verb kills are dead
+        ("The bomb killed 16 others in the market on Monday.", [16]),
+        ("The blast killed a soldier and wounded 3 others.", [1]),
+    ],
+)
+def test_others_a_wounding_verb_follows_are_not_killed(ann, text, value):
+    assert killed(ann, text) == value
