@@ -503,10 +503,15 @@ def test_stacked_modifiers_still_count(ann, text, value):
         ("One person killed 16 others injured in rocket attacks on Aleppo", [1]),
         ("Girl killed two others injured in rocket attack on Aleppo district", [1]),
         ("A mortar round killed a woman three others were wounded", [1]),
+        ("Child killed 9 civilians injured in rocket attacks on Damascus", [1]),
         # "others" that the verb kills are dead
         ("The bomb killed 16 others in the market on Monday.", [16]),
         ("The blast killed a soldier and wounded 3 others.", [1]),
+        # a wounding verb with its own figure, or after "and", opens the next clause
+        ("The strike killed 9 civilians wounded 20 others", [9]),
+        ("Rebel fire killed 14 people wounded dozens", [14]),
+        ("The strike killed 12 people and injured others", [12]),
     ],
 )
-def test_others_a_wounding_verb_follows_are_not_killed(ann, text, value):
+def test_a_figure_a_wounding_verb_follows_is_not_killed(ann, text, value):
     assert killed(ann, text) == value

@@ -85,10 +85,18 @@ _TOTAL_WHERE = ("after", "inside", "before", "fronted")
 # Priority of the pattern kinds when two candidates overlap (lower wins).
 _PRIORITY = {"toll": 0, "passive": 1, "active": 1, "noun": 2, "pronoun": 3, "subset": 4, "bare": 5}
 
-# After a killing verb, a figure of "others" that a wounding verb follows counts the wounded
-# of a run-on clause whose comma was lost ("a child killed, two others injured" printed as
-# "a child killed two others injured"): no one "kills two others injured".
-_WOUNDED_OTHERS_RE = re.compile(r"\s+others?\s+(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+|are\s+)?(?:injured|wounded|hurt)\b")
+# After a killing verb, a figure that a wounding verb follows (across at most its victim noun,
+# never across "and": "killed 12 and wounded 30") counts the wounded of a run-on clause whose
+# comma was lost ("a child killed, two others injured" printed as "a child killed two others
+# injured", "child killed 9 civilians injured in attacks"): no one "kills two others injured".
+# A wounding verb with a figure of its own opens the next clause ("killed 9 civilians wounded
+# 20"): the first figure stays the dead.
+_WOUNDED_AFTER_RE = re.compile(
+    r"(?:\s+(?!(?:and|while|but|as|or)\b)[a-z'\-]+){0,2}?\s+(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+|are\s+)?"
+    r"(?:injured|wounded|hurt)(?![\w\-])"
+    r"(?!\s+(?:\d|(?:at\s+least|more\s+than|about|some|nearly|over|up\s+to|dozens|scores|hundreds|tens|an?|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b))"
+)
 _CLAUSE_WORDS = (
     "and|but|while|when|after|before|as|since|because|or|than|where|whereas|although|though"
 )
@@ -448,7 +456,7 @@ class CasualtyAnnotator:
             else:
                 add(m, "noun", self.kind_nouns.get(_key(m.group("knoun"))))
         for m in _undated(self._active, chunk, orig):
-            if _WOUNDED_OTHERS_RE.match(chunk, m.end("count")):
+            if _WOUNDED_AFTER_RE.match(chunk, m.end("count")):
                 continue  # "one person killed 16 others injured": the 16 are the wounded
             add(m, "active", self.active.get(_key(m.group("verb"))))
         for m in _undated(self._pronoun, chunk, orig):
@@ -457,7 +465,7 @@ class CasualtyAnnotator:
             add(m, "subset", "subset")
         for m in self._bare.finditer(chunk):
             obj = self._object_after.match(chunk, m.end())
-            if obj and _WOUNDED_OTHERS_RE.match(chunk, obj.end()):
+            if obj and _WOUNDED_AFTER_RE.match(chunk, obj.end()):
                 obj = None  # "girl killed two others injured": the two are the wounded, not her victims
             if not obj:  # "soldier killed 3 militants": the killer
                 add(m, "bare", self.passive.get(_key(m.group("verb"))))
