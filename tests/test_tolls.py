@@ -500,10 +500,10 @@ def test_stacked_modifiers_still_count(ann, text, value):
     "text, value",
     [
         # a run-on headline whose comma was lost: the "others" are the wounded
-        ("One person killed 16 others injured in rocket attacks on Aleppo", [1]),
-        ("Girl killed two others injured in rocket attack on Aleppo district", [1]),
+        ("One man killed 12 others injured as rockets hit a Homs district", [1]),
+        ("Boy killed three others injured by sniper fire in Deir ez-Zor", [1]),
         ("A mortar round killed a woman three others were wounded", [1]),
-        ("Child killed 9 civilians injured in rocket attacks on Damascus", [1]),
+        ("Woman killed 6 civilians injured in mortar attack on Latakia port", [1]),
         # "others" that the verb kills are dead
         ("The bomb killed 16 others in the market on Monday.", [16]),
         ("The blast killed a soldier and wounded 3 others.", [1]),

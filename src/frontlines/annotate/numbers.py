@@ -87,8 +87,8 @@ _PRIORITY = {"toll": 0, "passive": 1, "active": 1, "noun": 2, "pronoun": 3, "sub
 
 # After a killing verb, a figure that a wounding verb follows (across at most its victim noun,
 # never across "and": "killed 12 and wounded 30") counts the wounded of a run-on clause whose
-# comma was lost ("a child killed, two others injured" printed as "a child killed two others
-# injured", "child killed 9 civilians injured in attacks"): no one "kills two others injured".
+# comma was lost ("a man killed, three others wounded" printed as "a man killed three others
+# wounded", "woman killed 6 civilians hurt in shelling"): no one "kills three others wounded".
 # A wounding verb with a figure of its own opens the next clause ("killed 9 civilians wounded
 # 20"): the first figure stays the dead.
 _WOUNDED_AFTER_RE = re.compile(
@@ -457,7 +457,7 @@ class CasualtyAnnotator:
                 add(m, "noun", self.kind_nouns.get(_key(m.group("knoun"))))
         for m in _undated(self._active, chunk, orig):
             if _WOUNDED_AFTER_RE.match(chunk, m.end("count")):
-                continue  # "one person killed 16 others injured": the 16 are the wounded
+                continue  # "one man killed 12 others injured": the 12 are the wounded
             add(m, "active", self.active.get(_key(m.group("verb"))))
         for m in _undated(self._pronoun, chunk, orig):
             add(m, "pronoun", self.passive.get(_key(m.group("verb"))))
@@ -466,7 +466,7 @@ class CasualtyAnnotator:
         for m in self._bare.finditer(chunk):
             obj = self._object_after.match(chunk, m.end())
             if obj and _WOUNDED_AFTER_RE.match(chunk, obj.end()):
-                obj = None  # "girl killed two others injured": the two are the wounded, not her victims
+                obj = None  # "boy killed three others injured": the three are the wounded, not his victims
             if not obj:  # "soldier killed 3 militants": the killer
                 add(m, "bare", self.passive.get(_key(m.group("verb"))))
 
