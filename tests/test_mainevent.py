@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from frontlines.assemble import main_event, vague_floors_dropped
+from frontlines.assemble import headline_parts_dropped, main_event, vague_floors_dropped
 from frontlines.corroborate import _vague_record
 from frontlines.pipeline import Pipeline, make_article
 from frontlines.records import Article
@@ -145,6 +145,36 @@ def test_article_toll_takes_the_precise_figure_over_dozens(pipe):
     )
     ev = main_event(events(pipe, text, title="Air strikes pound Saraqib", published="2016-08-02"))
     assert ev.fatalities == 31
+
+
+def test_a_body_figure_far_below_the_headlines_toll_is_a_part_of_it():
+    items = [("headline", 40, False, True), ("one site", 15, False, False), ("other outlet", 32, False, False)]
+    got = headline_parts_dropped(items, lambda x: x[1], lambda x: x[2], lambda x: x[3])
+    assert got == [items[0], items[2]]  # 32 against 40 is a dispute; 15 is one part of the 40
+    # no figure in the headline (or only a vague one): every figure stays
+    for head in (("headline", 0, False, True), ("headline", 36, True, True)):
+        items = [head, ("body", 12, False, False)]
+        assert headline_parts_dropped(items, lambda x: x[1], lambda x: x[2], lambda x: x[3]) == items
+
+
+def test_article_toll_is_the_headlines_when_the_body_counts_one_town(pipe):
+    text = (
+        "Government warplanes bombed opposition-held towns in the Hama countryside on Sunday, the Syrian "
+        "Observatory for Human Rights said.\n\n"
+        "Air strikes killed 13 people in the town of Kafr Zita on Sunday, a civil defence official told Reuters."
+    )
+    ev = main_event(events(pipe, text, title="Air strikes kill 40 in rebel-held Hama countryside", published="2016-10-16"))
+    assert ev.fatalities == 40  # 13 in one town is a part of the 40, not another count of them
+
+
+def test_article_toll_keeps_the_lower_of_two_counts_of_one_magnitude(pipe):
+    text = (
+        "A car bomb killed seven people near a police station in the centre of Homs on Sunday, a monitoring "
+        "group said.\n\n"
+        "State television said five people had been killed in the car bomb in Homs."
+    )
+    ev = main_event(events(pipe, text, title="Car bomb kills seven in Homs", published="2015-03-01"))
+    assert ev.fatalities == 5  # a dispute between two voices: the lowest (SPEC)
 
 
 def test_vague_record_marks_only_vague_tolls():

@@ -494,3 +494,24 @@ def test_the_ledger_keeps_each_listed_incidents_toll(pipe):
 def test_stacked_modifiers_still_count(ann, text, value):
     # "an estimated at least 50": two modifiers before one count
     assert killed(ann, text) == [value]
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        # a run-on headline whose comma was lost: the "others" are the wounded
+        ("One man killed 12 others injured as rockets hit a Homs district", [1]),
+        ("Boy killed three others injured by sniper fire in Deir ez-Zor", [1]),
+        ("A mortar round killed a woman three others were wounded", [1]),
+        ("Woman killed 6 civilians injured in mortar attack on Latakia port", [1]),
+        # "others" that the verb kills are dead
+        ("The bomb killed 16 others in the market on Monday.", [16]),
+        ("The blast killed a soldier and wounded 3 others.", [1]),
+        # a wounding verb with its own figure, or after "and", opens the next clause
+        ("The strike killed 9 civilians wounded 20 others", [9]),
+        ("Rebel fire killed 14 people wounded dozens", [14]),
+        ("The strike killed 12 people and injured others", [12]),
+    ],
+)
+def test_a_figure_a_wounding_verb_follows_is_not_killed(ann, text, value):
+    assert killed(ann, text) == value

@@ -85,6 +85,18 @@ _TOTAL_WHERE = ("after", "inside", "before", "fronted")
 # Priority of the pattern kinds when two candidates overlap (lower wins).
 _PRIORITY = {"toll": 0, "passive": 1, "active": 1, "noun": 2, "pronoun": 3, "subset": 4, "bare": 5}
 
+# After a killing verb, a figure that a wounding verb follows (across at most its victim noun,
+# never across "and": "killed 12 and wounded 30") counts the wounded of a run-on clause whose
+# comma was lost ("a man killed, three others wounded" printed as "a man killed three others
+# wounded", "woman killed 6 civilians hurt in shelling"): no one "kills three others wounded".
+# A wounding verb with a figure of its own opens the next clause ("killed 9 civilians wounded
+# 20"): the first figure stays the dead.
+_WOUNDED_AFTER_RE = re.compile(
+    r"(?:\s+(?!(?:and|while|but|as|or)\b)[a-z'\-]+){0,2}?\s+(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+|are\s+)?"
+    r"(?:injured|wounded|hurt)(?![\w\-])"
+    r"(?!\s+(?:\d|(?:at\s+least|more\s+than|about|some|nearly|over|up\s+to|dozens|scores|hundreds|tens|an?|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b))"
+)
 _CLAUSE_WORDS = (
     "and|but|while|when|after|before|as|since|because|or|than|where|whereas|although|though"
 )
@@ -444,13 +456,18 @@ class CasualtyAnnotator:
             else:
                 add(m, "noun", self.kind_nouns.get(_key(m.group("knoun"))))
         for m in _undated(self._active, chunk, orig):
+            if _WOUNDED_AFTER_RE.match(chunk, m.end("count")):
+                continue  # "one man killed 12 others injured": the 12 are the wounded
             add(m, "active", self.active.get(_key(m.group("verb"))))
         for m in _undated(self._pronoun, chunk, orig):
             add(m, "pronoun", self.passive.get(_key(m.group("verb"))))
         for m in _undated(self._subset, chunk, orig):
             add(m, "subset", "subset")
         for m in self._bare.finditer(chunk):
-            if not self._object_after.match(chunk, m.end()):  # "soldier killed 3 militants": the killer
+            obj = self._object_after.match(chunk, m.end())
+            if obj and _WOUNDED_AFTER_RE.match(chunk, obj.end()):
+                obj = None  # "boy killed three others injured": the three are the wounded, not his victims
+            if not obj:  # "soldier killed 3 militants": the killer
                 add(m, "bare", self.passive.get(_key(m.group("verb"))))
 
         cands.sort(key=lambda c: (c[0], c[1]))
