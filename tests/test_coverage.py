@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 
 import frontlines
 from frontlines.assemble import dates_compatible, report_day_only
@@ -105,6 +107,31 @@ def test_capture_announced_by_a_group(pipe):
     evs = events(pipe, "The capture of Tel Hamis was announced by the Kurdish YPG militia on Friday and confirmed by the Syrian Observatory.")
     ev = only(evs, "Non-state actor overtakes territory")
     assert "YPG" in (ev.actor1 or "")
+
+
+@pytest.mark.parametrize(
+    "title, sub_event_type",
+    [
+        ("Al-Shabaab fighters seize Somali army base near Afgoye", "Non-state actor overtakes territory"),
+        ("Malian troops take control of Kidal after rebels pull out", "Government regains territory"),
+        ("M23 rebels capture two villages in North Kivu's Rutshuru territory", "Non-state actor overtakes territory"),
+        ("Sudan's army enters Wad Madani city, drives RSF out of Gezira capital", "Government regains territory"),
+        ("Insurgents control 12 more villages in Cabo Delgado province", "Non-state actor overtakes territory"),
+        ("Syrian government forces seized a rebel-held neighbourhood of Aleppo on Tuesday", "Government regains territory"),
+    ],
+)
+def test_territory_told_in_the_headline_present_tense(pipe, title, sub_event_type):
+    """Headlines tell the day's gains in the present tense ("seize", "take control of",
+    "control 12 more villages"), and a held place may be hyphenated ("rebel-held")."""
+    evs = events(pipe, "Residents said the front line had been quiet for weeks before the fighting.", title=title)
+    assert [e.sub_event_type for e in evs] == [sub_event_type]
+
+
+def test_control_of_a_place_as_a_state_is_no_gain(pipe):
+    """Holding a place ("the group controls most of the province") is a situation, not the
+    news of a gain."""
+    evs = events(pipe, "The group controls most of the province and levies taxes on traders, residents say.")
+    assert not [e for e in evs if e.event_type == "Battles"]
 
 
 def test_foiled_attack_by_a_group_is_a_clash_a_foiled_plot_is_not(pipe):
