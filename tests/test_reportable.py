@@ -386,3 +386,36 @@ def test_campaigns_going_on_and_tolls_across_a_country_are_not_events(pipe):
     assert has(ev, "Thousands of protesters rallied across the country")
     doc, sbs = _doc(pipe, protests, "2025-05-07")
     assert rule_reason(doc, 2, None, sbs.get(2, [])) is None
+
+
+def test_an_incident_told_by_its_name_is_background(pipe):
+    """A capitalised incident noun after a name ("the Houla Massacre") names an incident the
+    reader knows: background, even when the sentence dates the statement to a recent day."""
+    text = (
+        "Envoy's remarks draw anger\n\n"
+        "Opposition leaders on Monday rejected remarks by the government's envoy, who blamed foreign "
+        "fighters for the Houla Massacre that claimed the lives of 108 villagers.\n"
+        "Gunmen killed four farmers in an attack on a village near Houla on Sunday, activists said."
+    )
+    sentences = events_of(pipe, text, "2016-08-24")
+    assert not has(sentences, "Opposition leaders on Monday")
+    assert has(sentences, "Gunmen killed four farmers")
+
+
+@pytest.mark.parametrize(
+    "sentence, named",
+    [
+        ("who blamed France for the Ghouta Massacre that claimed the lives of hundreds.", True),
+        ("Gunmen carried out a massacre in the village on Sunday, killing 20.", False),
+        ("Rebels Claim Deadly Attack On Army Convoy Near Hama", False),  # a title-case line
+        ("Attack on a convoy near Hama killed six soldiers on Sunday.", False),  # no name before it
+    ],
+)
+def test_named_incident(sentence, named):
+    from frontlines.records import Span
+    from frontlines.reportable import named_incident
+
+    low = sentence.lower()
+    j = low.index("massacre") if "massacre" in low else low.index("attack")
+    trig = Span(j, j + 8 if "massacre" in low else j + 6, "TRIGGER", "x")
+    assert named_incident(sentence, trig, sentence) is named

@@ -379,7 +379,8 @@ def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[S
     targeted regularly by air strikes"); ``background``: an old relative time
     ("four years ago", "last year"), or a month that ended more than two weeks before
     publication ("in early October" in a November story), within the trigger's clause (60
-    characters either side of it); these two need ``trigger``.
+    characters either side of it), or an incident told by its name ("the Ghouta
+    Massacre", ``named_incident``); these need ``trigger``.
     A sentence that dates an incident to a recent day (``spans`` given) keeps the last two
     to the model.
     """
@@ -390,6 +391,10 @@ def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[S
         return "related"
     if i > 0 and cues.get("caption"):
         return "caption"
+    if trigger is not None and i > 0 and named_incident(doc.text, trigger, text):
+        # before the recent-day check: "who on Monday blamed France for the Ghouta
+        # Massacre that claimed ..." dates the statement, not the massacre
+        return "background"
     if spans is not None and _dated_to_a_recent_day(doc, spans):
         # "killed 12 on Tuesday, bringing to 300 the toll since the offensive began": the
         # day's incident is reported; the total is the model's (and the toll's) concern
@@ -417,6 +422,26 @@ def rule_reason(doc: Doc, i: int, trigger: Span | None = None, spans: Sequence[S
             if sp.label == "DATE" and lo <= sp.start - sent.start < hi and _old_month(doc.news_day(), sp):
                 return "background"
     return None
+
+
+# Incident nouns that, capitalised after a capitalised word inside a sentence that is not
+# in title case, are part of an incident's name ("the Ghouta Massacre", "the Tal Afar
+# Bombings"): a named incident is one the reader already knows, told as background.
+NAMED_INCIDENT = re.compile(r"(?:Massacres?|Attacks?|Bombings?|Raids?|Siege|Uprising|Shelling|Strikes?)\b")
+TITLE_CASE_SHARE = 0.5  # above this share of capitalised long words, a line is title case
+
+
+def named_incident(text: str, trigger: Span, sentence: str) -> bool:
+    """Whether ``trigger`` begins with the incident noun of a name ("blamed France for the
+    Ghouta Massacre that claimed ...") in a sentence not written in title case."""
+    word = text[trigger.start : trigger.end]
+    if not NAMED_INCIDENT.match(word):
+        return False
+    before = text[max(0, trigger.start - 40) : trigger.start].split()
+    if not before or not before[-1][:1].isupper():
+        return False
+    long_words = [w for w in sentence.split() if len(w) > 3 and w[:1].isalpha()]
+    return bool(long_words) and sum(w[:1].isupper() for w in long_words) / len(long_words) <= TITLE_CASE_SHARE
 
 
 # A month-precision date ("in early October", "last month") is background when even its
