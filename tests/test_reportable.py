@@ -403,19 +403,17 @@ def test_an_incident_told_by_its_name_is_background(pipe):
 
 
 @pytest.mark.parametrize(
-    "sentence, named",
+    "sentence, word, named",
     [
-        ("who blamed France for the Ghouta Massacre that claimed the lives of hundreds.", True),
-        ("Gunmen carried out a massacre in the village on Sunday, killing 20.", False),
-        ("Rebels Claim Deadly Attack On Army Convoy Near Hama", False),  # a title-case line
-        ("Attack on a convoy near Hama killed six soldiers on Sunday.", False),  # no name before it
+        ("who blamed France for the Ghouta Massacre that claimed the lives of hundreds.", "Massacre", True),
+        ("Gunmen carried out a massacre in the village on Sunday, killing 20.", "massacre", False),
+        ("Rebels Claim Deadly Attack On Army Convoy Near Hama", "Attack", False),  # a title-case line
+        ("Attack on a convoy near Hama killed six soldiers on Sunday.", "Attack", False),  # no name before it
     ],
 )
-def test_named_incident(sentence, named):
+def test_named_incident(sentence, word, named):
     from frontlines.records import Span
     from frontlines.reportable import named_incident
 
-    low = sentence.lower()
-    j = low.index("massacre") if "massacre" in low else low.index("attack")
-    trig = Span(j, j + 8 if "massacre" in low else j + 6, "TRIGGER", "x")
-    assert named_incident(sentence, trig, sentence) is named
+    j = sentence.index(word)
+    assert named_incident(sentence, Span(j, j + len(word), "TRIGGER", "x"), sentence) is named
